@@ -1,0 +1,1 @@
+"""Offline evaluation of the matcher: `python -m matching.evaluate {judged,vire}`."""

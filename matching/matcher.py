@@ -1,0 +1,161 @@
+"""TfidfMatcher: ranks fitted texts (offers, profiles) for query texts (needs, listings)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+
+from matching import weighting
+from matching.explain import explain_terms
+from matching.glossary import Glossary
+from matching.text import EXACT_PREFIX, FUNCTION_WORDS, VietnameseAnalyzer, has_diacritics, normalize
+from matching.topn import Ranking, top_k
+
+MATCHER_VERSION = "tfidf-1"
+
+
+class MatcherNotFittedError(NotFittedError):
+    """The matcher was used before `fit`."""
+
+
+class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
+    """Cosine TF-IDF matcher over folded + accented Vietnamese syllable n-grams.
+
+    Each text has two L2-normalised views, folded ("tinh dau") and exact ("tinh dầu");
+    a score is (1 - accent_weight) × folded cosine + accent_weight × exact cosine, so the
+    exact spelling wins ties while accent-free queries still match (they use the folded view).
+    """
+
+    version = MATCHER_VERSION
+
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 2),
+        accent_weight: float = 0.5,
+        tf: str = "bm25",
+        idf: str = "bm25",
+        k1: float = 1.2,
+        b: float = 0.75,
+        stop_words: Iterable[str] | None = FUNCTION_WORDS,
+        min_df: int = 1,
+        max_df: float = 1.0,
+        glossary: Glossary | None = None,
+        chunk_size: int = 5000,
+        n_threads: int = 2,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.accent_weight = accent_weight
+        self.tf = tf
+        self.idf = idf
+        self.k1 = k1
+        self.b = b
+        self.stop_words = stop_words
+        self.min_df = min_df
+        self.max_df = max_df
+        self.glossary = glossary
+        self.chunk_size = chunk_size
+        self.n_threads = n_threads
+
+    # -- fitting -------------------------------------------------------------------------
+    def fit(self, texts: Sequence[str], y: object = None) -> TfidfMatcher:
+        """Learn vocabulary and weights from the candidate texts; return self."""
+        if not 0.0 <= self.accent_weight < 1.0:
+            raise ValueError(f"accent_weight must be in [0, 1), got {self.accent_weight}")
+        self.analyzer_ = VietnameseAnalyzer(self.ngram_range, self.accent_weight > 0, self.stop_words)
+        vocabulary: dict[str, int] = {}
+        expanded = (self._expand(text) for text in texts)
+        counts = weighting.count_terms(expanded, self.analyzer_, vocabulary, grow=True)
+        counts, self.vocabulary_ = weighting.prune_terms(counts, vocabulary, self.min_df, self.max_df)
+        self.n_documents_ = counts.shape[0]
+        self.exact_ = np.zeros(len(self.vocabulary_), dtype=bool)
+        self.exact_[[j for t, j in self.vocabulary_.items() if t.startswith(EXACT_PREFIX)]] = True
+        df = weighting.document_frequency(counts)
+        self.idf_ = weighting.inverse_document_frequency(df, self.n_documents_, self.idf)
+        self.mean_length_ = float(counts.sum() / max(self.n_documents_, 1))
+        self.documents_ = list(texts)
+        self.index_ = self._weigh(counts, as_query=[False] * self.n_documents_).T.tocsr()
+        return self
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "index_"):
+            raise MatcherNotFittedError(
+                f"This {type(self).__name__} is not fitted yet: call fit(texts) with the candidate texts first."
+            )
+
+    def _expand(self, text: str) -> str:
+        """Return text with the glossary translations of its terms appended as extra lines."""
+        if self.glossary is None:
+            return text
+        return "\n".join([text, *self.glossary.expand(text)])
+
+    def _view_scale(self, as_query: Sequence[bool], accent_free: Sequence[bool]) -> np.ndarray:
+        """Return per-row norms for the (folded, exact) views."""
+        alpha = self.accent_weight
+        both = [math.sqrt(1 - alpha), math.sqrt(alpha)]
+        # An accent-free query keeps only its folded view, scaled so its scores are folded cosines.
+        folded_only = [1 / math.sqrt(1 - alpha), 0.0]
+        rows = [folded_only if q and free else both for q, free in zip(as_query, accent_free, strict=True)]
+        return np.asarray(rows, dtype=weighting.DTYPE).reshape(-1, 2)
+
+    def _weigh(
+        self, counts: sp.csr_matrix, as_query: Sequence[bool], accent_free: Sequence[bool] | None = None
+    ) -> sp.csr_matrix:
+        """Return the TF-IDF rows of a count matrix, each view normalised."""
+        lengths = np.asarray(counts.sum(axis=1)).ravel()
+        tf = weighting.term_frequency(counts, self.tf, lengths, self.mean_length_, self.k1, self.b)
+        weights = (tf @ sp.diags(self.idf_)).tocsr()
+        accent_free = accent_free if accent_free is not None else [False] * counts.shape[0]
+        return weighting.normalize_views(weights, self.exact_, self._view_scale(as_query, accent_free))
+
+    # -- querying ------------------------------------------------------------------------
+    def transform(self, texts: Sequence[str], as_query: bool = True) -> sp.csr_matrix:
+        """Return the weighted vectors of texts (rows) in the fitted feature space."""
+        self._check_fitted()
+        expanded = [self._expand(text) for text in texts]
+        counts = weighting.count_terms(expanded, self.analyzer_, self.vocabulary_, grow=False)
+        accent_free = [not has_diacritics(normalize(text)) for text in expanded]
+        return self._weigh(counts, [as_query] * len(texts), accent_free)
+
+    def rank(self, queries: Sequence[str], k: int = 10) -> list[list[tuple[int, float]]]:
+        """Return, per query, up to k (fitted index, cosine score) pairs, best first, scores > 0."""
+        self._check_fitted()
+        return top_k(
+            lambda start, stop: self.transform(queries[start:stop]),
+            len(queries),
+            self.index_,
+            k,
+            chunk_size=self.chunk_size,
+            n_threads=self.n_threads,
+        )
+
+    def rank_one(self, query: str, k: int = 10) -> Ranking:
+        """Return the ranking of a single query (e.g. a listing just published)."""
+        return self.rank([query], k)[0]
+
+    def similarity(self, queries: Sequence[str]) -> sp.csr_matrix:
+        """Return the full sparse score matrix, queries × fitted texts."""
+        self._check_fitted()
+        return (self.transform(queries) @ self.index_).tocsr()
+
+    def known_terms(self, query: str) -> int:
+        """Return how many distinct features of query occur in the fitted texts."""
+        self._check_fitted()
+        return int(self.transform([query]).nnz)
+
+    def explain(self, query: str, index: int, n: int = 5) -> list[str]:
+        """Return the (accented) terms contributing most to the score of fitted text `index`."""
+        self._check_fitted()
+        if not 0 <= index < self.n_documents_:
+            raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
+        query_text, document = self._expand(query), self._expand(self.documents_[index])
+        vectors = self.transform([query])
+        document_vector = self._weigh(
+            weighting.count_terms([document], self.analyzer_, self.vocabulary_, grow=False), [False]
+        )
+        return explain_terms(query_text, document, vectors, document_vector, self.analyzer_, self.vocabulary_, n)

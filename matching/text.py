@@ -1,0 +1,113 @@
+"""Vietnamese text analysis: normalisation, accent folding, syllable n-grams."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+TOKEN_PATTERN = re.compile(r"(?u)\b\w+\b")
+
+# Line breaks separate fields and list items: n-grams never cross them.
+_LINES = re.compile(r"[\r\n\u2028\u2029]+")
+
+# A short curated list of Vietnamese function words, matched on the ACCENTED form only:
+# folded, "của" would also remove "cửa" (door), "là" "lá" (leaf), "có" "cổ" (ancient).
+# Content words that generic lists drop ("số", "cây", "mới", "cao") are deliberately absent.
+FUNCTION_WORDS = frozenset(
+    """
+    và của các những được cho với trong là này có để một đã đang sẽ thì mà từ tại theo
+    về bị do nên nếu khi hay hoặc cũng rất đó ấy như vì nhưng còn đến
+    """.split()
+)
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Return a str.translate table folding Latin letters with diacritics to ASCII."""
+    table: dict[int, str] = {}
+    ranges = [(0x00C0, 0x0250), (0x1E00, 0x1F00)]  # Latin-1 Sup., Ext-A/B, Ext. Additional
+    for start, stop in ranges:
+        for code in range(start, stop):
+            base = "".join(ch for ch in unicodedata.normalize("NFD", chr(code)) if not unicodedata.combining(ch))
+            if len(base) == 1 and base != chr(code) and base.isascii():
+                table[code] = base
+    table[ord("đ")] = "d"
+    table[ord("Đ")] = "D"
+    return table
+
+
+FOLD_TABLE = _build_fold_table()
+
+
+def normalize(text: str) -> str:
+    """Return text in NFC, lowercased."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def fold(text: str) -> str:
+    """Return text with every Vietnamese diacritic removed, including đ → d."""
+    return text.translate(FOLD_TABLE)
+
+
+def has_diacritics(text: str) -> bool:
+    """Return True when folding would change the text."""
+    return fold(text) != text
+
+
+def tokenize(text: str) -> list[str]:
+    """Return the lowercased NFC word tokens of text, one-letter syllables included."""
+    return TOKEN_PATTERN.findall(normalize(text))
+
+
+def token_lines(text: str) -> list[list[str]]:
+    """Return the tokens of each line of text (n-grams do not cross lines)."""
+    lines = (TOKEN_PATTERN.findall(line) for line in _LINES.split(normalize(text)))
+    return [tokens for tokens in lines if tokens]
+
+
+def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
+    """Return the space-joined n-grams of tokens for n in ngram_range (inclusive)."""
+    low, high = ngram_range
+    out = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return out
+
+
+EXACT_PREFIX = "="  # marks features of the exact (accented) view; never part of a \w token
+
+
+class VietnameseAnalyzer:
+    """Callable analyzer: folded syllable n-grams, plus the exact accented n-grams as a second view."""
+
+    def __init__(
+        self,
+        ngram_range: tuple[int, int] = (1, 2),
+        exact_view: bool = True,
+        stop_words: Iterable[str] | None = FUNCTION_WORDS,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.exact_view = exact_view
+        self.stop_words = frozenset(normalize(w) for w in stop_words or ())
+
+    def grams(self, tokens: list[str]) -> list[str]:
+        """Return the accented n-grams of one line of tokens, function-word unigrams left out."""
+        unigrams = [t for t in tokens if t not in self.stop_words]
+        low, high = self.ngram_range
+        return (unigrams if low == 1 else []) + ngrams(tokens, (max(low, 2), high))
+
+    def __call__(self, text: str) -> list[str]:
+        """Return the features of text."""
+        features: list[str] = []
+        for tokens in token_lines(text):
+            grams = self.grams(tokens)
+            features.extend(fold("\n".join(grams)).split("\n") if grams else ())
+            if self.exact_view:
+                features.extend(EXACT_PREFIX + g for g in grams)
+        return features
+
+
+def usable_terms(text: str, stop_words: Iterable[str] | None = FUNCTION_WORDS) -> int:
+    """Return how many distinct searchable words text contains (0: it cannot be matched)."""
+    stops = frozenset(normalize(w) for w in stop_words or ())
+    return len({fold(t) for t in tokenize(text) if t not in stops})
