@@ -1,0 +1,1 @@
+"""Hue Innovation Exchange: the web application and the domain."""

@@ -1,0 +1,147 @@
+"""Accounts: registration, log-in with throttling, password change, operator-made users."""
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from marketplace import audit, validation
+from marketplace.config import get_settings
+from marketplace.errors import Invalid, TooManyAttempts
+from marketplace.i18n import Msg
+from marketplace.models import LoginAttempt, Organization, OrgKind, Role, User
+from marketplace.models._base import utcnow
+from marketplace.security import hash_password, needs_rehash, verify_password
+
+SELF_SERVICE_ROLES = (Role.RESEARCHER.value, Role.ENTERPRISE.value)
+SELF_SERVICE_ORG_KINDS = tuple(k.value for k in OrgKind if k is not OrgKind.GOVERNMENT)
+PASSWORD_MIN, PASSWORD_MAX = 8, 128
+WRONG_CREDENTIALS = Msg("The e-mail or password is incorrect.")
+
+
+def register(session: Session, form: Mapping[str, Any]) -> User:
+    """Create a researcher or enterprise account, joining an organization or creating one."""
+    errors: validation.Errors = {}
+    email = validation.email(errors, form)
+    full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
+    role = validation.choice(errors, form, "role", SELF_SERVICE_ROLES)
+    password = _new_password(errors, form, "password", "password_confirm")
+    language = validation.choice(errors, form, "language", ("vi", "en"), required=False) or "vi"
+    organization = _organization_for(session, errors, form)
+    if email and "email" not in errors and _email_taken(session, email):
+        errors["email"] = Msg("An account with this e-mail already exists. Log in or use another e-mail.")
+    validation.raise_if(errors)
+    assert role is not None and organization is not None
+    session.add(organization)
+    session.flush()
+    user = User(email=email, full_name=full_name, role=role, organization_id=organization.id,
+                password_hash=hash_password(password), language=language)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=user.id, action="register", entity="user", entity_id=user.id)
+    session.commit()
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str, client: str) -> User:
+    """The active user with these credentials; the same message for every kind of failure."""
+    settings = get_settings()
+    email = validation.nfc(email).lower()[:254]
+    keys = (f"email:{email}", f"client:{client}")
+    since = utcnow() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    failures = session.exec(
+        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == keys[0], LoginAttempt.at >= since)
+    ).one()
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        raise TooManyAttempts()
+    user = session.exec(select(User).where(User.email == email)).first() if email else None
+    ok = verify_password(user.password_hash if user else None, password[:PASSWORD_MAX])
+    if not (ok and user and user.is_active):
+        session.add_all(LoginAttempt(key=k) for k in keys)
+        session.commit()
+        raise Invalid({}, WRONG_CREDENTIALS)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    session.exec(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))  # type: ignore[call-overload]
+    audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id)
+    session.commit()
+    return user
+
+
+def change_password(session: Session, user: User, form: Mapping[str, Any]) -> User:
+    """Set a new password after checking the current one; other sessions of the user end."""
+    errors: validation.Errors = {}
+    if not verify_password(user.password_hash, str(form.get("current_password") or "")[:PASSWORD_MAX]):
+        errors["current_password"] = Msg("The current password is incorrect.")
+    password = _new_password(errors, form, "new_password", "new_password_confirm")
+    validation.raise_if(errors)
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    session.add(user)
+    audit.record(session, actor_id=user.id, action="change_password", entity="user", entity_id=user.id)
+    session.commit()
+    return user
+
+
+def create_user(session: Session, *, email: str, password: str, full_name: str, role: str,
+                organization_key: str | None = None) -> User:
+    """An account of any role, for operators (staff and admin accounts are made only this way)."""
+    errors: validation.Errors = {}
+    form = {"email": email, "full_name": full_name, "password": password, "password_confirm": password, "role": role}
+    email = validation.email(errors, form)
+    full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
+    validation.choice(errors, form, "role", [r.value for r in Role])
+    _new_password(errors, form, "password", "password_confirm")
+    organization = None
+    if organization_key:
+        organization = session.exec(select(Organization).where(Organization.key == organization_key)).first()
+        if organization is None:
+            errors["organization"] = Msg("No organization has this key.")
+    if email and "email" not in errors and _email_taken(session, email):
+        errors["email"] = Msg("An account with this e-mail already exists. Log in or use another e-mail.")
+    validation.raise_if(errors)
+    user = User(email=email, full_name=full_name, role=role, password_hash=hash_password(password),
+                organization_id=organization.id if organization else None)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor_id=None, action="create_user", entity="user", entity_id=user.id, role=role)
+    session.commit()
+    return user
+
+
+def _new_password(errors: validation.Errors, form: Mapping[str, Any], field: str, confirm: str) -> str:
+    password = str(form.get(field) or "")
+    if len(password) < PASSWORD_MIN:
+        errors[field] = Msg("The password needs at least %(min)d characters.", min=PASSWORD_MIN)
+    elif len(password) > PASSWORD_MAX:
+        errors[field] = Msg("The password must be at most %(max)d characters.", max=PASSWORD_MAX)
+    elif password != str(form.get(confirm) or ""):
+        errors[confirm] = Msg("The two passwords do not match.")
+    return password
+
+
+def _email_taken(session: Session, email: str) -> bool:
+    return session.exec(select(User.id).where(User.email == email)).first() is not None
+
+
+def _organization_for(session: Session, errors: validation.Errors, form: Mapping[str, Any]) -> Organization | None:
+    """The existing organization chosen in the form, or a new one described there."""
+    if validation.nfc(form.get("organization_mode")) == "new":
+        name = validation.text(errors, form, "new_organization_name", max_len=200, min_len=3)
+        kind = validation.choice(errors, form, "new_organization_kind", SELF_SERVICE_ORG_KINDS)
+        if name and "new_organization_name" not in errors:
+            clash = session.exec(select(Organization.id).where(func.lower(Organization.name_vi) == name.lower())).first()
+            if clash is not None:
+                errors["new_organization_name"] = Msg("This organization is already registered: choose it from the list.")
+        return Organization(name_vi=name, name_en=name, kind=kind or OrgKind.ENTERPRISE.value, verified=False)
+    org_id = validation.integer(errors, form, "organization_id", low=1, high=2**31 - 1)
+    if org_id is None:
+        errors["organization_id"] = Msg("Please choose your organization, or register a new one.")
+        return None
+    organization = session.get(Organization, org_id)
+    if organization is None:
+        errors["organization_id"] = Msg("Please choose your organization, or register a new one.")
+    return organization

@@ -1,0 +1,1 @@
+"""Imports the modules that register further operator commands (reindex, match, export…)."""

@@ -1,0 +1,5 @@
+"""The ASGI application for servers: `uvicorn marketplace.main:app`."""
+
+from marketplace.app import create_app
+
+app = create_app()

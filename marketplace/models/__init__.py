@@ -1,0 +1,27 @@
+"""The domain model (DESIGN.md §2); import tables from here."""
+
+from marketplace.models.deals import Collaboration, CollaborationNote, Inquiry, MatchProposal, StageChange
+from marketplace.models.enums import (
+    CollaborationType,
+    DeclineReason,
+    InquiryStatus,
+    IPStatus,
+    ListingKind,
+    ListingStatus,
+    OrgKind,
+    ProposalStatus,
+    Role,
+    Stage,
+    TaskLevel,
+)
+from marketplace.models.listings import ListingEvent, Need, Offer
+from marketplace.models.people import ExpertiseProfile, LoginAttempt, Organization, Sector, User
+from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox
+
+__all__ = [
+    "AuditLog", "Collaboration", "CollaborationNote", "CollaborationType", "DeclineReason",
+    "ExpertiseProfile", "IPStatus", "Inquiry", "InquiryStatus", "ListingEvent", "ListingKind",
+    "ListingStatus", "LoginAttempt", "MatchProposal", "Need", "Notification", "Offer", "OrgKind",
+    "Organization", "OutboxMail", "ProposalStatus", "Role", "SearchOutbox", "Sector", "Stage",
+    "StageChange", "TaskLevel", "User",
+]

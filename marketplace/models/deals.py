@@ -1,0 +1,98 @@
+"""From proposal to contract: match proposals, inquiries, collaborations and their history."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, Float, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
+from marketplace.models.enums import InquiryStatus, ProposalStatus, Stage
+
+
+class MatchProposal(SQLModel, table=True):
+    """A proposed partner for a need: an offer, or a researcher (expert); explained by its terms."""
+
+    __table_args__ = (UniqueConstraint("need_id", "offer_id", "expert_id", name="uq_proposal_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    need_id: int = Field(foreign_key="need.id", index=True)
+    offer_id: int | None = Field(default=None, foreign_key="offer.id", index=True)
+    expert_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    score: float = Field(default=0.0, sa_type=Float)
+    terms: list[str] = json_list()
+    trl_below_minimum: bool = False
+    matcher_version: str = Field(default="", max_length=40)
+    status: str = short_code(default=ProposalStatus.NEW.value, index=True)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    dismiss_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+
+
+class Inquiry(SQLModel, table=True):
+    """An expression of interest (bày tỏ quan tâm) in an offer or need, answered by its owner."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    listing_kind: str = short_code(default="offer", index=True)
+    listing_id: int = Field(index=True)
+    sender_id: int = Field(foreign_key="user.id", index=True)
+    sender_org_id: int | None = Field(default=None, foreign_key="organization.id")
+    recipient_org_id: int = Field(foreign_key="organization.id", index=True)
+    proposal_id: int | None = Field(default=None, foreign_key="matchproposal.id")
+    message: str = long_text()
+    status: str = short_code(default=InquiryStatus.PENDING.value, index=True)
+    decline_reason: str | None = short_code()
+    decline_note: str | None = Field(default=None, max_length=1000)
+    answered_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = now_field()
+    answered_at: datetime | None = moment_field()
+
+
+class Collaboration(SQLModel, table=True):
+    """A deal in the pipeline between a provider and a seeker organization, brokered by staff."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=60, unique=True, index=True)
+    title: str = Field(max_length=200)
+    provider_org_id: int = Field(foreign_key="organization.id", index=True)
+    seeker_org_id: int = Field(foreign_key="organization.id", index=True)
+    offer_id: int | None = Field(default=None, foreign_key="offer.id")
+    need_id: int | None = Field(default=None, foreign_key="need.id")
+    inquiry_id: int | None = Field(default=None, foreign_key="inquiry.id")
+    broker_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    sector_code: str | None = Field(default=None, foreign_key="sector.code", max_length=30)
+    stage: str = short_code(default=Stage.PROPOSED.value, index=True)
+    stage_entered_at: datetime = now_field()
+    contract_type: str | None = short_code()
+    contract_value_vnd: int | None = vnd()
+    signed_at: datetime | None = moment_field()
+    next_action: str | None = Field(default=None, max_length=300)
+    next_action_due: date | None = Field(default=None, sa_type=Date)
+    closed_reason: str | None = Field(default=None, max_length=1000)
+    st_task_code: str | None = Field(default=None, max_length=60)
+    st_task_level: str | None = short_code()
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+    version: int = 1
+
+
+class StageChange(SQLModel, table=True):
+    """One move of a collaboration through the pipeline: who, when, from, to, why."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = now_field()
+    from_stage: str | None = short_code()
+    to_stage: str = short_code(default=Stage.PROPOSED.value)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CollaborationNote(SQLModel, table=True):
+    """A note on a collaboration, by staff or one of the parties."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    at: datetime = now_field()
+    text: str = long_text()

@@ -1,0 +1,79 @@
+"""Sectors, organizations, users and researchers' expertise profiles."""
+
+from datetime import datetime
+
+from sqlalchemy import String, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code
+from marketplace.models.enums import Role
+
+
+class Sector(SQLModel, table=True):
+    """One entry of the fixed bilingual sector taxonomy."""
+
+    code: str = Field(primary_key=True, max_length=30, sa_type=String(30))
+    name_vi: str = Field(max_length=120)
+    name_en: str = Field(max_length=120)
+    position: int = 0
+
+
+class Organization(SQLModel, table=True):
+    """A university, institute, hospital, enterprise, cooperative, agency…"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str | None = Field(default=None, max_length=60, unique=True, index=True)
+    name_vi: str = Field(max_length=200, index=True)
+    name_en: str = Field(default="", max_length=200)
+    kind: str = short_code(default="enterprise", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    ward: str = Field(default="", max_length=80)
+    website: str | None = Field(default=None, max_length=200)
+    description_vi: str = long_text()
+    description_en: str = long_text()
+    verified: bool = False
+    is_demo: bool = False
+    created_at: datetime = now_field()
+
+
+class User(SQLModel, table=True):
+    """A person who signs in; staff and admin accounts come only from the command line."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254, unique=True, index=True)
+    password_hash: str = Field(max_length=200)
+    full_name: str = Field(max_length=120)
+    role: str = short_code(default=Role.RESEARCHER.value, index=True)
+    organization_id: int | None = Field(default=None, foreign_key="organization.id", index=True)
+    phone: str | None = Field(default=None, max_length=30)
+    language: str = Field(default="vi", max_length=5)
+    is_active: bool = True
+    session_epoch: int = 0
+    created_at: datetime = now_field()
+    last_login_at: datetime | None = moment_field()
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in (Role.STAFF, Role.ADMIN)
+
+
+class ExpertiseProfile(SQLModel, table=True):
+    """What a researcher knows: keywords, publications and past projects, used for expert ↔ need matching."""
+
+    __table_args__ = (UniqueConstraint("user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id")
+    summary: str = long_text()
+    keywords: list[str] = json_list()
+    publications: list[str] = json_list()
+    projects: list[str] = json_list()
+    updated_at: datetime = now_field()
+
+
+class LoginAttempt(SQLModel, table=True):
+    """A failed log-in, kept to throttle guessing (by e-mail and by client address)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=300, index=True)
+    at: datetime = now_field()

@@ -1,0 +1,57 @@
+"""Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from marketplace.models._base import long_text, moment_field, now_field, short_code
+
+
+class AuditLog(SQLModel, table=True):
+    """Who did what to which record, and when."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    actor_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    at: datetime = now_field()
+    action: str = Field(max_length=60, index=True)
+    entity: str = Field(max_length=40, index=True)
+    entity_id: int | None = Field(default=None, index=True)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+
+
+class Notification(SQLModel, table=True):
+    """An in-app notice for one user; `message` and `params` are rendered in the reader's language."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    at: datetime = now_field()
+    message: str = Field(max_length=300)
+    params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    link: str | None = Field(default=None, max_length=300)
+    read_at: datetime | None = moment_field()
+
+
+class OutboxMail(SQLModel, table=True):
+    """An e-mail waiting to be sent; kept until the SMTP server accepts it."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    to: str = Field(max_length=254)
+    subject: str = Field(max_length=300)
+    body: str = long_text()
+    created_at: datetime = now_field()
+    sent_at: datetime | None = moment_field(index=True)
+    attempts: int = 0
+    last_error: str | None = Field(default=None, max_length=1000)
+
+
+class SearchOutbox(SQLModel, table=True):
+    """A listing or organization whose search document must be (re)written to an external index."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    entity: str = short_code(default="offer")
+    entity_id: int = Field(index=True)
+    created_at: datetime = now_field()
+    done_at: datetime | None = moment_field(index=True)
+    attempts: int = 0

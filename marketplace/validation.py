@@ -1,0 +1,122 @@
+"""Field checks shared by every form and API body: each adds a translated message to `errors`."""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg
+
+EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
+Errors = dict[str, Msg]
+
+
+def nfc(value: Any) -> str:
+    """`value` as NFC text with surrounding space removed (pasted text is sometimes NFD)."""
+    return unicodedata.normalize("NFC", str(value or "")).strip()
+
+
+def text(errors: Errors, data: Mapping[str, Any], field: str, *, max_len: int,
+         required: bool = True, min_len: int = 0) -> str:
+    """A text field: required, minimum and maximum length."""
+    value = nfc(data.get(field))
+    if required and not value:
+        errors[field] = Msg("This field is required.")
+    elif value and len(value) < min_len:
+        errors[field] = Msg("Please write at least %(min)d characters.", min=min_len)
+    elif len(value) > max_len:
+        errors[field] = Msg("Please keep this under %(max)d characters (now %(now)d).", max=max_len, now=len(value))
+    return value
+
+
+def email(errors: Errors, data: Mapping[str, Any], field: str = "email") -> str:
+    """A lower-cased e-mail address of a plausible shape."""
+    value = text(errors, data, field, max_len=254).lower()
+    if value and field not in errors and not EMAIL_RE.match(value):
+        errors[field] = Msg("Please enter a valid e-mail address, e.g. ten@donvi.vn.")
+    return value
+
+
+def integer(errors: Errors, data: Mapping[str, Any], field: str, *, low: int, high: int,
+            required: bool = True) -> int | None:
+    """A whole number between `low` and `high`."""
+    raw = nfc(data.get(field)).replace(".", "").replace(",", "").replace(" ", "")
+    if not raw:
+        if required:
+            errors[field] = Msg("This field is required.")
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[field] = Msg("Please enter a whole number.")
+        return None
+    if not low <= value <= high:
+        errors[field] = Msg("Please enter a number from %(low)s to %(high)s.", low=f"{low:,}", high=f"{high:,}")
+        return None
+    return value
+
+
+def choice(errors: Errors, data: Mapping[str, Any], field: str, allowed: Iterable[str],
+           required: bool = True) -> str | None:
+    """One value out of `allowed`."""
+    value = nfc(data.get(field))
+    if not value:
+        if required:
+            errors[field] = Msg("Please choose one option.")
+        return None
+    if value not in set(allowed):
+        errors[field] = Msg("Please choose one of the options offered.")
+        return None
+    return value
+
+
+def choices(errors: Errors, values: Iterable[Any], field: str, allowed: Iterable[str],
+            required: bool = False) -> list[str]:
+    """Several values out of `allowed`, in the order given, without repeats."""
+    allowed_set = set(allowed)
+    picked = list(dict.fromkeys(nfc(v) for v in values if nfc(v)))
+    if any(v not in allowed_set for v in picked):
+        errors[field] = Msg("Please choose among the options offered.")
+    elif required and not picked:
+        errors[field] = Msg("Please choose at least one option.")
+    return [v for v in picked if v in allowed_set]
+
+
+def future_date(errors: Errors, data: Mapping[str, Any], field: str, *, today: date,
+                required: bool = False) -> date | None:
+    """A date (YYYY-MM-DD) that is today or later, within ten years."""
+    raw = nfc(data.get(field))
+    if not raw:
+        if required:
+            errors[field] = Msg("This field is required.")
+        return None
+    try:
+        value = date.fromisoformat(raw)
+    except ValueError:
+        errors[field] = Msg("Please enter a date such as 31/12/2026.")
+        return None
+    if value < today:
+        errors[field] = Msg("This date is in the past.")
+    elif value.year > today.year + 10:
+        errors[field] = Msg("This date is too far in the future.")
+    return value
+
+
+def keywords(errors: Errors, data: Mapping[str, Any], field: str = "keywords", *,
+             max_count: int = 15, max_len: int = 60) -> list[str]:
+    """A comma- or semicolon-separated keyword list."""
+    raw = nfc(data.get(field))
+    words = list(dict.fromkeys(w.strip() for w in re.split(r"[,;\n]", raw) if w.strip()))
+    if len(words) > max_count:
+        errors[field] = Msg("Please give at most %(max)d keywords.", max=max_count)
+    elif any(len(w) > max_len for w in words):
+        errors[field] = Msg("Each keyword must be under %(max)d characters.", max=max_len)
+    return words
+
+
+def raise_if(errors: Errors) -> None:
+    """Raise `Invalid` when any field failed its check."""
+    if errors:
+        raise Invalid(errors)

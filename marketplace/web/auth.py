@@ -1,0 +1,105 @@
+"""Log-in, registration, log-out and password change pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from marketplace import accounts, labels, organizations
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg
+from marketplace.models import User
+from marketplace.security import CSRF_SESSION_KEY, csrf_token
+from marketplace.web.deps import SESSION_EPOCH, SESSION_USER, Csrf, CurrentUser, FormData, OptionalUser, SessionDep
+from marketplace.web.templating import render, route_names
+
+router = APIRouter()
+SECRET_FIELDS = ("password", "password_confirm", "current_password", "new_password", "new_password_confirm")
+
+
+def safe_next(target: str | None) -> str:
+    """A local path to go to after log-in; anything else becomes the home page."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+def start_session(request: Request, user: User) -> None:
+    """Rotate the session at log-in: nothing from before survives, a new CSRF token is made."""
+    request.session.clear()
+    request.session[SESSION_USER] = user.id
+    request.session[SESSION_EPOCH] = user.session_epoch
+    csrf_token(request.session)
+
+
+def _kept(form: dict[str, str]) -> dict[str, str]:
+    """What the user typed, minus passwords, to show again after an error."""
+    return {k: v for k, v in form.items() if k not in SECRET_FIELDS}
+
+
+@router.get("/login", name="login_page")
+def login_page(request: Request, user: OptionalUser, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+    return render(request, "login.html", {"form": {}, "next": safe_next(next)})
+
+
+@router.post("/login", name="login", dependencies=[Csrf])
+def login(request: Request, session: SessionDep, form: FormData) -> Response:
+    client = request.client.host if request.client else "unknown"
+    try:
+        user = accounts.authenticate(session, email=form.get("email", ""), password=form.get("password", ""), client=client)
+    except Invalid as exc:
+        context = {"form": _kept(form), "message": exc.message, "next": safe_next(form.get("next"))}
+        return render(request, "login.html", context, status_code=400)
+    start_session(request, user)
+    return RedirectResponse(safe_next(form.get("next")), status_code=303)
+
+
+@router.post("/logout", name="logout", dependencies=[Csrf])
+def logout(request: Request) -> Response:
+    request.session.clear()
+    return RedirectResponse("/", status_code=303)
+
+
+@router.get("/register", name="register_page")
+def register_page(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    return render(request, "register.html", _register_context(session, {"organization_mode": "existing"}))
+
+
+@router.post("/register", name="register", dependencies=[Csrf])
+def register(request: Request, session: SessionDep, form: FormData) -> Response:
+    try:
+        user = accounts.register(session, form)
+    except Invalid as exc:
+        context = _register_context(session, _kept(form)) | {"errors": exc.errors, "message": exc.message}
+        return render(request, "register.html", context, status_code=422)
+    start_session(request, user)
+    request.session["flash"] = str(Msg("Welcome! Your account is ready."))
+    return RedirectResponse("/me" if "my_exchange" in route_names(request.app) else "/", status_code=303)
+
+
+
+def _register_context(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
+    return {
+        "form": form, "errors": {},
+        "org_choices": [(o.id, o.name_vi) for o in organizations.directory(session)],
+        "org_kind_choices": [(v, t) for v, t in labels.options("org_kind") if v in accounts.SELF_SERVICE_ORG_KINDS],
+    }
+
+
+@router.get("/account/password", name="password_page")
+def password_page(request: Request, user: CurrentUser) -> Response:
+    return render(request, "password.html", {"errors": {}})
+
+
+@router.post("/account/password", name="change_password", dependencies=[Csrf])
+def change_password(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    try:
+        accounts.change_password(session, user, form)
+    except Invalid as exc:
+        return render(request, "password.html", {"errors": exc.errors, "message": exc.message}, status_code=422)
+    start_session(request, user)
+    request.session["flash"] = str(Msg("Your password has been changed."))
+    return RedirectResponse("/", status_code=303)
+
+
+__all__ = ["router", "start_session", "CSRF_SESSION_KEY"]

@@ -1,0 +1,84 @@
+"""Public pages: home, offer and need details, organizations, language switch, health."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy import text
+
+from marketplace import listings, organizations
+from marketplace.i18n import LOCALES
+from marketplace.models import Need, Offer
+from marketplace.web.auth import safe_next
+from marketplace.web.deps import OptionalUser, SessionDep
+from marketplace.web.middleware import LANG_COOKIE
+from marketplace.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/", name="home")
+def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    offers = listings.latest_published(session, Offer)
+    needs = listings.latest_published(session, Need)
+    commissioned = listings.commissioned_problems(session)
+    orgs = listings.organizations_by_id(session, {x.organization_id for x in [*offers, *needs, *commissioned]})
+    context = {
+        "offers": offers, "needs": needs, "commissioned": commissioned, "orgs": orgs,
+        "counts": {"offers": listings.count_published(session, Offer), "needs": listings.count_published(session, Need),
+                   "organizations": len(organizations.directory(session))},
+        "flash": request.session.pop("flash", None),
+    }
+    return render(request, "home.html", context)
+
+
+@router.get("/offers/{offer_id}", name="offer_detail")
+def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: int) -> Response:
+    offer = listings.get_visible(session, Offer, offer_id, user)
+    organization = organizations.get_organization(session, offer.organization_id)
+    return render(request, "offer.html", {"offer": offer, "organization": organization,
+                                          "can_manage": listings.can_manage(user, offer)})
+
+
+@router.get("/needs/{need_id}", name="need_detail")
+def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: int) -> Response:
+    need = listings.get_visible(session, Need, need_id, user)
+    organization = organizations.get_organization(session, need.organization_id)
+    return render(request, "need.html", {"need": need, "organization": organization,
+                                         "can_manage": listings.can_manage(user, need)})
+
+
+@router.get("/organizations", name="organization_list")
+def organization_list(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    return render(request, "organizations.html", {"organizations": organizations.directory(session)})
+
+
+@router.get("/organizations/{organization_id}", name="organization_detail")
+def organization_detail(request: Request, session: SessionDep, user: OptionalUser, organization_id: int) -> Response:
+    organization = organizations.get_organization(session, organization_id)
+    parent = organizations.get_organization(session, organization.parent_id) if organization.parent_id else None
+    context = {
+        "organization": organization, "parent": parent,
+        "members": organizations.members_of(session, organization_id),
+        "offers": listings.published_of(session, Offer, organization_id),
+        "needs": listings.published_of(session, Need, organization_id),
+    }
+    return render(request, "organization.html", context)
+
+
+@router.get("/lang/{code}", name="set_language")
+def set_language(request: Request, code: str, next: str | None = None) -> Response:
+    """Switch the interface language and go back where the reader was."""
+    response = RedirectResponse(safe_next(next), status_code=303)
+    if code in LOCALES:
+        response.set_cookie(LANG_COOKIE, code, max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
+
+
+@router.get("/health", name="health")
+def health(request: Request, session: SessionDep) -> Response:
+    """Liveness for load balancers: the database answers."""
+    session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    checks = {"database": "ok"}
+    for name, check in getattr(request.app.state, "health_checks", {}).items():
+        checks[name] = check()
+    status = "ok" if all(v == "ok" for v in checks.values()) else "degraded"
+    return JSONResponse({"status": status, "checks": checks})

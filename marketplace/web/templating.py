@@ -1,0 +1,76 @@
+"""Jinja2 environment and `render`: a whole page, or one named block of it for htmx."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2_fragments import render_block
+
+from marketplace import labels
+from marketplace.config import ROOT
+from marketplace.i18n import (
+    current_locale,
+    format_date,
+    format_datetime,
+    format_number,
+    format_vnd,
+    gettext,
+    ngettext,
+)
+from marketplace.security import CSRF_FIELD, csrf_token
+
+env = Environment(
+    loader=FileSystemLoader(ROOT / "templates"),
+    autoescape=select_autoescape(["html", "xml"], default_for_string=True),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+env.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd, number=format_number)
+env.globals.update(label=labels.label, options=labels.options, sector_name=labels.sector_name,
+                   now=lambda: datetime.now(UTC), days_since=lambda moment: days_since(moment))
+
+
+def days_since(moment: datetime | None) -> int:
+    """Whole days from `moment` (aware, or naive UTC as SQLite returns it) to now."""
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0, (datetime.now(UTC) - moment).days)
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           block: str | None = None, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+    """The page `template`, or only its `block` (an htmx fragment), with the common context."""
+    ctx = page_context(request) | (context or {})
+    if block:
+        html = render_block(env, template, block, **ctx)
+    else:
+        html = env.get_template(template).render(ctx)
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+def page_context(request: Request) -> dict[str, Any]:
+    """What every template may use: the request, the reader, their language, the CSRF token."""
+    return {
+        "request": request,
+        "url_for": request.url_for,
+        "current_user": getattr(request.state, "user", None),
+        "locale": current_locale.get(),
+        "csrf_field": CSRF_FIELD,
+        "csrf_token": csrf_token(request.session) if "session" in request.scope else "",
+        "is_htmx": request.headers.get("hx-request") == "true",
+        "has_route": lambda name: name in route_names(request.app),
+    }
+
+
+def route_names(app: Any) -> frozenset[str]:
+    """Names of the app's routes, so shared templates link only to pages that exist."""
+    names = getattr(app.state, "route_names", None)
+    if names is None:
+        names = app.state.route_names = frozenset(getattr(r, "name", "") for r in app.routes)
+    return names

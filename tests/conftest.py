@@ -1,0 +1,123 @@
+"""Fixtures shared by the whole suite: a migrated database (SQLite or PostgreSQL), the app, clients.
+
+TEST_DATABASE_URL chooses the database: unset means a temporary SQLite file; a PostgreSQL URL
+means fresh databases are created on that server for this run and dropped afterwards.
+"""
+
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+from marketplace import migrate
+from marketplace.app import create_app
+from marketplace.config import ROOT, Settings
+from marketplace.db import make_engine
+from marketplace.seed import load_sectors, seed
+
+SEED_DIR = ROOT / "seed_data"
+KEEP_TABLES = {"sector", "alembic_version"}
+
+
+def _new_database(tmp: Path, name: str) -> tuple[str, object]:
+    """A URL of a new, empty database and a function that drops it."""
+    base = os.environ.get("TEST_DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        return f"sqlite:///{tmp / (name + '.db')}", lambda: None
+    admin = make_engine(base).execution_options(isolation_level="AUTOCOMMIT")
+    db_name = f"hue_test_{name}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return make_url(base).set(database=db_name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, drop = _new_database(tmp_path_factory.mktemp("db"), "main")
+    yield url
+    drop()  # type: ignore[operator]
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    with Session(engine) as session:
+        load_sectors(session, SEED_DIR)
+        session.commit()
+    yield engine
+    engine.dispose()
+
+
+def _clean(engine: Engine) -> None:
+    """Empty every table but the fixed taxonomy, so each test starts from a fresh database."""
+    tables = [t for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in KEEP_TABLES]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+            extra = conn.execute(text("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'search%'")).all()
+            for (name,) in extra:
+                if re.fullmatch(r"[a-z_]+", name) and not name.endswith(("_data", "_idx", "_docsize", "_config", "_content")):
+                    conn.execute(text(f'DELETE FROM "{name}"'))
+
+
+@pytest.fixture
+def db(engine: Engine) -> Iterator[Session]:
+    """A session on a database emptied after the test."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+    _clean(engine)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(ENVIRONMENT="test", DATABASE_URL=database_url, SECRET_KEY="test-secret-" + "x" * 32,
+                    LOGIN_MAX_FAILURES=5)
+
+
+@pytest.fixture
+def app(db: Session, engine: Engine, settings: Settings) -> FastAPI:
+    return create_app(settings, engine)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A separate database holding the whole demo data set (read-only for tests)."""
+    url, drop = _new_database(tmp_path_factory.mktemp("seeded"), "seeded")
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with Session(engine, expire_on_commit=False) as session:
+        seed(session, SEED_DIR)
+    yield engine
+    engine.dispose()
+    drop()  # type: ignore[operator]
+
+
+@pytest.fixture
+def seeded_client(seeded_engine: Engine, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, seeded_engine), raise_server_exceptions=False) as test_client:
+        yield test_client
