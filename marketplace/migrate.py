@@ -9,6 +9,15 @@ from sqlalchemy.engine import Engine
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave alone what the models do not own (search tables, FTS shadow tables)."""
+    from sqlmodel import SQLModel
+
+    if type_ == "table":
+        return name in SQLModel.metadata.tables
+    return True
+
+
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config that runs on `engine`'s database."""
     config = Config()

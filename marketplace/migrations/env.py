@@ -5,17 +5,11 @@ from sqlmodel import SQLModel
 
 import marketplace.models  # noqa: F401  (registers every table on the metadata)
 from marketplace.db import make_engine
+from marketplace.migrate import include_name
 from marketplace.config import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata
-
-
-def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """Leave alone what the models do not own (search tables, FTS shadow tables)."""
-    if type_ == "table":
-        return name in target_metadata.tables
-    return True
 
 
 def run_migrations() -> None:

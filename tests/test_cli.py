@@ -1,0 +1,75 @@
+"""The operator command line, run as an operator would, on a fresh database."""
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import pytest
+
+from marketplace.config import ROOT
+from tests.conftest import _new_database
+
+
+@pytest.fixture(scope="module")
+def cli_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url, drop = _new_database(tmp_path_factory.mktemp("cli"), "cli")
+    yield url
+    drop()  # type: ignore[operator]
+
+
+def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = os.environ | {"DATABASE_URL": database_url, "ENVIRONMENT": "test"}
+    return subprocess.run([sys.executable, "-m", "marketplace", *args], cwd=ROOT, env=env, input=stdin,
+                          capture_output=True, text=True, timeout=300, check=False)
+
+
+def test_migrate_seed_and_stats(cli_database: str) -> None:
+    assert run(cli_database, "migrate").returncode == 0
+    first = run(cli_database, "seed")
+    assert first.returncode == 0, first.stderr
+    added = json.loads(first.stdout.strip().splitlines()[-1])["added"]
+    assert added["organizations"] >= 40 and added["offers"] >= 150 and added["needs"] >= 100
+
+    again = json.loads(run(cli_database, "seed").stdout.strip().splitlines()[-1])["added"]
+    assert set(again.values()) == {0}  # seeding twice adds nothing the second time
+
+    stats = json.loads(run(cli_database, "stats").stdout)
+    assert stats["organizations"] >= 40
+    assert sum(stats["users"].values()) >= 20 and set(stats["users"]) == {"researcher", "enterprise", "staff", "admin"}
+    assert sum(stats["offers"].values()) >= 150 and sum(stats["needs"].values()) >= 100
+    assert stats["offers"]["published"] > stats["offers"].get("submitted", 0) > 0
+    assert sum(stats["collaborations"].values()) >= 30
+    assert all(count > 0 for count in stats["collaborations"].values())  # every stage is represented
+
+
+def test_seed_if_empty_leaves_a_filled_database_alone(cli_database: str) -> None:
+    run(cli_database, "migrate")
+    run(cli_database, "seed")
+    result = run(cli_database, "seed", "--if-empty")
+    assert result.returncode == 0 and "not loaded" in result.stdout
+
+
+def test_create_user_makes_a_staff_account(cli_database: str) -> None:
+    run(cli_database, "migrate")
+    result = run(cli_database, "create-user", "--role", "staff", "--email", "can.bo.moi@sokhcn.hue.gov.vn",
+                 "--name", "Võ Thị Thanh Tâm", "--password", "mật-khẩu-cán-bộ")
+    assert result.returncode == 0, result.stderr
+    assert "created staff can.bo.moi@sokhcn.hue.gov.vn" in result.stdout
+
+
+def test_create_user_asks_for_the_password_when_not_given(cli_database: str) -> None:
+    run(cli_database, "migrate")
+    result = run(cli_database, "create-user", "--role", "admin", "--email", "quan.tri@sokhcn.hue.gov.vn",
+                 "--name", "Nguyễn Quản Trị", stdin="mật-khẩu-quản-trị\n")
+    assert result.returncode == 0, result.stderr
+
+
+def test_create_user_reports_bad_input_without_a_traceback(cli_database: str) -> None:
+    run(cli_database, "migrate")
+    result = run(cli_database, "create-user", "--role", "staff", "--email", "không-phải-email", "--name", "A",
+                 "--password", "ngắn")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "email:" in result.stderr and "password:" in result.stderr
