@@ -16,12 +16,12 @@ from marketplace.models.enums import (
 )
 from marketplace.models.listings import ListingEvent, Need, Offer
 from marketplace.models.people import ExpertiseProfile, LoginAttempt, Organization, Sector, User
-from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox
+from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox, SubmittedForm
 
 __all__ = [
     "AuditLog", "Collaboration", "CollaborationNote", "CollaborationType", "DeclineReason",
     "ExpertiseProfile", "IPStatus", "Inquiry", "InquiryStatus", "ListingEvent", "ListingKind",
     "ListingStatus", "LoginAttempt", "MatchProposal", "Need", "Notification", "Offer", "OrgKind",
     "Organization", "OutboxMail", "ProposalStatus", "Role", "SearchOutbox", "Sector", "Stage",
-    "StageChange", "TaskLevel", "User",
+    "StageChange", "SubmittedForm", "TaskLevel", "User",
 ]

@@ -55,3 +55,13 @@ class SearchOutbox(SQLModel, table=True):
     created_at: datetime = now_field()
     done_at: datetime | None = moment_field(index=True)
     attempts: int = 0
+
+
+class SubmittedForm(SQLModel, table=True):
+    """A one-time form token already spent, and what it created, so a form sent twice acts once."""
+
+    token: str = Field(primary_key=True, max_length=64)
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    entity: str = Field(max_length=30)
+    entity_id: int
+    at: datetime = now_field()
