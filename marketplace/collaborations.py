@@ -1,12 +1,39 @@
 """Collaborations in the pipeline: opening, moving through stages, editing, notes, and who sees them."""
 
-from sqlmodel import Session
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
 
-from marketplace import audit
-from marketplace.models import Collaboration, Stage, StageChange
+from sqlalchemy import update
+from sqlmodel import Session, col, or_, select
+
+from marketplace import audit, validation
+from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.i18n import Msg
+from marketplace.labels import sector_options
+from marketplace.models import (
+    Collaboration,
+    CollaborationNote,
+    CollaborationType,
+    Need,
+    Offer,
+    Organization,
+    Stage,
+    StageChange,
+    TaskLevel,
+    User,
+)
 from marketplace.models._base import utcnow
 
 STAGES: tuple[str, ...] = tuple(s.value for s in Stage)
+OPEN_STAGES = (Stage.PROPOSED.value, Stage.CONTACTED.value, Stage.NEGOTIATING.value)
+FINISHED_STAGES = (Stage.COMMERCIALIZED.value, Stage.CLOSED.value)
+CONTRACT_TYPES = tuple(t.value for t in CollaborationType)
+TASK_LEVELS = tuple(t.value for t in TaskLevel)
+# A thousand billion đồng is beyond any technology contract in Huế: larger figures are typing slips.
+CONTRACT_VALUE_MAX = 1_000_000_000_000
+VERSION_MAX = 2**31 - 1
+STAFF_ONLY = Msg("Only Department staff can move or edit a collaboration.")
 
 
 def open_collaboration(
@@ -24,7 +51,7 @@ def open_collaboration(
     sector_code: str | None = None,
     note: str | None = None,
 ) -> Collaboration:
-    """Add a collaboration with its first stage change (its note is the history entry's); flushes, the caller commits."""
+    """Add a collaboration with its first stage change (carrying `note`); flushes, the caller commits."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}")
     now = utcnow()
@@ -58,3 +85,223 @@ def open_collaboration(
     )
     session.flush()
     return collab
+
+
+def is_party(user: User | None, collab: Collaboration) -> bool:
+    """Members of the provider or the seeker organization are the collaboration's parties."""
+    return user is not None and user.organization_id in (collab.provider_org_id, collab.seeker_org_id)
+
+
+def can_view(user: User | None, collab: Collaboration) -> bool:
+    """Staff see every collaboration; the parties see their own."""
+    return user is not None and (user.is_staff or is_party(user, collab))
+
+
+def get_visible(session: Session, collab_id: int, user: User | None) -> Collaboration:
+    """The collaboration if this reader may see it, else NotFound (its existence is not revealed)."""
+    collab = session.get(Collaboration, collab_id)
+    if collab is None or not can_view(user, collab):
+        raise NotFound()
+    return collab
+
+
+def of_organization(session: Session, organization_id: int) -> list[Collaboration]:
+    """An organization's collaborations (as provider or seeker), most recently changed first."""
+    query = (
+        select(Collaboration)
+        .where(or_(Collaboration.provider_org_id == organization_id, Collaboration.seeker_org_id == organization_id))
+        .order_by(col(Collaboration.updated_at).desc())
+    )
+    return list(session.exec(query).all())
+
+
+def _require_staff(user: User) -> None:
+    if not user.is_staff:
+        raise Forbidden(STAFF_ONLY)
+
+
+def _check_version(errors: validation.Errors, data: Mapping[str, Any], collab: Collaboration) -> int:
+    """The version the form was made from; Conflict when the record has moved on since."""
+    sent = validation.integer(errors, data, "version", low=1, high=VERSION_MAX)
+    if sent is not None and sent != collab.version:
+        raise Conflict(current=collab)
+    return sent or 0
+
+
+def _claim(session: Session, collab: Collaboration, version: int) -> None:
+    """Bump the version only if nobody else did in the meantime (safe across workers)."""
+    statement = (
+        update(Collaboration)
+        .where(col(Collaboration.id) == collab.id, col(Collaboration.version) == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if session.execute(statement).rowcount != 1:  # type: ignore[attr-defined]
+        session.rollback()
+        session.refresh(collab)
+        raise Conflict(current=collab)
+    collab.version = version + 1
+
+
+def move_stage(session: Session, collab: Collaboration, *, actor: User, data: Mapping[str, Any]) -> StageChange:
+    """Move to another stage, recording who, when, from, to and the note; closing needs a reason."""
+    _require_staff(actor)
+    errors: validation.Errors = {}
+    version = _check_version(errors, data, collab)
+    to_stage = validation.choice(errors, data, "to_stage", STAGES)
+    note = validation.text(errors, data, "note", max_len=2000, required=False)
+    if to_stage == collab.stage:
+        errors["to_stage"] = Msg("The collaboration is already at this stage.")
+    extra = _stage_details(errors, data, to_stage)
+    validation.raise_if(errors)
+    assert to_stage is not None and collab.id is not None
+    _claim(session, collab, version)
+    now = utcnow()
+    change = StageChange(
+        collaboration_id=collab.id, actor_id=actor.id, at=now, from_stage=collab.stage, to_stage=to_stage, note=note
+    )
+    if collab.stage == Stage.CLOSED:
+        collab.closed_reason = None
+    for field, value in extra.items():
+        setattr(collab, field, value)
+    collab.stage, collab.stage_entered_at, collab.updated_at = to_stage, now, now
+    session.add_all([collab, change])
+    audit.record(
+        session, actor_id=actor.id, action="collaboration.move", entity="collaboration", entity_id=collab.id,
+        from_stage=change.from_stage, to_stage=to_stage,
+    )  # fmt: skip
+    session.commit()
+    return change
+
+
+def _stage_details(errors: validation.Errors, data: Mapping[str, Any], to_stage: str | None) -> dict[str, Any]:
+    """What entering `to_stage` requires: a reason to close, the contract when an agreement is signed."""
+    if to_stage == Stage.CLOSED:
+        reason = validation.text(errors, data, "closed_reason", max_len=1000, min_len=5)
+        return {"closed_reason": reason}
+    if to_stage == Stage.AGREEMENT_SIGNED:
+        contract_type = validation.choice(errors, data, "contract_type", CONTRACT_TYPES)
+        value = validation.integer(errors, data, "contract_value_vnd", low=1, high=CONTRACT_VALUE_MAX)
+        return {"contract_type": contract_type, "contract_value_vnd": value, "signed_at": utcnow()}
+    return {}
+
+
+def edit_details(session: Session, collab: Collaboration, *, actor: User, data: Mapping[str, Any],
+                 today: date) -> Collaboration:  # fmt: skip
+    """Change the next action and its due date, broker, contract and S&T task; staff only."""
+    _require_staff(actor)
+    errors: validation.Errors = {}
+    version = _check_version(errors, data, collab)
+    values = {
+        "title": validation.text(errors, data, "title", max_len=200, min_len=5),
+        "next_action": validation.text(errors, data, "next_action", max_len=300, required=False) or None,
+        "next_action_due": _due_date(errors, data, collab, today),
+        "broker_id": _broker(session, errors, data),
+        "contract_type": validation.choice(errors, data, "contract_type", CONTRACT_TYPES, required=False),
+        "contract_value_vnd": validation.integer(
+            errors, data, "contract_value_vnd", low=1, high=CONTRACT_VALUE_MAX, required=False
+        ),
+        "st_task_code": validation.text(errors, data, "st_task_code", max_len=60, required=False) or None,
+        "st_task_level": validation.choice(errors, data, "st_task_level", TASK_LEVELS, required=False),
+    }
+    if values["st_task_level"] and not values["st_task_code"]:
+        errors["st_task_code"] = Msg("Give the S&T task's code as well as its level.")
+    validation.raise_if(errors)
+    _claim(session, collab, version)
+    changed = {field: value for field, value in values.items() if getattr(collab, field) != value}
+    for field, value in changed.items():
+        setattr(collab, field, value)
+    collab.updated_at = utcnow()
+    session.add(collab)
+    audit.record(
+        session, actor_id=actor.id, action="collaboration.edit", entity="collaboration", entity_id=collab.id,
+        fields=sorted(changed),
+    )  # fmt: skip
+    session.commit()
+    return collab
+
+
+def _due_date(errors: validation.Errors, data: Mapping[str, Any], collab: Collaboration, today: date) -> date | None:
+    """A due date that is today or later; an unchanged past date may stay (it shows as overdue)."""
+    raw = validation.nfc(data.get("next_action_due"))
+    if collab.next_action_due and raw == collab.next_action_due.isoformat():
+        return collab.next_action_due
+    return validation.future_date(errors, data, "next_action_due", today=today)
+
+
+def _broker(session: Session, errors: validation.Errors, data: Mapping[str, Any]) -> int | None:
+    """The id of a staff member chosen as broker, or None."""
+    staff_ids = [str(u.id) for u in staff_members(session)]
+    chosen = validation.choice(errors, data, "broker_id", staff_ids, required=False)
+    return int(chosen) if chosen else None
+
+
+def staff_members(session: Session) -> list[User]:
+    """Active Department staff (possible brokers), by name."""
+    query = select(User).where(col(User.role).in_(("staff", "admin")), col(User.is_active).is_(True))
+    return list(session.exec(query.order_by(col(User.full_name))).all())
+
+
+def add_note(session: Session, collab: Collaboration, *, author: User, data: Mapping[str, Any]) -> CollaborationNote:
+    """A note by staff or one of the parties."""
+    if not can_view(author, collab):
+        raise NotFound()
+    errors: validation.Errors = {}
+    text = validation.text(errors, data, "text", max_len=2000, min_len=2)
+    validation.raise_if(errors)
+    assert collab.id is not None
+    note = CollaborationNote(collaboration_id=collab.id, author_id=author.id, text=text)
+    collab.updated_at = note.at
+    session.add_all([note, collab])
+    audit.record(session, actor_id=author.id, action="collaboration.note", entity="collaboration", entity_id=collab.id)
+    session.commit()
+    return note
+
+
+def open_by_hand(session: Session, *, actor: User, data: Mapping[str, Any], today: date) -> Collaboration:
+    """A collaboration staff met at an event or fair, opened without an inquiry."""
+    _require_staff(actor)
+    errors: validation.Errors = {}
+    title = validation.text(errors, data, "title", max_len=200, min_len=5)
+    provider = _organization(session, errors, data, "provider_org_id")
+    seeker = _organization(session, errors, data, "seeker_org_id")
+    if provider and seeker and provider == seeker:
+        errors["seeker_org_id"] = Msg("The seeker must be a different organization from the provider.")
+    stage = validation.choice(errors, data, "stage", OPEN_STAGES)
+    broker_id = _broker(session, errors, data) or actor.id
+    offer_id = _listing(session, errors, data, "offer_id", Offer)
+    need_id = _listing(session, errors, data, "need_id", Need)
+    sectors = [code for code, _name in sector_options()]
+    sector = validation.choice(errors, data, "sector_code", sectors, required=False)
+    note = validation.text(errors, data, "note", max_len=2000, required=False) or None
+    next_action = validation.text(errors, data, "next_action", max_len=300, required=False) or None
+    due = validation.future_date(errors, data, "next_action_due", today=today)
+    validation.raise_if(errors)
+    assert provider is not None and seeker is not None and stage is not None
+    collab = open_collaboration(
+        session, provider_org_id=provider, seeker_org_id=seeker, title=title, stage=stage, actor_id=actor.id,
+        offer_id=offer_id, need_id=need_id, broker_id=broker_id, sector_code=sector, note=note,
+    )  # fmt: skip
+    collab.next_action, collab.next_action_due = next_action, due
+    session.commit()
+    return collab
+
+
+def _organization(session: Session, errors: validation.Errors, data: Mapping[str, Any], field: str) -> int | None:
+    """The id of an existing organization chosen in `field`."""
+    raw = validation.integer(errors, data, field, low=1, high=VERSION_MAX)
+    if raw is not None and session.get(Organization, raw) is None:
+        errors[field] = Msg("Please choose one of the options offered.")
+        return None
+    return raw
+
+
+def _listing(
+    session: Session, errors: validation.Errors, data: Mapping[str, Any], field: str, model: type[Offer] | type[Need]
+) -> int | None:
+    """The id of an existing offer or need, when one is given."""
+    raw = validation.integer(errors, data, field, low=1, high=VERSION_MAX, required=False)
+    if raw is not None and session.get(model, raw) is None:
+        errors[field] = Msg("There is no listing with this number.")
+        return None
+    return raw
