@@ -9,7 +9,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
-from marketplace.web import auth, errors, pages
+from marketplace.web import auth, errors, listings, pages, dashboard, pipeline, proposals, review
 from marketplace.web.middleware import BodyLimit, Locale
 from pathlib import Path
 
@@ -27,7 +27,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.health_checks = {}
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (pages.router, auth.router):
+    # listings first: its /offers/new must win over the detail route /offers/{offer_id}
+    for router in (listings.router, review.router, pages.router, auth.router, proposals.router, pipeline.router, dashboard.router):
         app.include_router(router)
     app.add_middleware(SessionMiddleware, secret_key=settings.SECRET_KEY, session_cookie="hx_session",
                        max_age=settings.SESSION_MAX_AGE_DAYS * 86400, same_site="lax",

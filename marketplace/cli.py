@@ -47,7 +47,28 @@ def seed_command(args: argparse.Namespace) -> int:
             print("database already holds data; demo data not loaded")
             return 0
         added = seed(session, get_settings().SEED_DIR)
+        if added["offers"] or added["needs"]:
+            from marketplace.proposals import recompute_all
+
+            recompute_all(session)  # the demo shows partner proposals from the start
     print(json.dumps({"added": added}, ensure_ascii=False))
+    return 0
+
+
+@command("match", "recompute every match proposal in batch (safe while the site serves)")
+def match_command(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from tqdm import tqdm
+
+    from marketplace.db import session_scope
+    from marketplace.proposals import recompute_all
+
+    with session_scope() as session:
+        changes = recompute_all(session, progress=lambda items: tqdm(items, desc="listings", unit="listing"))
+    report = asdict(changes)
+    report["without_terms"] = report["without_terms"][:20]
+    print(json.dumps(report, ensure_ascii=False))
     return 0
 
 

@@ -21,6 +21,7 @@ from marketplace import migrate
 from marketplace.app import create_app
 from marketplace.config import ROOT, Settings
 from marketplace.db import make_engine
+from marketplace.proposals import recompute_all
 from marketplace.seed import load_sectors, seed
 
 SEED_DIR = ROOT / "seed_data"
@@ -112,6 +113,7 @@ def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
     migrate.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         seed(session, SEED_DIR)
+        recompute_all(session)
     yield engine
     engine.dispose()
     drop()  # type: ignore[operator]

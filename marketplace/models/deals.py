@@ -22,6 +22,7 @@ class MatchProposal(SQLModel, table=True):
     terms: list[str] = json_list()
     trl_below_minimum: bool = False
     matcher_version: str = Field(default="", max_length=40)
+    scored_from: str = short_code(default="need")  # which side's ranking gave the score shown
     status: str = short_code(default=ProposalStatus.NEW.value, index=True)
     decided_by_id: int | None = Field(default=None, foreign_key="user.id")
     dismiss_reason: str | None = Field(default=None, max_length=1000)

@@ -10,6 +10,7 @@ from marketplace.models import Need, Offer
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import OptionalUser, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
+from marketplace.web.proposals import listing_context as proposal_context
 from marketplace.web.templating import render
 
 router = APIRouter()
@@ -34,16 +35,16 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
 def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: int) -> Response:
     offer = listings.get_visible(session, Offer, offer_id, user)
     organization = organizations.get_organization(session, offer.organization_id)
-    return render(request, "offer.html", {"offer": offer, "organization": organization,
-                                          "can_manage": listings.can_manage(user, offer)})
+    context = {"offer": offer, "organization": organization, "can_manage": listings.can_manage(user, offer)}
+    return render(request, "offer.html", context | proposal_context(session, offer, user))
 
 
 @router.get("/needs/{need_id}", name="need_detail")
 def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: int) -> Response:
     need = listings.get_visible(session, Need, need_id, user)
     organization = organizations.get_organization(session, need.organization_id)
-    return render(request, "need.html", {"need": need, "organization": organization,
-                                         "can_manage": listings.can_manage(user, need)})
+    context = {"need": need, "organization": organization, "can_manage": listings.can_manage(user, need)}
+    return render(request, "need.html", context | proposal_context(session, need, user))
 
 
 @router.get("/organizations", name="organization_list")

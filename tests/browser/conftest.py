@@ -20,6 +20,7 @@ from marketplace import migrate
 from marketplace.app import create_app
 from marketplace.config import ROOT, Settings
 from marketplace.db import make_engine
+from marketplace.proposals import recompute_all
 from marketplace.seed import seed
 from tests.conftest import SEED_DIR, _new_database
 
@@ -41,6 +42,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     migrate.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         seed(session, SEED_DIR)
+        recompute_all(session)
     settings = Settings(ENVIRONMENT="test", DATABASE_URL=url, SECRET_KEY="browser-test-" + "x" * 32)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

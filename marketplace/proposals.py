@@ -1,0 +1,261 @@
+"""Match proposals: computed when a listing changes, shown to owners, accepted or dismissed.
+
+A proposal pairs a need with an offer or with a researcher (expert). Accepted and dismissed
+proposals are never recomputed away: a dismissed pair is never proposed again.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from marketplace import audit, inquiries, matchmaking, validation
+from marketplace.errors import Conflict, Forbidden, NotFound
+from marketplace.i18n import Msg
+from marketplace.matchmaking import RULES
+from marketplace.models import Need, Offer, ProposalStatus, User
+from marketplace.models._base import utcnow
+from marketplace.models.deals import MatchProposal
+
+Listing = Offer | Need
+
+
+@dataclass
+class Changes:
+    """What a recomputation did, for the operator."""
+
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    listings: int = 0
+    without_terms: list[str] = field(default_factory=list)
+
+    def merge(self, other: "Changes") -> None:
+        self.added += other.added
+        self.updated += other.updated
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+        self.listings += other.listings
+        self.without_terms += other.without_terms
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A partner for a listing: the other side's id, the score after the rules, its matcher index."""
+
+    target_id: int
+    score: float
+    index: int
+    trl_below_minimum: bool = False
+
+
+def _decided_pairs(session: Session, listing: Listing) -> set[tuple[int, int | None, int | None]]:
+    """Pairs of this listing that someone accepted or dismissed: never proposed again."""
+    column = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
+    rows = session.exec(select(MatchProposal).where(column == listing.id, MatchProposal.status != ProposalStatus.NEW))
+    return {(p.need_id, p.offer_id, p.expert_id) for p in rows}
+
+
+def candidates_for(session: Session, listing: Listing, side: str) -> list[Candidate]:
+    """The best partners of `side` for a published listing after the rules, best first (not yet explained)."""
+    if listing.status != "published" or not matchmaking.has_usable_terms(listing):
+        return []
+    ranked = matchmaking.rank(session, side, matchmaking.record_of(listing), RULES.candidates)
+    targets = _targets(session, side, [target_id for target_id, _, _ in ranked])
+    decided = _decided_pairs(session, listing)
+    found: list[Candidate] = []
+    for target_id, score, index in ranked:
+        target = targets.get(target_id)
+        if target is None or _organization_of(target) == listing.organization_id:
+            continue  # never propose a partner from the same organization
+        if _pair(listing, side, target_id) in decided:
+            continue
+        below = _below_minimum_trl(listing, target)
+        score *= RULES.below_trl_factor if below else 1.0
+        score *= RULES.same_sector_boost if getattr(target, "sector_code", None) == listing.sector_code else 1.0
+        if score >= RULES.min_score:
+            found.append(Candidate(target_id, round(min(score, 1.0), 4), index, below))
+    found.sort(key=lambda c: c.score, reverse=True)
+    return found[: RULES.per_listing]
+
+
+def _targets(session: Session, side: str, ids: list[int]) -> dict[int, Any]:
+    model: Any = {"offers": Offer, "needs": Need, "experts": User}[side]
+    return {t.id: t for t in session.exec(select(model).where(col(model.id).in_(ids))).all()} if ids else {}
+
+
+def _organization_of(target: Any) -> int | None:
+    return target.organization_id
+
+
+def _pair(listing: Listing, side: str, target_id: int) -> tuple[int, int | None, int | None]:
+    if isinstance(listing, Offer):
+        return (target_id, listing.id, None)
+    return (listing.id, target_id, None) if side == "offers" else (listing.id, None, target_id)  # type: ignore[return-value]
+
+
+def _below_minimum_trl(listing: Listing, target: Any) -> bool:
+    offer, need = (listing, target) if isinstance(listing, Offer) else (target, listing)
+    return isinstance(offer, Offer) and isinstance(need, Need) and bool(need.min_trl) and offer.trl < (need.min_trl or 0)
+
+
+def sides_for(listing: Listing) -> tuple[str, ...]:
+    return ("needs",) if isinstance(listing, Offer) else ("offers", "experts")
+
+
+def refresh_listing(session: Session, listing: Listing) -> Changes:
+    """Recompute and store the proposals of one listing (after it was published or edited); commits."""
+    changes = Changes(listings=1)
+    if listing.status == "published" and not matchmaking.has_usable_terms(listing):
+        changes.without_terms.append(listing.key or str(listing.id))
+    for side in sides_for(listing):
+        changes.merge(_store(session, listing, side, candidates_for(session, listing, side)))
+    session.commit()
+    return changes
+
+
+def _store(session: Session, listing: Listing, side: str, found: list[Candidate]) -> Changes:
+    """Write the listing's best candidates; terms are explained only for new or changed pairs."""
+    changes = Changes()
+    origin = "offer" if isinstance(listing, Offer) else "need"
+    own = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
+    other = {"needs": MatchProposal.need_id, "offers": MatchProposal.offer_id, "experts": MatchProposal.expert_id}[side]
+    existing = {(p.need_id, p.offer_id, p.expert_id): p for p in session.exec(
+        select(MatchProposal).where(own == listing.id, col(other).is_not(None), MatchProposal.status == ProposalStatus.NEW))}
+    query = matchmaking.record_of(listing)
+    for candidate in found:
+        pair = _pair(listing, side, candidate.target_id)
+        proposal = existing.get(pair)
+        if proposal is None:
+            terms = matchmaking.explain(session, side, query, candidate.index)
+            session.add(MatchProposal(need_id=pair[0], offer_id=pair[1], expert_id=pair[2], score=candidate.score,
+                                      terms=terms, trl_below_minimum=candidate.trl_below_minimum,
+                                      matcher_version=matchmaking.VERSION, scored_from=origin))
+            changes.added += 1
+        elif proposal.score != candidate.score and (proposal.scored_from == origin or candidate.score > proposal.score):
+            # A pair found from both sides keeps the higher side's score, so repeated runs settle.
+            proposal.terms = matchmaking.explain(session, side, query, candidate.index)
+            proposal.score, proposal.scored_from, proposal.updated_at = candidate.score, origin, utcnow()
+            proposal.trl_below_minimum, proposal.matcher_version = candidate.trl_below_minimum, matchmaking.VERSION
+            changes.updated += 1
+        else:
+            changes.unchanged += 1
+    kept = {_pair(listing, side, c.target_id) for c in found}
+    # This side withdraws only what it proposed itself; an unpublished listing withdraws everything.
+    stale = [p.id for pair, p in existing.items() if pair not in kept
+             and (p.scored_from == origin or listing.status != "published")]
+    if stale:
+        session.exec(delete(MatchProposal).where(col(MatchProposal.id).in_(stale)))  # type: ignore[call-overload]
+    changes.removed += len(stale)
+    session.flush()
+    return changes
+
+
+def recompute_all(session: Session, progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda x: x) -> Changes:
+    """Recompute every listing's proposals (the `match` command); one short transaction per listing."""
+    total = Changes()
+    ids = [("offer", i) for i in session.exec(select(Offer.id)).all()] + [("need", i) for i in session.exec(select(Need.id)).all()]
+    with matchmaking.pinned():
+        for kind, listing_id in progress(ids):
+            listing = session.get(Offer if kind == "offer" else Need, listing_id)
+            if listing is not None:
+                total.merge(refresh_listing(session, listing))
+    return total
+
+
+# -- what owners see and do ----------------------------------------------------------------------
+
+
+@dataclass
+class ProposalView:
+    """A stored proposal as its owner sees it: the partner, their organization, the strength."""
+
+    proposal: MatchProposal
+    partner_kind: str  # "offer", "need" or "expert"
+    partner: Any
+    strength: str  # "strong", "good", "possible"
+
+
+def strength_of(score: float) -> str:
+    """A plain-language strength for a score (thresholds read off the demo data's score spread)."""
+    return "strong" if score >= 0.30 else "good" if score >= 0.15 else "possible"
+
+
+def for_listing(session: Session, listing: Listing, user: User | None) -> list[ProposalView]:
+    """The new proposals of a listing, best first, for members of its organization and staff only."""
+    if user is None or not (user.is_staff or user.organization_id == listing.organization_id):
+        return []
+    own = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
+    rows = session.exec(select(MatchProposal).where(own == listing.id, MatchProposal.status == ProposalStatus.NEW)
+                        .order_by(col(MatchProposal.score).desc())).all()
+    views = []
+    for proposal in rows:
+        kind, partner = _partner(session, listing, proposal)
+        if partner is not None:
+            views.append(ProposalView(proposal, kind, partner, strength_of(proposal.score)))
+    return views[: 2 * RULES.per_listing]
+
+
+def _partner(session: Session, listing: Listing, proposal: MatchProposal) -> tuple[str, Any]:
+    if isinstance(listing, Offer):
+        return "need", session.get(Need, proposal.need_id)
+    if proposal.offer_id is not None:
+        return "offer", session.get(Offer, proposal.offer_id)
+    return "expert", session.get(User, proposal.expert_id)
+
+
+def _decidable(session: Session, proposal_id: int, user: User) -> tuple[MatchProposal, str, int]:
+    """The proposal, and what the user's side would ask about (kind, id); checks the user may decide."""
+    proposal = session.get(MatchProposal, proposal_id)
+    if proposal is None:
+        raise NotFound()
+    need = session.get(Need, proposal.need_id)
+    offer = session.get(Offer, proposal.offer_id) if proposal.offer_id else None
+    if need is not None and user.organization_id == need.organization_id:
+        target = ("offer", proposal.offer_id) if proposal.offer_id else ("expert", proposal.expert_id)
+    elif offer is not None and user.organization_id == offer.organization_id:
+        target = ("need", proposal.need_id)
+    else:
+        raise Forbidden(Msg("Only the owners of the listing can answer this proposal."))
+    if proposal.status != ProposalStatus.NEW:
+        raise Conflict(Msg("This proposal has already been answered."), current=proposal)
+    return proposal, target[0], int(target[1] or 0)
+
+
+def accept(session: Session, proposal_id: int, user: User, message: str = "") -> Any:
+    """Accept a proposal: it becomes an inquiry to the other side; returns the inquiry."""
+    proposal, kind, target_id = _decidable(session, proposal_id, user)
+    text = validation.nfc(message) or str(Msg("Hello, the exchange proposed your listing as a match for ours and we would like to discuss working together."))
+    inquiry = inquiries.send_inquiry(session, sender=user, listing_kind=kind, listing_id=target_id,
+                                     message=text, proposal_id=proposal.id)
+    proposal.status, proposal.decided_by_id, proposal.updated_at = ProposalStatus.ACCEPTED, user.id, utcnow()
+    audit.record(session, actor_id=user.id, action="accept_proposal", entity="matchproposal", entity_id=proposal.id)
+    session.commit()
+    return inquiry
+
+
+def dismiss(session: Session, proposal_id: int, user: User, reason: str) -> MatchProposal:
+    """Dismiss a proposal with a reason (kept for the Department); the pair is never proposed again."""
+    errors: validation.Errors = {}
+    text = validation.text(errors, {"reason": reason}, "reason", max_len=1000, min_len=3)
+    validation.raise_if(errors)
+    proposal, _kind, _target = _decidable(session, proposal_id, user)
+    proposal.status, proposal.dismiss_reason = ProposalStatus.DISMISSED, text
+    proposal.decided_by_id, proposal.updated_at = user.id, utcnow()
+    audit.record(session, actor_id=user.id, action="dismiss_proposal", entity="matchproposal",
+                 entity_id=proposal.id, reason=text)
+    session.commit()
+    return proposal
+
+
+def similar_offers(session: Session, offer: Offer, k: int = 4) -> list[Offer]:
+    """Published offers most like this one (for enterprise readers comparing technologies)."""
+    if not matchmaking.has_usable_terms(offer):
+        return []
+    ranked = matchmaking.rank(session, "offers", matchmaking.offer_record(offer), k + 1)
+    ids = [target_id for target_id, score, _ in ranked if target_id != offer.id and score >= RULES.min_score][:k]
+    found = _targets(session, "offers", ids)
+    return [found[i] for i in ids if i in found]
