@@ -36,8 +36,14 @@ def register(session: Session, form: Mapping[str, Any]) -> User:
     assert role is not None and organization is not None
     session.add(organization)
     session.flush()
-    user = User(email=email, full_name=full_name, role=role, organization_id=organization.id,
-                password_hash=hash_password(password), language=language)
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=role,
+        organization_id=organization.id,
+        password_hash=hash_password(password),
+        language=language,
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor_id=user.id, action="register", entity="user", entity_id=user.id)
@@ -86,8 +92,9 @@ def change_password(session: Session, user: User, form: Mapping[str, Any]) -> Us
     return user
 
 
-def create_user(session: Session, *, email: str, password: str, full_name: str, role: str,
-                organization_key: str | None = None) -> User:
+def create_user(
+    session: Session, *, email: str, password: str, full_name: str, role: str, organization_key: str | None = None
+) -> User:
     """An account of any role, for operators (staff and admin accounts are made only this way)."""
     errors: validation.Errors = {}
     form = {"email": email, "full_name": full_name, "password": password, "password_confirm": password, "role": role}
@@ -103,8 +110,13 @@ def create_user(session: Session, *, email: str, password: str, full_name: str, 
     if email and "email" not in errors and _email_taken(session, email):
         errors["email"] = Msg("An account with this e-mail already exists. Log in or use another e-mail.")
     validation.raise_if(errors)
-    user = User(email=email, full_name=full_name, role=role, password_hash=hash_password(password),
-                organization_id=organization.id if organization else None)
+    user = User(
+        email=email,
+        full_name=full_name,
+        role=role,
+        password_hash=hash_password(password),
+        organization_id=organization.id if organization else None,
+    )
     session.add(user)
     session.flush()
     audit.record(session, actor_id=None, action="create_user", entity="user", entity_id=user.id, role=role)
@@ -133,9 +145,13 @@ def _organization_for(session: Session, errors: validation.Errors, form: Mapping
         name = validation.text(errors, form, "new_organization_name", max_len=200, min_len=3)
         kind = validation.choice(errors, form, "new_organization_kind", SELF_SERVICE_ORG_KINDS)
         if name and "new_organization_name" not in errors:
-            clash = session.exec(select(Organization.id).where(func.lower(Organization.name_vi) == name.lower())).first()
+            clash = session.exec(
+                select(Organization.id).where(func.lower(Organization.name_vi) == name.lower())
+            ).first()
             if clash is not None:
-                errors["new_organization_name"] = Msg("This organization is already registered: choose it from the list.")
+                errors["new_organization_name"] = Msg(
+                    "This organization is already registered: choose it from the list."
+                )
         return Organization(name_vi=name, name_en=name, kind=kind or OrgKind.ENTERPRISE.value, verified=False)
     org_id = validation.integer(errors, form, "organization_id", low=1, high=2**31 - 1)
     if org_id is None:

@@ -1,6 +1,7 @@
 """The FastAPI application: middleware, error handlers, routes, static files."""
 
 import logging
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -9,9 +10,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
-from marketplace.web import auth, errors, listings, pages, dashboard, pipeline, proposals, review
+from marketplace.web import auth, dashboard, errors, listings, pages, pipeline, proposals, review
 from marketplace.web.middleware import BodyLimit, Locale
-from pathlib import Path
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -20,19 +20,37 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     """A configured application on `engine` (by default the one for DATABASE_URL)."""
     settings = settings or get_settings()
     logging.basicConfig(level=settings.LOG_LEVEL)
-    app = FastAPI(title="Hue Innovation Exchange API", version="1.0", docs_url="/docs", redoc_url=None,
-                  openapi_url="/api/v1/openapi.json")
+    app = FastAPI(
+        title="Hue Innovation Exchange API",
+        version="1.0",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
     app.state.settings = settings
     app.state.engine = engine or get_engine()
     app.state.health_checks = {}
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # listings first: its /offers/new must win over the detail route /offers/{offer_id}
-    for router in (listings.router, review.router, pages.router, auth.router, proposals.router, pipeline.router, dashboard.router):
+    for router in (
+        listings.router,
+        review.router,
+        pages.router,
+        auth.router,
+        proposals.router,
+        pipeline.router,
+        dashboard.router,
+    ):
         app.include_router(router)
-    app.add_middleware(SessionMiddleware, secret_key=settings.SECRET_KEY, session_cookie="hx_session",
-                       max_age=settings.SESSION_MAX_AGE_DAYS * 86400, same_site="lax",
-                       https_only=settings.COOKIE_SECURE)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.SECRET_KEY,
+        session_cookie="hx_session",
+        max_age=settings.SESSION_MAX_AGE_DAYS * 86400,
+        same_site="lax",
+        https_only=settings.COOKIE_SECURE,
+    )
     app.add_middleware(Locale)
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES)
     return app

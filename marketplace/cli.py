@@ -14,9 +14,11 @@ COMMANDS: dict[str, tuple[Command, Callable[[argparse.ArgumentParser], None], st
 
 def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None):
     """Register a sub-command; modules of other areas add theirs the same way."""
+
     def register(func: Command) -> Command:
         COMMANDS[name] = (func, arguments, help)
         return func
+
     return register
 
 
@@ -89,8 +91,14 @@ def create_user_command(args: argparse.Namespace) -> int:
     password = args.password or getpass.getpass("Password: ")
     with session_scope() as session:
         try:
-            user = create_user(session, email=args.email, password=password, full_name=args.name,
-                               role=args.role, organization_key=args.organization)
+            user = create_user(
+                session,
+                email=args.email,
+                password=password,
+                full_name=args.name,
+                role=args.role,
+                organization_key=args.organization,
+            )
         except Invalid as exc:
             for field, message in exc.errors.items():
                 print(f"{field}: {message}", file=sys.stderr)
@@ -120,15 +128,24 @@ def _serve_arguments(parser: argparse.ArgumentParser) -> None:
 def serve_command(args: argparse.Namespace) -> int:
     import uvicorn
 
-    uvicorn.run("marketplace.main:app", host=args.host, port=args.port, workers=args.workers,
-                reload=args.reload, proxy_headers=True, log_level=get_settings().LOG_LEVEL.lower())
+    uvicorn.run(
+        "marketplace.main:app",
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        reload=args.reload,
+        proxy_headers=True,
+        log_level=get_settings().LOG_LEVEL.lower(),
+    )
     return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     import marketplace.commands  # noqa: F401  (commands of the other areas)
 
-    parser = argparse.ArgumentParser(prog="python -m marketplace", description="Hue Innovation Exchange operator commands")
+    parser = argparse.ArgumentParser(
+        prog="python -m marketplace", description="Hue Innovation Exchange operator commands"
+    )
     subparsers = parser.add_subparsers(dest="command", required=True)
     for name, (_func, arguments, help_text) in COMMANDS.items():
         arguments(subparsers.add_parser(name, help=help_text, description=help_text))

@@ -31,7 +31,11 @@ def used_messages() -> dict[str, str]:
     found: dict[str, str] = {}
     for folder in (ROOT / "marketplace", ROOT / "templates"):
         for filename, lineno, message, _comments, _context in extract_from_dir(
-            folder, method_map=METHODS, options_map=OPTIONS, keywords=KEYWORDS, strip_comment_tags=True,
+            folder,
+            method_map=METHODS,
+            options_map=OPTIONS,
+            keywords=KEYWORDS,
+            strip_comment_tags=True,
             directory_filter=_visible_directory,
         ):
             msgid = message[0] if isinstance(message, tuple) else message
@@ -63,7 +67,9 @@ def append_to(path: Path, messages: dict[str, str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--write", type=Path, help="append missing messages to this .po file under locales/vi/LC_MESSAGES")
+    parser.add_argument(
+        "--write", type=Path, help="append missing messages to this .po file under locales/vi/LC_MESSAGES"
+    )
     args = parser.parse_args()
     todo = missing()
     for msgid, where in sorted(todo.items(), key=lambda item: item[1]):

@@ -28,11 +28,11 @@ EXPERT_WEIGHTS = {"keywords": 3, "publications": 1, "projects": 1, "summary": 1}
 class Rules:
     """Every weight of the rules on top of text similarity, in one place."""
 
-    per_listing: int = 5          # proposals kept per listing
-    candidates: int = 25          # raw matcher candidates examined before the rules
-    min_score: float = 0.05       # below this cosine a pair is not worth anyone's time
+    per_listing: int = 5  # proposals kept per listing
+    candidates: int = 25  # raw matcher candidates examined before the rules
+    min_score: float = 0.05  # below this cosine a pair is not worth anyone's time
     same_sector_boost: float = 1.15  # a documented nudge: same sector is likelier to be relevant
-    below_trl_factor: float = 0.85   # an offer below the need's minimum TRL is kept, marked and demoted
+    below_trl_factor: float = 0.85  # an offer below the need's minimum TRL is kept, marked and demoted
 
 
 RULES = Rules()
@@ -40,18 +40,34 @@ RULES = Rules()
 
 def offer_record(offer: Offer) -> dict[str, Any]:
     bio = [offer.species, offer.latin_name, offer.plant_part, offer.active_compounds, offer.standard]
-    return {"title": offer.title, "keywords": offer.keywords, "summary": offer.summary, "description": offer.description,
-            "applications": offer.applications, "advantages": offer.advantages, "bio": [b for b in bio if b]}
+    return {
+        "title": offer.title,
+        "keywords": offer.keywords,
+        "summary": offer.summary,
+        "description": offer.description,
+        "applications": offer.applications,
+        "advantages": offer.advantages,
+        "bio": [b for b in bio if b],
+    }
 
 
 def need_record(need: Need) -> dict[str, Any]:
-    return {"title": need.title, "keywords": need.keywords, "problem": need.problem,
-            "desired_outcome": need.desired_outcome, "constraints": need.constraints}
+    return {
+        "title": need.title,
+        "keywords": need.keywords,
+        "problem": need.problem,
+        "desired_outcome": need.desired_outcome,
+        "constraints": need.constraints,
+    }
 
 
 def expert_record(profile: ExpertiseProfile) -> dict[str, Any]:
-    return {"keywords": profile.keywords, "publications": profile.publications, "projects": profile.projects,
-            "summary": profile.summary}
+    return {
+        "keywords": profile.keywords,
+        "publications": profile.publications,
+        "projects": profile.projects,
+        "summary": profile.summary,
+    }
 
 
 def record_of(listing: Offer | Need) -> dict[str, Any]:
@@ -100,8 +116,12 @@ def _side_query(side: str) -> tuple[Any, Any]:
         return select(Offer).where(Offer.status == ListingStatus.PUBLISHED).order_by(col(Offer.id)), Offer
     if side == "needs":
         return select(Need).where(Need.status == ListingStatus.PUBLISHED).order_by(col(Need.id)), Need
-    query = (select(ExpertiseProfile).join(User, col(User.id) == ExpertiseProfile.user_id)
-             .where(User.role == Role.RESEARCHER, col(User.is_active).is_(True)).order_by(col(ExpertiseProfile.id)))
+    query = (
+        select(ExpertiseProfile)
+        .join(User, col(User.id) == ExpertiseProfile.user_id)
+        .where(User.role == Role.RESEARCHER, col(User.is_active).is_(True))
+        .order_by(col(ExpertiseProfile.id))
+    )
     return query, ExpertiseProfile
 
 
@@ -132,15 +152,31 @@ def corpus(session: Session, side: str) -> Corpus:
 def _fit(side: str, rows: list[Any]) -> Corpus:
     # Needs query the offers and experts; offers query the needs.
     if side == "experts":
-        ids, records, weights, query_weights = [r.user_id for r in rows], [expert_record(r) for r in rows], EXPERT_WEIGHTS, NEED_WEIGHTS
+        ids, records, weights, query_weights = (
+            [r.user_id for r in rows],
+            [expert_record(r) for r in rows],
+            EXPERT_WEIGHTS,
+            NEED_WEIGHTS,
+        )
     elif side == "offers":
-        ids, records, weights, query_weights = [r.id for r in rows], [offer_record(r) for r in rows], OFFER_WEIGHTS, NEED_WEIGHTS
+        ids, records, weights, query_weights = (
+            [r.id for r in rows],
+            [offer_record(r) for r in rows],
+            OFFER_WEIGHTS,
+            NEED_WEIGHTS,
+        )
     else:
-        ids, records, weights, query_weights = [r.id for r in rows], [need_record(r) for r in rows], NEED_WEIGHTS, OFFER_WEIGHTS
+        ids, records, weights, query_weights = (
+            [r.id for r in rows],
+            [need_record(r) for r in rows],
+            NEED_WEIGHTS,
+            OFFER_WEIGHTS,
+        )
     if not rows:
         return Corpus(ids, records, None)
-    matcher = MultiFieldMatcher(document_weights=weights, query_weights=query_weights,
-                                matcher=TfidfMatcher(glossary=glossary()))
+    matcher = MultiFieldMatcher(
+        document_weights=weights, query_weights=query_weights, matcher=TfidfMatcher(glossary=glossary())
+    )
     return Corpus(ids, records, matcher.fit(records))
 
 

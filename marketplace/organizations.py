@@ -23,5 +23,8 @@ def directory(session: Session, kind: str | None = None) -> list[Organization]:
 
 def members_of(session: Session, parent_id: int) -> list[Organization]:
     """Member schools or institutes of a university or academy."""
-    return list(session.exec(select(Organization).where(Organization.parent_id == parent_id)
-                             .order_by(col(Organization.name_vi))).all())
+    return list(
+        session.exec(
+            select(Organization).where(Organization.parent_id == parent_id).order_by(col(Organization.name_vi))
+        ).all()
+    )

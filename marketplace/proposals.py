@@ -99,7 +99,9 @@ def _pair(listing: Listing, side: str, target_id: int) -> tuple[int, int | None,
 
 def _below_minimum_trl(listing: Listing, target: Any) -> bool:
     offer, need = (listing, target) if isinstance(listing, Offer) else (target, listing)
-    return isinstance(offer, Offer) and isinstance(need, Need) and bool(need.min_trl) and offer.trl < (need.min_trl or 0)
+    return (
+        isinstance(offer, Offer) and isinstance(need, Need) and bool(need.min_trl) and offer.trl < (need.min_trl or 0)
+    )
 
 
 def sides_for(listing: Listing) -> tuple[str, ...]:
@@ -123,17 +125,32 @@ def _store(session: Session, listing: Listing, side: str, found: list[Candidate]
     origin = "offer" if isinstance(listing, Offer) else "need"
     own = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
     other = {"needs": MatchProposal.need_id, "offers": MatchProposal.offer_id, "experts": MatchProposal.expert_id}[side]
-    existing = {(p.need_id, p.offer_id, p.expert_id): p for p in session.exec(
-        select(MatchProposal).where(own == listing.id, col(other).is_not(None), MatchProposal.status == ProposalStatus.NEW))}
+    existing = {
+        (p.need_id, p.offer_id, p.expert_id): p
+        for p in session.exec(
+            select(MatchProposal).where(
+                own == listing.id, col(other).is_not(None), MatchProposal.status == ProposalStatus.NEW
+            )
+        )
+    }
     query = matchmaking.record_of(listing)
     for candidate in found:
         pair = _pair(listing, side, candidate.target_id)
         proposal = existing.get(pair)
         if proposal is None:
             terms = matchmaking.explain(session, side, query, candidate.index)
-            session.add(MatchProposal(need_id=pair[0], offer_id=pair[1], expert_id=pair[2], score=candidate.score,
-                                      terms=terms, trl_below_minimum=candidate.trl_below_minimum,
-                                      matcher_version=matchmaking.VERSION, scored_from=origin))
+            session.add(
+                MatchProposal(
+                    need_id=pair[0],
+                    offer_id=pair[1],
+                    expert_id=pair[2],
+                    score=candidate.score,
+                    terms=terms,
+                    trl_below_minimum=candidate.trl_below_minimum,
+                    matcher_version=matchmaking.VERSION,
+                    scored_from=origin,
+                )
+            )
             changes.added += 1
         elif proposal.score != candidate.score and (proposal.scored_from == origin or candidate.score > proposal.score):
             # A pair found from both sides keeps the higher side's score, so repeated runs settle.
@@ -145,8 +162,11 @@ def _store(session: Session, listing: Listing, side: str, found: list[Candidate]
             changes.unchanged += 1
     kept = {_pair(listing, side, c.target_id) for c in found}
     # This side withdraws only what it proposed itself; an unpublished listing withdraws everything.
-    stale = [p.id for pair, p in existing.items() if pair not in kept
-             and (p.scored_from == origin or listing.status != "published")]
+    stale = [
+        p.id
+        for pair, p in existing.items()
+        if pair not in kept and (p.scored_from == origin or listing.status != "published")
+    ]
     if stale:
         session.exec(delete(MatchProposal).where(col(MatchProposal.id).in_(stale)))  # type: ignore[call-overload]
     changes.removed += len(stale)
@@ -157,7 +177,9 @@ def _store(session: Session, listing: Listing, side: str, found: list[Candidate]
 def recompute_all(session: Session, progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda x: x) -> Changes:
     """Recompute every listing's proposals (the `match` command); one short transaction per listing."""
     total = Changes()
-    ids = [("offer", i) for i in session.exec(select(Offer.id)).all()] + [("need", i) for i in session.exec(select(Need.id)).all()]
+    ids = [("offer", i) for i in session.exec(select(Offer.id)).all()] + [
+        ("need", i) for i in session.exec(select(Need.id)).all()
+    ]
     with matchmaking.pinned():
         for kind, listing_id in progress(ids):
             listing = session.get(Offer if kind == "offer" else Need, listing_id)
@@ -189,8 +211,11 @@ def for_listing(session: Session, listing: Listing, user: User | None) -> list[P
     if user is None or not (user.is_staff or user.organization_id == listing.organization_id):
         return []
     own = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
-    rows = session.exec(select(MatchProposal).where(own == listing.id, MatchProposal.status == ProposalStatus.NEW)
-                        .order_by(col(MatchProposal.score).desc())).all()
+    rows = session.exec(
+        select(MatchProposal)
+        .where(own == listing.id, MatchProposal.status == ProposalStatus.NEW)
+        .order_by(col(MatchProposal.score).desc())
+    ).all()
     views = []
     for proposal in rows:
         kind, partner = _partner(session, listing, proposal)
@@ -228,9 +253,14 @@ def _decidable(session: Session, proposal_id: int, user: User) -> tuple[MatchPro
 def accept(session: Session, proposal_id: int, user: User, message: str = "") -> Any:
     """Accept a proposal: it becomes an inquiry to the other side; returns the inquiry."""
     proposal, kind, target_id = _decidable(session, proposal_id, user)
-    text = validation.nfc(message) or str(Msg("Hello, the exchange proposed your listing as a match for ours and we would like to discuss working together."))
-    inquiry = inquiries.send_inquiry(session, sender=user, listing_kind=kind, listing_id=target_id,
-                                     message=text, proposal_id=proposal.id)
+    text = validation.nfc(message) or str(
+        Msg(
+            "Hello, the exchange proposed your listing as a match for ours and we would like to discuss working together."
+        )
+    )
+    inquiry = inquiries.send_inquiry(
+        session, sender=user, listing_kind=kind, listing_id=target_id, message=text, proposal_id=proposal.id
+    )
     proposal.status, proposal.decided_by_id, proposal.updated_at = ProposalStatus.ACCEPTED, user.id, utcnow()
     audit.record(session, actor_id=user.id, action="accept_proposal", entity="matchproposal", entity_id=proposal.id)
     session.commit()
@@ -245,8 +275,9 @@ def dismiss(session: Session, proposal_id: int, user: User, reason: str) -> Matc
     proposal, _kind, _target = _decidable(session, proposal_id, user)
     proposal.status, proposal.dismiss_reason = ProposalStatus.DISMISSED, text
     proposal.decided_by_id, proposal.updated_at = user.id, utcnow()
-    audit.record(session, actor_id=user.id, action="dismiss_proposal", entity="matchproposal",
-                 entity_id=proposal.id, reason=text)
+    audit.record(
+        session, actor_id=user.id, action="dismiss_proposal", entity="matchproposal", entity_id=proposal.id, reason=text
+    )
     session.commit()
     return proposal
 

@@ -22,12 +22,41 @@ from marketplace.models import (
 from marketplace.models._base import utcnow
 from marketplace.security import hash_password
 
-OFFER_FIELDS = ("language", "title", "summary", "description", "applications", "advantages", "sector", "keywords",
-                "trl", "trl_justification", "ip_status", "ip_reference", "collaboration_types", "terms", "status",
-                "rejection_reason")
-NEED_FIELDS = ("language", "title", "problem", "desired_outcome", "constraints", "sector", "keywords", "min_trl",
-               "collaboration_types", "budget_min_vnd", "budget_max_vnd", "status", "rejection_reason",
-               "commissioned", "funding_note")
+OFFER_FIELDS = (
+    "language",
+    "title",
+    "summary",
+    "description",
+    "applications",
+    "advantages",
+    "sector",
+    "keywords",
+    "trl",
+    "trl_justification",
+    "ip_status",
+    "ip_reference",
+    "collaboration_types",
+    "terms",
+    "status",
+    "rejection_reason",
+)
+NEED_FIELDS = (
+    "language",
+    "title",
+    "problem",
+    "desired_outcome",
+    "constraints",
+    "sector",
+    "keywords",
+    "min_trl",
+    "collaboration_types",
+    "budget_min_vnd",
+    "budget_max_vnd",
+    "status",
+    "rejection_reason",
+    "commissioned",
+    "funding_note",
+)
 BIO_FIELDS = ("species", "latin_name", "plant_part", "active_compounds", "standard", "ocop")
 
 
@@ -52,7 +81,9 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     added["offers"] = _load_listings(session, Offer, read_all(seed_dir / "offers"), orgs, users, now)
     added["needs"] = _load_listings(session, Need, read_all(seed_dir / "needs"), orgs, users, now)
     collaborations = seed_dir / "collaborations.json"
-    added["collaborations"] = _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
+    added["collaborations"] = (
+        _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
+    )
     session.commit()
     return added
 
@@ -75,10 +106,18 @@ def _load_organizations(session: Session, rows: list[dict[str, Any]]) -> int:
     for row in rows:
         if row["key"] in existing:
             continue
-        org = Organization(key=row["key"], name_vi=row["name_vi"], name_en=row.get("name_en") or "",
-                           kind=row["kind"], ward=row.get("ward") or "", website=row.get("website"),
-                           description_vi=row.get("description_vi") or "", description_en=row.get("description_en") or "",
-                           verified=bool(row.get("verified")), is_demo=True)
+        org = Organization(
+            key=row["key"],
+            name_vi=row["name_vi"],
+            name_en=row.get("name_en") or "",
+            kind=row["kind"],
+            ward=row.get("ward") or "",
+            website=row.get("website"),
+            description_vi=row.get("description_vi") or "",
+            description_en=row.get("description_en") or "",
+            verified=bool(row.get("verified")),
+            is_demo=True,
+        )
         session.add(org)
         existing[row["key"]] = org
         added += 1
@@ -99,16 +138,28 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
             continue
         if row["password"] not in hashes:  # hashing is slow on purpose: once per distinct password
             hashes[row["password"]] = hash_password(row["password"])
-        user = User(email=row["email"], full_name=row["full_name"], role=row["role"],
-                    organization_id=orgs.get(row.get("organization")), language=row.get("language") or "vi",
-                    password_hash=hashes[row["password"]], phone=row.get("phone"))
+        user = User(
+            email=row["email"],
+            full_name=row["full_name"],
+            role=row["role"],
+            organization_id=orgs.get(row.get("organization")),
+            language=row.get("language") or "vi",
+            password_hash=hashes[row["password"]],
+            phone=row.get("phone"),
+        )
         session.add(user)
         session.flush()
         if row.get("expertise"):
             ex = row["expertise"]
-            session.add(ExpertiseProfile(user_id=user.id, keywords=ex.get("keywords", []),
-                                         publications=ex.get("publications", []), projects=ex.get("projects", []),
-                                         summary=ex.get("summary", "")))
+            session.add(
+                ExpertiseProfile(
+                    user_id=user.id,
+                    keywords=ex.get("keywords", []),
+                    publications=ex.get("publications", []),
+                    projects=ex.get("projects", []),
+                    summary=ex.get("summary", ""),
+                )
+            )
         added += 1
     session.flush()
     return added
@@ -118,8 +169,14 @@ def _days_ago(now: datetime, days: int | None) -> datetime | None:
     return None if days is None else now - timedelta(days=days)
 
 
-def _load_listings(session: Session, model: type[Offer] | type[Need], rows: list[dict[str, Any]],
-                   orgs: dict[str, Organization], users: dict[str, User], now: datetime) -> int:
+def _load_listings(
+    session: Session,
+    model: type[Offer] | type[Need],
+    rows: list[dict[str, Any]],
+    orgs: dict[str, Organization],
+    users: dict[str, User],
+    now: datetime,
+) -> int:
     existing = set(session.exec(select(model.key)).all())
     fields = OFFER_FIELDS if model is Offer else NEED_FIELDS
     added = 0
@@ -149,15 +206,20 @@ def _load_listings(session: Session, model: type[Offer] | type[Need], rows: list
 def _need_extras(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     task = row.get("st_task") or {}
     deadline = row.get("deadline_in_days")
-    return {"deadline": (now.date() + timedelta(days=deadline)) if deadline is not None else None,
-            "st_task_code": task.get("code"), "st_task_level": task.get("level"),
-            "commissioned": bool(row.get("commissioned"))}
+    return {
+        "deadline": (now.date() + timedelta(days=deadline)) if deadline is not None else None,
+        "st_task_code": task.get("code"),
+        "st_task_level": task.get("level"),
+        "commissioned": bool(row.get("commissioned")),
+    }
 
 
 def _owner(row: dict[str, Any], org: Organization, users: dict[str, User]) -> int | None:
     if row.get("owner") in users:
         return users[row["owner"]].id
-    members = [u for u in users.values() if u.organization_id == org.id and u.role in ("researcher", "enterprise", "staff")]
+    members = [
+        u for u in users.values() if u.organization_id == org.id and u.role in ("researcher", "enterprise", "staff")
+    ]
     return members[0].id if members else None
 
 
@@ -171,13 +233,23 @@ def _record_history(session: Session, model: type[Offer] | type[Need], listing: 
     if listing.status in ("rejected", "archived", "expired"):
         steps.append((listing.status, steps[-1][2], listing.status, listing.updated_at))
     for action, before, after, at in steps:
-        session.add(ListingEvent(listing_kind=kind, listing_id=listing.id, actor_id=listing.owner_id, action=action,
-                                 from_status=before, to_status=after, at=at or utcnow(),
-                                 note=listing.rejection_reason if action == "rejected" else None))
+        session.add(
+            ListingEvent(
+                listing_kind=kind,
+                listing_id=listing.id,
+                actor_id=listing.owner_id,
+                action=action,
+                from_status=before,
+                to_status=after,
+                at=at or utcnow(),
+                note=listing.rejection_reason if action == "rejected" else None,
+            )
+        )
 
 
-def _load_collaborations(session: Session, rows: list[dict[str, Any]], orgs: dict[str, Organization],
-                         users: dict[str, User], now: datetime) -> int:
+def _load_collaborations(
+    session: Session, rows: list[dict[str, Any]], orgs: dict[str, Organization], users: dict[str, User], now: datetime
+) -> int:
     existing = set(session.exec(select(Collaboration.key)).all())
     offers = {o.key: o for o in session.exec(select(Offer)).all()}
     needs = {n.key: n for n in session.exec(select(Need)).all()}
@@ -190,15 +262,26 @@ def _load_collaborations(session: Session, rows: list[dict[str, Any]], orgs: dic
         task = row.get("st_task") or {}
         due = row.get("next_action_due_in_days")
         collab = Collaboration(
-            key=row["key"], title=row["title"], provider_org_id=orgs[row["provider_org"]].id,
-            seeker_org_id=orgs[row["seeker_org"]].id, offer_id=offer.id if offer else None,
-            need_id=need.id if need else None, broker_id=users[row["broker"]].id if row.get("broker") in users else None,
-            sector_code=(offer or need).sector_code if (offer or need) else None, stage=row["stage"],
-            contract_type=row.get("contract_type"), contract_value_vnd=row.get("contract_value_vnd"),
-            next_action=row.get("next_action"), next_action_due=(now.date() + timedelta(days=due)) if due is not None else None,
-            closed_reason=row.get("closed_reason"), st_task_code=task.get("code"), st_task_level=task.get("level"),
+            key=row["key"],
+            title=row["title"],
+            provider_org_id=orgs[row["provider_org"]].id,
+            seeker_org_id=orgs[row["seeker_org"]].id,
+            offer_id=offer.id if offer else None,
+            need_id=need.id if need else None,
+            broker_id=users[row["broker"]].id if row.get("broker") in users else None,
+            sector_code=(offer or need).sector_code if (offer or need) else None,
+            stage=row["stage"],
+            contract_type=row.get("contract_type"),
+            contract_value_vnd=row.get("contract_value_vnd"),
+            next_action=row.get("next_action"),
+            next_action_due=(now.date() + timedelta(days=due)) if due is not None else None,
+            closed_reason=row.get("closed_reason"),
+            st_task_code=task.get("code"),
+            st_task_level=task.get("level"),
             created_at=now - timedelta(days=history[0]["days_ago"]),
-            stage_entered_at=now - timedelta(days=history[-1]["days_ago"]), updated_at=now - timedelta(days=history[-1]["days_ago"]))
+            stage_entered_at=now - timedelta(days=history[-1]["days_ago"]),
+            updated_at=now - timedelta(days=history[-1]["days_ago"]),
+        )
         signed = next((h for h in history if h["to_stage"] == "agreement_signed"), None)
         collab.signed_at = now - timedelta(days=signed["days_ago"]) if signed else None
         session.add(collab)
@@ -206,14 +289,26 @@ def _load_collaborations(session: Session, rows: list[dict[str, Any]], orgs: dic
         before = None
         for step in history:
             actor = users.get(step.get("by") or "")
-            session.add(StageChange(collaboration_id=collab.id, actor_id=actor.id if actor else None,
-                                    at=now - timedelta(days=step["days_ago"]), from_stage=before,
-                                    to_stage=step["to_stage"], note=step.get("note")))
+            session.add(
+                StageChange(
+                    collaboration_id=collab.id,
+                    actor_id=actor.id if actor else None,
+                    at=now - timedelta(days=step["days_ago"]),
+                    from_stage=before,
+                    to_stage=step["to_stage"],
+                    note=step.get("note"),
+                )
+            )
             before = step["to_stage"]
         for note in row.get("notes") or []:
             author = users.get(note.get("by") or "")
-            session.add(CollaborationNote(collaboration_id=collab.id, author_id=author.id if author else None,
-                                          at=now - timedelta(days=note["days_ago"]), text=note["text"]))
+            session.add(
+                CollaborationNote(
+                    collaboration_id=collab.id,
+                    author_id=author.id if author else None,
+                    at=now - timedelta(days=note["days_ago"]),
+                    text=note["text"],
+                )
+            )
         added += 1
     return added
-

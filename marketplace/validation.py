@@ -18,8 +18,9 @@ def nfc(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value or "")).strip()
 
 
-def text(errors: Errors, data: Mapping[str, Any], field: str, *, max_len: int,
-         required: bool = True, min_len: int = 0) -> str:
+def text(
+    errors: Errors, data: Mapping[str, Any], field: str, *, max_len: int, required: bool = True, min_len: int = 0
+) -> str:
     """A text field: required, minimum and maximum length."""
     value = nfc(data.get(field))
     if required and not value:
@@ -39,8 +40,9 @@ def email(errors: Errors, data: Mapping[str, Any], field: str = "email") -> str:
     return value
 
 
-def integer(errors: Errors, data: Mapping[str, Any], field: str, *, low: int, high: int,
-            required: bool = True) -> int | None:
+def integer(
+    errors: Errors, data: Mapping[str, Any], field: str, *, low: int, high: int, required: bool = True
+) -> int | None:
     """A whole number between `low` and `high`."""
     raw = nfc(data.get(field)).replace(".", "").replace(",", "").replace(" ", "")
     if not raw:
@@ -58,8 +60,9 @@ def integer(errors: Errors, data: Mapping[str, Any], field: str, *, low: int, hi
     return value
 
 
-def choice(errors: Errors, data: Mapping[str, Any], field: str, allowed: Iterable[str],
-           required: bool = True) -> str | None:
+def choice(
+    errors: Errors, data: Mapping[str, Any], field: str, allowed: Iterable[str], required: bool = True
+) -> str | None:
     """One value out of `allowed`."""
     value = nfc(data.get(field))
     if not value:
@@ -72,8 +75,9 @@ def choice(errors: Errors, data: Mapping[str, Any], field: str, allowed: Iterabl
     return value
 
 
-def choices(errors: Errors, values: Iterable[Any], field: str, allowed: Iterable[str],
-            required: bool = False) -> list[str]:
+def choices(
+    errors: Errors, values: Iterable[Any], field: str, allowed: Iterable[str], required: bool = False
+) -> list[str]:
     """Several values out of `allowed`, in the order given, without repeats."""
     allowed_set = set(allowed)
     picked = list(dict.fromkeys(nfc(v) for v in values if nfc(v)))
@@ -84,8 +88,9 @@ def choices(errors: Errors, values: Iterable[Any], field: str, allowed: Iterable
     return [v for v in picked if v in allowed_set]
 
 
-def future_date(errors: Errors, data: Mapping[str, Any], field: str, *, today: date,
-                required: bool = False) -> date | None:
+def future_date(
+    errors: Errors, data: Mapping[str, Any], field: str, *, today: date, required: bool = False
+) -> date | None:
     """A date (YYYY-MM-DD) that is today or later, within ten years."""
     raw = nfc(data.get(field))
     if not raw:
@@ -104,8 +109,9 @@ def future_date(errors: Errors, data: Mapping[str, Any], field: str, *, today: d
     return value
 
 
-def keywords(errors: Errors, data: Mapping[str, Any], field: str = "keywords", *,
-             max_count: int = 15, max_len: int = 60) -> list[str]:
+def keywords(
+    errors: Errors, data: Mapping[str, Any], field: str = "keywords", *, max_count: int = 15, max_len: int = 60
+) -> list[str]:
     """A comma- or semicolon-separated keyword list."""
     raw = nfc(data.get(field))
     words = list(dict.fromkeys(w.strip() for w in re.split(r"[,;\n]", raw) if w.strip()))

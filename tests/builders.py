@@ -20,8 +20,13 @@ _serial = itertools.count(1)
 
 def make_org(session: Session, **overrides: Any) -> Organization:
     n = next(_serial)
-    values: dict[str, Any] = {"name_vi": f"Viện Nghiên cứu Dược liệu Huế {n}", "name_en": f"Hue Medicinal Plant Institute {n}",
-                              "kind": "research_institute", "ward": "Phú Xuân", "verified": True}
+    values: dict[str, Any] = {
+        "name_vi": f"Viện Nghiên cứu Dược liệu Huế {n}",
+        "name_en": f"Hue Medicinal Plant Institute {n}",
+        "kind": "research_institute",
+        "ward": "Phú Xuân",
+        "verified": True,
+    }
     org = Organization(**(values | overrides))
     session.add(org)
     session.commit()
@@ -32,9 +37,13 @@ def make_user(session: Session, organization: Organization | None = None, **over
     n = next(_serial)
     if organization is None and overrides.get("role") not in ("staff", "admin"):
         organization = make_org(session)
-    values: dict[str, Any] = {"email": f"nguoi.dung{n}@demo.hue.vn", "full_name": f"Trần Thị Hạnh {n}",
-                              "role": "researcher", "password_hash": _PASSWORD_HASH,
-                              "organization_id": organization.id if organization else None}
+    values: dict[str, Any] = {
+        "email": f"nguoi.dung{n}@demo.hue.vn",
+        "full_name": f"Trần Thị Hạnh {n}",
+        "role": "researcher",
+        "password_hash": _PASSWORD_HASH,
+        "organization_id": organization.id if organization else None,
+    }
     user = User(**(values | overrides))
     session.add(user)
     session.commit()
@@ -45,11 +54,16 @@ def make_offer(session: Session, organization: Organization | None = None, **ove
     organization = organization or make_org(session)
     now = utcnow()
     values: dict[str, Any] = {
-        "organization_id": organization.id, "title": "Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole",
+        "organization_id": organization.id,
+        "title": "Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole",
         "summary": "Chưng cất phân đoạn chân không giúp tinh dầu tràm đạt hàm lượng cineole ổn định.",
         "description": "Quy trình chưng cất lá tràm gió (Melaleuca cajuputi) ở Phú Lộc, chuẩn hóa bằng GC-MS.",
-        "sector_code": "medicinal", "keywords": ["tinh dầu tràm", "chưng cất", "cineole"], "trl": 6,
-        "collaboration_types": ["licence"], "status": "published", "published_at": now - timedelta(days=10),
+        "sector_code": "medicinal",
+        "keywords": ["tinh dầu tràm", "chưng cất", "cineole"],
+        "trl": 6,
+        "collaboration_types": ["licence"],
+        "status": "published",
+        "published_at": now - timedelta(days=10),
         "confirmed_at": now - timedelta(days=10),
     }
     offer = Offer(**(values | overrides))
@@ -62,12 +76,19 @@ def make_need(session: Session, organization: Organization | None = None, **over
     organization = organization or make_org(session, kind="enterprise", name_vi="Công ty TNHH Tinh dầu Lộc Thủy")
     now = utcnow()
     values: dict[str, Any] = {
-        "organization_id": organization.id, "title": "Cần ổn định chất lượng dầu tràm xuất khẩu",
+        "organization_id": organization.id,
+        "title": "Cần ổn định chất lượng dầu tràm xuất khẩu",
         "problem": "Các lô dầu tràm của hợp tác xã có hàm lượng hoạt chất dao động, khách hàng trả lại hàng.",
-        "desired_outcome": "Mỗi lô đạt tiêu chuẩn cơ sở, có phiếu kiểm nghiệm.", "sector_code": "medicinal",
-        "keywords": ["dầu tràm", "kiểm nghiệm"], "min_trl": 5, "collaboration_types": ["consulting"],
-        "budget_min_vnd": 150_000_000, "budget_max_vnd": 400_000_000, "status": "published",
-        "published_at": now - timedelta(days=5), "confirmed_at": now - timedelta(days=5),
+        "desired_outcome": "Mỗi lô đạt tiêu chuẩn cơ sở, có phiếu kiểm nghiệm.",
+        "sector_code": "medicinal",
+        "keywords": ["dầu tràm", "kiểm nghiệm"],
+        "min_trl": 5,
+        "collaboration_types": ["consulting"],
+        "budget_min_vnd": 150_000_000,
+        "budget_max_vnd": 400_000_000,
+        "status": "published",
+        "published_at": now - timedelta(days=5),
+        "confirmed_at": now - timedelta(days=5),
     }
     need = Need(**(values | overrides))
     session.add(need)
@@ -90,5 +111,6 @@ def csrf_of(client: TestClient, path: str = "/login") -> str:
 def log_in(client: TestClient, user: User, password: str = PASSWORD) -> Response:
     """Log `user` in through the real form."""
     token = csrf_of(client)
-    return client.post("/login", data={"email": user.email, "password": password, "csrf_token": token},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"email": user.email, "password": password, "csrf_token": token}, follow_redirects=False
+    )

@@ -5,7 +5,6 @@ means fresh databases are created on that server for this run and dropped afterw
 """
 
 import os
-import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -74,10 +73,6 @@ def _clean(engine: Engine) -> None:
         else:
             for table in tables:
                 conn.execute(table.delete())
-            extra = conn.execute(text("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'search%'")).all()
-            for (name,) in extra:
-                if re.fullmatch(r"[a-z_]+", name) and not name.endswith(("_data", "_idx", "_docsize", "_config", "_content")):
-                    conn.execute(text(f'DELETE FROM "{name}"'))
 
 
 @pytest.fixture
@@ -90,8 +85,9 @@ def db(engine: Engine) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(ENVIRONMENT="test", DATABASE_URL=database_url, SECRET_KEY="test-secret-" + "x" * 32,
-                    LOGIN_MAX_FAILURES=5)
+    return Settings(
+        ENVIRONMENT="test", DATABASE_URL=database_url, SECRET_KEY="test-secret-" + "x" * 32, LOGIN_MAX_FAILURES=5
+    )
 
 
 @pytest.fixture

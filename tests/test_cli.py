@@ -21,8 +21,16 @@ def cli_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def run(database_url: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = os.environ | {"DATABASE_URL": database_url, "ENVIRONMENT": "test"}
-    return subprocess.run([sys.executable, "-m", "marketplace", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "marketplace", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_migrate_seed_and_stats(cli_database: str) -> None:
@@ -53,23 +61,52 @@ def test_seed_if_empty_leaves_a_filled_database_alone(cli_database: str) -> None
 
 def test_create_user_makes_a_staff_account(cli_database: str) -> None:
     run(cli_database, "migrate")
-    result = run(cli_database, "create-user", "--role", "staff", "--email", "can.bo.moi@sokhcn.hue.gov.vn",
-                 "--name", "Võ Thị Thanh Tâm", "--password", "mật-khẩu-cán-bộ")
+    result = run(
+        cli_database,
+        "create-user",
+        "--role",
+        "staff",
+        "--email",
+        "can.bo.moi@sokhcn.hue.gov.vn",
+        "--name",
+        "Võ Thị Thanh Tâm",
+        "--password",
+        "mật-khẩu-cán-bộ",
+    )
     assert result.returncode == 0, result.stderr
     assert "created staff can.bo.moi@sokhcn.hue.gov.vn" in result.stdout
 
 
 def test_create_user_asks_for_the_password_when_not_given(cli_database: str) -> None:
     run(cli_database, "migrate")
-    result = run(cli_database, "create-user", "--role", "admin", "--email", "quan.tri@sokhcn.hue.gov.vn",
-                 "--name", "Nguyễn Quản Trị", stdin="mật-khẩu-quản-trị\n")
+    result = run(
+        cli_database,
+        "create-user",
+        "--role",
+        "admin",
+        "--email",
+        "quan.tri@sokhcn.hue.gov.vn",
+        "--name",
+        "Nguyễn Quản Trị",
+        stdin="mật-khẩu-quản-trị\n",
+    )
     assert result.returncode == 0, result.stderr
 
 
 def test_create_user_reports_bad_input_without_a_traceback(cli_database: str) -> None:
     run(cli_database, "migrate")
-    result = run(cli_database, "create-user", "--role", "staff", "--email", "không-phải-email", "--name", "A",
-                 "--password", "ngắn")
+    result = run(
+        cli_database,
+        "create-user",
+        "--role",
+        "staff",
+        "--email",
+        "không-phải-email",
+        "--name",
+        "A",
+        "--password",
+        "ngắn",
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "email:" in result.stderr and "password:" in result.stderr

@@ -4,9 +4,9 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import marketplace.models  # noqa: F401  (registers every table on the metadata)
+from marketplace.config import get_settings
 from marketplace.db import make_engine
 from marketplace.migrate import include_name
-from marketplace.config import get_settings
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -30,7 +30,7 @@ class IPStatus(StrEnum):
     FILED = "filed"
     PATENT = "patent"
     UTILITY_SOLUTION = "utility_solution"
-    TRADE_SECRET = "trade_secret"
+    TRADE_SECRET = "trade_secret"  # noqa: S105 (an IP status, not a password)
     EXPIRED = "expired"
 
 

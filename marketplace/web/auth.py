@@ -38,7 +38,9 @@ def _kept(form: dict[str, str]) -> dict[str, str]:
 
 
 @router.get("/login", name="login_page")
-def login_page(request: Request, user: OptionalUser, next: Annotated[str | None, Query(max_length=500)] = None) -> Response:
+def login_page(
+    request: Request, user: OptionalUser, next: Annotated[str | None, Query(max_length=500)] = None
+) -> Response:
     return render(request, "login.html", {"form": {}, "next": safe_next(next)})
 
 
@@ -46,7 +48,9 @@ def login_page(request: Request, user: OptionalUser, next: Annotated[str | None,
 def login(request: Request, session: SessionDep, form: FormData) -> Response:
     client = request.client.host if request.client else "unknown"
     try:
-        user = accounts.authenticate(session, email=form.get("email", ""), password=form.get("password", ""), client=client)
+        user = accounts.authenticate(
+            session, email=form.get("email", ""), password=form.get("password", ""), client=client
+        )
     except Invalid as exc:
         context = {"form": _kept(form), "message": exc.message, "next": safe_next(form.get("next"))}
         return render(request, "login.html", context, status_code=400)
@@ -77,10 +81,10 @@ def register(request: Request, session: SessionDep, form: FormData) -> Response:
     return RedirectResponse("/me" if "my_exchange" in route_names(request.app) else "/", status_code=303)
 
 
-
 def _register_context(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
     return {
-        "form": form, "errors": {},
+        "form": form,
+        "errors": {},
         "org_choices": [(o.id, o.name_vi) for o in organizations.directory(session)],
         "org_kind_choices": [(v, t) for v, t in labels.options("org_kind") if v in accounts.SELF_SERVICE_ORG_KINDS],
     }

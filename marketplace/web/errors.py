@@ -66,7 +66,10 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    errors = {".".join(str(p) for p in e.get("loc", ())[1:]) or "request": Msg("This value is not valid.") for e in exc.errors()}
+    errors = {
+        ".".join(str(p) for p in e.get("loc", ())[1:]) or "request": Msg("This value is not valid.")
+        for e in exc.errors()
+    }
     return error_response(request, 422, STATUS_MESSAGES[422], errors)
 
 

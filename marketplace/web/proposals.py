@@ -24,7 +24,10 @@ def listing_context(session: Session, listing: Offer | Need, user: User | None) 
     }
     if isinstance(listing, Offer) and user is not None and user.role in ("enterprise", "staff", "admin"):
         similar = proposals.similar_offers(session, listing)
-        context |= {"similar": similar, "similar_orgs": organizations_by_id(session, {o.organization_id for o in similar})}
+        context |= {
+            "similar": similar,
+            "similar_orgs": organizations_by_id(session, {o.organization_id for o in similar}),
+        }
     return context
 
 
@@ -38,7 +41,9 @@ def _back_to_listing(session: Session, proposal_id: int, user: User) -> str:
 
 
 @router.post("/proposals/{proposal_id}/accept", name="accept_proposal", dependencies=[Csrf])
-def accept_proposal(request: Request, session: SessionDep, user: CurrentUser, proposal_id: int, form: FormData) -> Response:
+def accept_proposal(
+    request: Request, session: SessionDep, user: CurrentUser, proposal_id: int, form: FormData
+) -> Response:
     back = _back_to_listing(session, proposal_id, user)
     proposals.accept(session, proposal_id, user, form.get("message", ""))
     if request.headers.get("hx-request") == "true":
@@ -47,16 +52,23 @@ def accept_proposal(request: Request, session: SessionDep, user: CurrentUser, pr
 
 
 @router.post("/proposals/{proposal_id}/dismiss", name="dismiss_proposal", dependencies=[Csrf])
-def dismiss_proposal(request: Request, session: SessionDep, user: CurrentUser, proposal_id: int, form: FormData) -> Response:
+def dismiss_proposal(
+    request: Request, session: SessionDep, user: CurrentUser, proposal_id: int, form: FormData
+) -> Response:
     back = _back_to_listing(session, proposal_id, user)
     try:
         proposal = proposals.dismiss(session, proposal_id, user, form.get("reason", ""))
     except Invalid as exc:
-        failure = {"dismiss_failed_id": proposal_id, "dismiss_reason": form.get("reason", ""),
-                   "dismiss_error": exc.errors.get("reason")}
+        failure = {
+            "dismiss_failed_id": proposal_id,
+            "dismiss_reason": form.get("reason", ""),
+            "dismiss_error": exc.errors.get("reason"),
+        }
         listing = _owned_listing(session, proposal_id, user)
         if request.headers.get("hx-request") == "true":
-            view = next((v for v in proposals.for_listing(session, listing, user) if v.proposal.id == proposal_id), None)
+            view = next(
+                (v for v in proposals.for_listing(session, listing, user) if v.proposal.id == proposal_id), None
+            )
             return render(request, "_partials/_proposal.html", failure | {"view": view}, status_code=422)
         return _listing_page(request, session, user, listing, failure)
     if request.headers.get("hx-request") == "true":
@@ -75,10 +87,18 @@ def _owned_listing(session: Session, proposal_id: int, user: User) -> Offer | Ne
     return need
 
 
-def _listing_page(request: Request, session: Session, user: User, listing: Offer | Need,
-                  failure: dict[str, object]) -> Response:
+def _listing_page(
+    request: Request, session: Session, user: User, listing: Offer | Need, failure: dict[str, object]
+) -> Response:
     """The listing page again, the failed dismissal open with what the user typed."""
     kind = "offer" if isinstance(listing, Offer) else "need"
-    context = {kind: listing, "organization": organizations.get_organization(session, listing.organization_id),
-               "can_manage": True} | listing_context(session, listing, user) | failure
+    context = (
+        {
+            kind: listing,
+            "organization": organizations.get_organization(session, listing.organization_id),
+            "can_manage": True,
+        }
+        | listing_context(session, listing, user)
+        | failure
+    )
     return render(request, f"{kind}.html", context, status_code=422)

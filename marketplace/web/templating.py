@@ -30,8 +30,13 @@ env = Environment(
 )
 env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd, number=format_number)
-env.globals.update(label=labels.label, options=labels.options, sector_name=labels.sector_name,
-                   now=lambda: datetime.now(UTC), days_since=lambda moment: days_since(moment))
+env.globals.update(
+    label=labels.label,
+    options=labels.options,
+    sector_name=labels.sector_name,
+    now=lambda: datetime.now(UTC),
+    days_since=lambda moment: days_since(moment),
+)
 
 
 def days_since(moment: datetime | None) -> int:
@@ -43,8 +48,15 @@ def days_since(moment: datetime | None) -> int:
     return max(0, (datetime.now(UTC) - moment).days)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-           block: str | None = None, status_code: int = 200, headers: dict[str, str] | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
     """The page `template`, or only its `block` (an htmx fragment), with the common context."""
     ctx = page_context(request) | (context or {})
     if block:

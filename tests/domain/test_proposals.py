@@ -18,9 +18,15 @@ def cajeput_pair(db: Session, **need_overrides: object):  # type: ignore[no-unty
     institute = make_org(db, name_vi="Viện Hóa học")
     company = make_org(db, kind="enterprise", name_vi="Công ty TNHH Tinh dầu Phú Lộc")
     offer = make_offer(db, institute)
-    make_offer(db, institute, title="Phần mềm quản lý lịch hẹn khám bệnh", summary="Đặt lịch khám trực tuyến cho bệnh viện.",
-               description="Ứng dụng di động đặt lịch, nhắc lịch và thanh toán viện phí.", keywords=["đặt lịch", "bệnh viện"],
-               sector_code="digital")
+    make_offer(
+        db,
+        institute,
+        title="Phần mềm quản lý lịch hẹn khám bệnh",
+        summary="Đặt lịch khám trực tuyến cho bệnh viện.",
+        description="Ứng dụng di động đặt lịch, nhắc lịch và thanh toán viện phí.",
+        keywords=["đặt lịch", "bệnh viện"],
+        sector_code="digital",
+    )
     need = make_need(db, company, **need_overrides)
     return institute, company, offer, need
 
@@ -36,8 +42,12 @@ def test_a_published_need_is_proposed_the_offer_that_answers_it(db: Session) -> 
 
 
 def test_an_accent_free_need_still_finds_the_accented_offer(db: Session) -> None:
-    _, _, offer, need = cajeput_pair(db, title="Can on dinh chat luong dau tram", keywords=["dau tram"],
-                                     problem="Lo dau tram khong dat ham luong cineole, khach tra hang.")
+    _, _, offer, need = cajeput_pair(
+        db,
+        title="Can on dinh chat luong dau tram",
+        keywords=["dau tram"],
+        problem="Lo dau tram khong dat ham luong cineole, khach tra hang.",
+    )
     proposals.refresh_listing(db, need)
     assert db.exec(select(MatchProposal.offer_id).where(MatchProposal.need_id == need.id)).first() == offer.id
 
@@ -47,7 +57,12 @@ def test_a_listing_of_the_same_organization_is_never_proposed(db: Session) -> No
     make_offer(db, institute)
     need = make_need(db, institute)
     proposals.refresh_listing(db, need)
-    assert db.exec(select(MatchProposal).where(MatchProposal.need_id == need.id, MatchProposal.offer_id.is_not(None))).all() == []
+    assert (
+        db.exec(
+            select(MatchProposal).where(MatchProposal.need_id == need.id, MatchProposal.offer_id.is_not(None))
+        ).all()
+        == []
+    )
 
 
 def test_unpublished_offers_are_never_proposed(db: Session) -> None:
@@ -110,13 +125,19 @@ def test_only_the_owners_may_answer_a_proposal(db: Session) -> None:
 
 def test_a_need_is_proposed_researchers_from_their_expertise(db: Session) -> None:
     expert = make_user(db, make_org(db, name_vi="Trường Đại học Y - Dược"), full_name="PGS.TS. Lê Văn Tràm")
-    db.add(ExpertiseProfile(user_id=expert.id, keywords=["tinh dầu tràm", "chưng cất", "GC-MS", "cineole"],
-                            publications=["Thành phần hóa học tinh dầu tràm gió Phú Lộc (2023)"]))
+    db.add(
+        ExpertiseProfile(
+            user_id=expert.id,
+            keywords=["tinh dầu tràm", "chưng cất", "GC-MS", "cineole"],
+            publications=["Thành phần hóa học tinh dầu tràm gió Phú Lộc (2023)"],
+        )
+    )
     db.commit()
     need = make_need(db)
     proposals.refresh_listing(db, need)
-    assert db.exec(select(MatchProposal.expert_id).where(MatchProposal.need_id == need.id,
-                                                        MatchProposal.expert_id.is_not(None))).all() == [expert.id]
+    assert db.exec(
+        select(MatchProposal.expert_id).where(MatchProposal.need_id == need.id, MatchProposal.expert_id.is_not(None))
+    ).all() == [expert.id]
 
 
 def test_a_listing_without_usable_words_gets_no_proposals(db: Session) -> None:

@@ -11,9 +11,17 @@ from tests.builders import PASSWORD, csrf_of, log_in, make_org, make_user, page
 
 def register_form(client: TestClient, **overrides: str) -> dict[str, str]:
     org_id = overrides.pop("organization_id", "")
-    return {"csrf_token": csrf_of(client, "/register"), "full_name": "Nguyễn Văn Phúc", "email": "phuc@demo.hue.vn",
-            "role": "researcher", "organization_mode": "existing", "organization_id": org_id,
-            "language": "vi", "password": "mật-khẩu-dài-2026", "password_confirm": "mật-khẩu-dài-2026"} | overrides
+    return {
+        "csrf_token": csrf_of(client, "/register"),
+        "full_name": "Nguyễn Văn Phúc",
+        "email": "phuc@demo.hue.vn",
+        "role": "researcher",
+        "organization_mode": "existing",
+        "organization_id": org_id,
+        "language": "vi",
+        "password": "mật-khẩu-dài-2026",
+        "password_confirm": "mật-khẩu-dài-2026",
+    } | overrides
 
 
 def test_a_new_researcher_registers_and_sees_their_name(client: TestClient, db: Session) -> None:
@@ -27,8 +35,13 @@ def test_a_new_researcher_registers_and_sees_their_name(client: TestClient, db: 
 
 
 def test_registering_can_create_a_new_organization(client: TestClient, db: Session) -> None:
-    form = register_form(client, organization_mode="new", new_organization_name="HTX Dược liệu Hồng Vân",
-                         new_organization_kind="cooperative", role="enterprise")
+    form = register_form(
+        client,
+        organization_mode="new",
+        new_organization_name="HTX Dược liệu Hồng Vân",
+        new_organization_kind="cooperative",
+        role="enterprise",
+    )
     assert client.post("/register", data=form).status_code == 200
     org = db.exec(select(Organization).where(Organization.name_vi == "HTX Dược liệu Hồng Vân")).one()
     assert org.kind == "cooperative" and not org.verified
@@ -36,12 +49,21 @@ def test_registering_can_create_a_new_organization(client: TestClient, db: Sessi
 
 def test_registration_errors_appear_beside_fields_and_keep_what_was_typed(client: TestClient, db: Session) -> None:
     make_user(db, email="da.co@demo.hue.vn")
-    form = register_form(client, email="DA.CO@demo.hue.vn", full_name="Lê Thị Mai", password="ngắn",
-                         password_confirm="ngắn", role="staff")
+    form = register_form(
+        client,
+        email="DA.CO@demo.hue.vn",
+        full_name="Lê Thị Mai",
+        password="ngắn",
+        password_confirm="ngắn",
+        role="staff",
+    )
     response = client.post("/register", data=form)
     assert response.status_code == 422
     html = page(response)
-    assert html.select_one("#e-email").get_text() == "Đã có tài khoản dùng e-mail này. Hãy đăng nhập hoặc dùng e-mail khác."
+    assert (
+        html.select_one("#e-email").get_text()
+        == "Đã có tài khoản dùng e-mail này. Hãy đăng nhập hoặc dùng e-mail khác."
+    )
     assert html.select_one("#e-password").get_text() == "Mật khẩu cần ít nhất 8 ký tự."
     assert html.select_one("#e-role") is not None  # staff cannot be chosen here
     assert html.select_one("#e-organization_id") is not None
@@ -64,8 +86,12 @@ def test_registration_rejects_empty_overlong_and_malformed_input(client: TestCli
 
 def test_wrong_email_and_wrong_password_give_the_same_message(client: TestClient, db: Session) -> None:
     user = make_user(db)
-    wrong_password = client.post("/login", data={"email": user.email, "password": "sai-mật-khẩu", "csrf_token": csrf_of(client)})
-    unknown = client.post("/login", data={"email": "khong.co@demo.hue.vn", "password": PASSWORD, "csrf_token": csrf_of(client)})
+    wrong_password = client.post(
+        "/login", data={"email": user.email, "password": "sai-mật-khẩu", "csrf_token": csrf_of(client)}
+    )
+    unknown = client.post(
+        "/login", data={"email": "khong.co@demo.hue.vn", "password": PASSWORD, "csrf_token": csrf_of(client)}
+    )
     messages = {page(r).select_one(".notice.error").get_text(strip=True) for r in (wrong_password, unknown)}
     assert messages == {"E-mail hoặc mật khẩu không đúng."}
     assert page(unknown).select_one("#f-email")["value"] == "khong.co@demo.hue.vn"
@@ -110,8 +136,12 @@ def test_changing_the_password_ends_other_sessions(app, db: Session) -> None:  #
     with TestClient(app) as first, TestClient(app) as second:
         log_in(first, user)
         log_in(second, user)
-        form = {"current_password": PASSWORD, "new_password": "mật-khẩu-mới-2027", "new_password_confirm": "mật-khẩu-mới-2027",
-                "csrf_token": csrf_of(first, "/account/password")}
+        form = {
+            "current_password": PASSWORD,
+            "new_password": "mật-khẩu-mới-2027",
+            "new_password_confirm": "mật-khẩu-mới-2027",
+            "csrf_token": csrf_of(first, "/account/password"),
+        }
         assert first.post("/account/password", data=form, follow_redirects=False).status_code == 303
         assert page(first.get("/")).select_one(".user-name") is not None
         assert page(second.get("/")).select_one(".user-name") is None
@@ -120,8 +150,12 @@ def test_changing_the_password_ends_other_sessions(app, db: Session) -> None:  #
 
 def test_a_wrong_current_password_is_reported_beside_the_field(client: TestClient, db: Session) -> None:
     log_in(client, make_user(db))
-    form = {"current_password": "sai", "new_password": "mật-khẩu-mới-2027", "new_password_confirm": "khác-hẳn-2027",
-            "csrf_token": csrf_of(client, "/account/password")}
+    form = {
+        "current_password": "sai",
+        "new_password": "mật-khẩu-mới-2027",
+        "new_password_confirm": "khác-hẳn-2027",
+        "csrf_token": csrf_of(client, "/account/password"),
+    }
     html = page(client.post("/account/password", data=form))
     assert html.select_one("#e-current_password").get_text() == "Mật khẩu hiện tại không đúng."
     assert html.select_one("#e-new_password_confirm").get_text() == "Hai mật khẩu không khớp nhau."

@@ -35,7 +35,10 @@ def test_offer_and_need_pages_show_their_content(seeded_client: TestClient, seed
 def test_organization_page_lists_its_published_listings(seeded_client: TestClient, seeded_engine) -> None:  # type: ignore[no-untyped-def]
     with Session(seeded_engine) as session:
         org = session.exec(select(Organization).where(Organization.key == "hu-med")).one()
-        titles = {o.title for o in session.exec(select(Offer).where(Offer.organization_id == org.id, Offer.status == "published"))}
+        titles = {
+            o.title
+            for o in session.exec(select(Offer).where(Offer.organization_id == org.id, Offer.status == "published"))
+        }
     html = page(seeded_client.get(f"/organizations/{org.id}"))
     assert {a.get_text() for a in html.select(".listing-card.offer .card-title a")} == titles
 

@@ -37,12 +37,17 @@ def test_visitors_and_other_organizations_see_no_proposals(client: TestClient, d
     assert page(client.get(f"/needs/{need.id}")).select_one("#proposals") is None
 
 
-def test_accepting_without_javascript_sends_an_inquiry_and_returns_to_the_listing(client: TestClient, db: Session) -> None:
+def test_accepting_without_javascript_sends_an_inquiry_and_returns_to_the_listing(
+    client: TestClient, db: Session
+) -> None:
     offer, need, buyer = setup_pair(db)
     log_in(client, buyer)
     proposal = db.exec(select(MatchProposal).where(MatchProposal.offer_id == offer.id)).one()
-    response = client.post(f"/proposals/{proposal.id}/accept", data={"csrf_token": csrf_of(client, f"/needs/{need.id}")},
-                           follow_redirects=False)
+    response = client.post(
+        f"/proposals/{proposal.id}/accept",
+        data={"csrf_token": csrf_of(client, f"/needs/{need.id}")},
+        follow_redirects=False,
+    )
     assert response.status_code == 303 and response.headers["location"] == f"/needs/{need.id}#proposals"
     assert db.exec(select(Inquiry).where(Inquiry.proposal_id == proposal.id)).one().listing_id == offer.id
 
@@ -52,17 +57,24 @@ def test_dismissing_with_htmx_replaces_the_card(client: TestClient, db: Session)
     log_in(client, buyer)
     token = csrf_of(client, f"/needs/{need.id}")
     proposal = db.exec(select(MatchProposal).where(MatchProposal.offer_id == offer.id)).one()
-    response = client.post(f"/proposals/{proposal.id}/dismiss", data={"reason": "Đã có đối tác cung cấp"},
-                           headers={"HX-Request": "true", "X-CSRF-Token": token})
-    assert page(response).select_one(f"#proposal-{proposal.id}.done").get_text(strip=True) == \
-        "Đã bỏ qua. Đề xuất này sẽ không xuất hiện lại."
+    response = client.post(
+        f"/proposals/{proposal.id}/dismiss",
+        data={"reason": "Đã có đối tác cung cấp"},
+        headers={"HX-Request": "true", "X-CSRF-Token": token},
+    )
+    assert (
+        page(response).select_one(f"#proposal-{proposal.id}.done").get_text(strip=True)
+        == "Đã bỏ qua. Đề xuất này sẽ không xuất hiện lại."
+    )
 
 
 def test_an_empty_dismiss_reason_is_reported_and_the_page_keeps_the_form_open(client: TestClient, db: Session) -> None:
     offer, need, buyer = setup_pair(db)
     log_in(client, buyer)
     proposal = db.exec(select(MatchProposal).where(MatchProposal.offer_id == offer.id)).one()
-    response = client.post(f"/proposals/{proposal.id}/dismiss", data={"reason": "x", "csrf_token": csrf_of(client, f"/needs/{need.id}")})
+    response = client.post(
+        f"/proposals/{proposal.id}/dismiss", data={"reason": "x", "csrf_token": csrf_of(client, f"/needs/{need.id}")}
+    )
     assert response.status_code == 422
     card = page(response).select_one(f"#proposal-{proposal.id}")
     assert card.select_one("details.dismiss").has_attr("open")
