@@ -8,9 +8,22 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
+from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
-from marketplace.web import auth, dashboard, errors, listings, pages, pipeline, proposals, review
+from marketplace.web import (
+    auth,
+    dashboard,
+    errors,
+    experts,
+    inquiries,
+    listings,
+    pages,
+    pipeline,
+    proposals,
+    review,
+    workspace,
+)
 from marketplace.web.middleware import BodyLimit, Locale
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -38,9 +51,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         review.router,
         pages.router,
         auth.router,
+        account.router,
         proposals.router,
         pipeline.router,
         dashboard.router,
+        inquiries.router,
+        workspace.router,
+        experts.router,
+        api_v1.router,
     ):
         app.include_router(router)
     app.add_middleware(

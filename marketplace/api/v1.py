@@ -1,0 +1,175 @@
+"""Open data for the city's other platforms (Hue-S, open data portal): read-only, published records only."""
+
+from datetime import date, datetime
+from typing import Annotated, Generic, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from marketplace import indicators, open_data
+from marketplace.errors import Invalid
+from marketplace.i18n import TIMEZONE
+from marketplace.models import Need, Offer
+from marketplace.web.deps import SessionDep
+
+router = APIRouter(prefix="/api/v1", tags=["open data"])
+Item = TypeVar("Item")
+Limit = Annotated[int, Query(ge=1, le=100, description="How many records to return (1–100).")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="How many records to skip.")]
+Sector = Annotated[str | None, Query(max_length=30, description="Sector code, e.g. `medicinal`.")]
+OrgId = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Only this organization's records.")]
+
+
+class Page(BaseModel, Generic[Item]):
+    """One page of results and how many there are in all."""
+
+    total: int = Field(description="Number of records matching the query.")
+    limit: int
+    offset: int
+    items: list[Item]
+
+
+class OfferOut(BaseModel):
+    """A published technology offer (chào bán công nghệ)."""
+
+    id: int
+    title: str
+    summary: str
+    sector: str
+    organization_id: int
+    organization: str
+    trl: int = Field(description="Technology readiness level, 1–9.")
+    ip_status: str
+    collaboration_types: list[str]
+    keywords: list[str]
+    language: str
+    published_at: datetime | None
+    url: str
+
+
+class NeedOut(BaseModel):
+    """A published technology need or commissioned problem (nhu cầu / đặt hàng)."""
+
+    id: int
+    title: str
+    problem: str
+    sector: str
+    organization_id: int
+    organization: str
+    min_trl: int | None
+    budget_min_vnd: int | None
+    budget_max_vnd: int | None
+    deadline: date | None
+    commissioned: bool
+    funding_note: str | None
+    st_task_code: str | None
+    st_task_level: str | None
+    keywords: list[str]
+    published_at: datetime | None
+    url: str
+
+
+class OrganizationOut(BaseModel):
+    """An organization of Huế's innovation ecosystem."""
+
+    id: int
+    name_vi: str
+    name_en: str
+    kind: str
+    parent_id: int | None
+    ward: str
+    website: str | None
+    verified: bool
+    published_offers: int
+    published_needs: int
+    url: str
+
+
+class StatsOut(BaseModel):
+    """Headline indicators: the stock now and the flows of a period."""
+
+    period_from: date
+    period_to: date
+    published_offers_now: int
+    published_needs_now: int
+    organizations: int
+    offers_published: int = Field(description="Offers published during the period.")
+    needs_published: int = Field(description="Needs published during the period.")
+    proposals: int
+    inquiries: int
+    acceptance_rate: float | None = Field(description="Accepted share of answered inquiries, 0–1.")
+    median_reply_hours: float | None
+    collaborations_by_stage: dict[str, int]
+    agreements_signed: int
+    total_contract_value_vnd: int
+    commercialized: int
+
+
+@router.get("/offers", response_model=Page[OfferOut], summary="Published technology offers")
+def list_offers(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0, sector: Sector = None,
+                organization_id: OrgId = None) -> Page[OfferOut]:  # fmt: skip
+    total, rows = open_data.published_page(session, Offer, sector=sector, organization_id=organization_id,
+                                           limit=limit, offset=offset)  # fmt: skip
+    orgs = open_data.names(session, {r.organization_id for r in rows})
+    items = [
+        OfferOut(**r.model_dump(include=set(OfferOut.model_fields)), sector=r.sector_code,
+                 organization=orgs.get(r.organization_id, ""), url=str(request.url_for("offer_detail", offer_id=r.id)))
+        for r in rows
+    ]  # fmt: skip
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/needs", response_model=Page[NeedOut], summary="Published technology needs and commissioned problems")
+def list_needs(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0, sector: Sector = None,
+               organization_id: OrgId = None) -> Page[NeedOut]:  # fmt: skip
+    total, rows = open_data.published_page(session, Need, sector=sector, organization_id=organization_id,
+                                           limit=limit, offset=offset)  # fmt: skip
+    orgs = open_data.names(session, {r.organization_id for r in rows})
+    items = [
+        NeedOut(**r.model_dump(include=set(NeedOut.model_fields)), sector=r.sector_code,
+                organization=orgs.get(r.organization_id, ""), url=str(request.url_for("need_detail", need_id=r.id)))
+        for r in rows
+    ]  # fmt: skip
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/organizations", response_model=Page[OrganizationOut], summary="Organizations")
+def list_organizations(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0,
+                       kind: Annotated[str | None, Query(max_length=30)] = None) -> Page[OrganizationOut]:  # fmt: skip
+    total, rows = open_data.organizations_page(session, kind=kind, limit=limit, offset=offset)
+    ids = [r.id for r in rows if r.id]
+    offers, needs = open_data.published_counts(session, Offer, ids), open_data.published_counts(session, Need, ids)
+    items = [
+        OrganizationOut(**r.model_dump(include=set(OrganizationOut.model_fields)), published_offers=offers.get(r.id or 0, 0),
+                        published_needs=needs.get(r.id or 0, 0),
+                        url=str(request.url_for("organization_detail", organization_id=r.id)))
+        for r in rows
+    ]  # fmt: skip
+    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/stats", response_model=StatsOut, summary="Headline indicators for a period")
+def stats(session: SessionDep, sector: Sector = None,
+          start: Annotated[str | None, Query(alias="from", max_length=10, description="YYYY-MM-DD; default a year ago")] = None,
+          end: Annotated[str | None, Query(alias="to", max_length=10, description="YYYY-MM-DD; default today")] = None,
+          ) -> StatsOut:  # fmt: skip
+    return _stats(session, {"from": start or "", "to": end or "", "sector": sector or ""})
+
+
+def _stats(session: Session, params: dict[str, str]) -> StatsOut:
+    today = datetime.now(TIMEZONE).date()
+    period, errors = indicators.parse_period(params, today)
+    scope, scope_errors = indicators.parse_scope(session, params)
+    if errors or scope_errors:
+        raise Invalid(errors | scope_errors)
+    f = indicators.compute(session, period, scope, today)
+    now = open_data.stock(session)
+    return StatsOut(
+        period_from=period.start, period_to=period.end, published_offers_now=now["published_offers"],
+        published_needs_now=now["published_needs"], organizations=now["organizations"],
+        offers_published=f.offers_published, needs_published=f.needs_published, proposals=f.proposals,
+        inquiries=f.inquiries, acceptance_rate=f.acceptance_rate, median_reply_hours=f.median_reply_hours,
+        collaborations_by_stage=dict(f.by_stage), agreements_signed=f.agreements_signed,
+        total_contract_value_vnd=f.contract_value_vnd, commercialized=f.commercialized,
+    )  # fmt: skip
