@@ -1,5 +1,6 @@
-"""Accounts: registration, log-in with throttling, password change, operator-made users."""
+"""Accounts: registration, log-in with throttling, password change, profiles, operator-made users."""
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -11,7 +12,7 @@ from marketplace import audit, validation
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
-from marketplace.models import LoginAttempt, Organization, OrgKind, Role, User
+from marketplace.models import ExpertiseProfile, LoginAttempt, Organization, OrgKind, Role, User
 from marketplace.models._base import utcnow
 from marketplace.security import hash_password, needs_rehash, verify_password
 
@@ -19,6 +20,7 @@ SELF_SERVICE_ROLES = (Role.RESEARCHER.value, Role.ENTERPRISE.value)
 SELF_SERVICE_ORG_KINDS = tuple(k.value for k in OrgKind if k is not OrgKind.GOVERNMENT)
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 WRONG_CREDENTIALS = Msg("The e-mail or password is incorrect.")
+PHONE_RE = re.compile(r"^[0-9+() .-]{6,30}$")
 
 
 def register(session: Session, form: Mapping[str, Any]) -> User:
@@ -161,3 +163,48 @@ def _organization_for(session: Session, errors: validation.Errors, form: Mapping
     if organization is None:
         errors["organization_id"] = Msg("Please choose your organization, or register a new one.")
     return organization
+
+
+def update_profile(session: Session, user: User, form: Mapping[str, Any]) -> User:
+    """Change one's own name, phone, language and, for researchers, expertise profile."""
+    errors: validation.Errors = {}
+    full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
+    phone = validation.text(errors, form, "phone", max_len=30, required=False)
+    if phone and not PHONE_RE.match(phone):
+        errors["phone"] = Msg("Please enter a phone number of digits, spaces and + ( ) - only.")
+    language = validation.choice(errors, form, "language", ("vi", "en")) or user.language
+    expertise = _expertise_from(errors, form) if user.role == Role.RESEARCHER else None
+    validation.raise_if(errors)
+    user.full_name, user.phone, user.language = full_name, phone or None, language
+    session.add(user)
+    if expertise is not None:
+        profile = session.exec(select(ExpertiseProfile).where(ExpertiseProfile.user_id == user.id)).first()
+        profile = profile or ExpertiseProfile(user_id=user.id)
+        profile.summary, profile.keywords = expertise["summary"], expertise["keywords"]
+        profile.publications, profile.projects = expertise["publications"], expertise["projects"]
+        profile.updated_at = utcnow()
+        session.add(profile)
+    audit.record(session, actor_id=user.id, action="update_profile", entity="user", entity_id=user.id)
+    session.commit()
+    return user
+
+
+def _expertise_from(errors: validation.Errors, form: Mapping[str, Any]) -> dict[str, Any]:
+    """The expertise fields: a summary, keywords, and one publication or project per line."""
+    lines = {}
+    for field, limit in (("publications", 30), ("projects", 20)):
+        text = validation.text(errors, form, field, max_len=8000, required=False)
+        lines[field] = [line.strip() for line in text.splitlines() if line.strip()]
+        if len(lines[field]) > limit:
+            errors[field] = Msg("Please list at most %(max)d, one per line.", max=limit)
+        elif any(len(line) > 400 for line in lines[field]):
+            errors[field] = Msg("Each line must be under %(max)d characters.", max=400)
+    return {
+        "summary": validation.text(errors, form, "summary", max_len=2000, required=False),
+        "keywords": validation.keywords(errors, form, "keywords", max_count=25),
+        **lines,
+    }
+
+
+def expertise_of(session: Session, user: User) -> ExpertiseProfile | None:
+    return session.exec(select(ExpertiseProfile).where(ExpertiseProfile.user_id == user.id)).first()

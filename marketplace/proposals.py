@@ -174,6 +174,19 @@ def _store(session: Session, listing: Listing, side: str, found: list[Candidate]
     return changes
 
 
+def refresh_expert(session: Session, profile: Any) -> Changes:
+    """After a researcher's expertise changed: re-propose experts for the needs that now fit them; commits."""
+    changes = Changes()
+    ranked = matchmaking.rank(session, "needs", matchmaking.expert_record(profile), RULES.per_listing * 2)
+    current = {p.need_id for p in session.exec(select(MatchProposal).where(MatchProposal.expert_id == profile.user_id))}
+    for need_id in dict.fromkeys([need_id for need_id, _, _ in ranked] + sorted(current)):
+        need = session.get(Need, need_id)
+        if need is not None:
+            changes.merge(_store(session, need, "experts", candidates_for(session, need, "experts")))
+    session.commit()
+    return changes
+
+
 def recompute_all(session: Session, progress: Callable[[Iterable[Any]], Iterable[Any]] = lambda x: x) -> Changes:
     """Recompute every listing's proposals (the `match` command); one short transaction per listing."""
     total = Changes()

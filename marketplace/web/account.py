@@ -1,0 +1,48 @@
+"""A user's own account: name, phone, language and, for researchers, the expertise profile."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from marketplace import accounts, proposals
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg
+from marketplace.models import User
+from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
+from marketplace.web.middleware import LANG_COOKIE
+from marketplace.web.templating import render
+
+router = APIRouter()
+
+
+def _form_of(user: User, profile: object | None) -> dict[str, str]:
+    form = {"full_name": user.full_name, "phone": user.phone or "", "language": user.language}
+    if profile is not None:
+        form |= {
+            "summary": profile.summary,
+            "keywords": ", ".join(profile.keywords),  # type: ignore[attr-defined]
+            "publications": "\n".join(profile.publications),
+            "projects": "\n".join(profile.projects),
+        }  # type: ignore[attr-defined]
+    return form
+
+
+@router.get("/account", name="account_page")
+def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    form = _form_of(user, accounts.expertise_of(session, user))
+    return render(request, "account.html", {"form": form, "errors": {}, "flash": request.session.pop("flash", None)})
+
+
+@router.post("/account", name="update_account", dependencies=[Csrf])
+def update_account(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    try:
+        accounts.update_profile(session, user, form)
+    except Invalid as exc:
+        context = {"form": form, "errors": exc.errors, "message": exc.message}
+        return render(request, "account.html", context, status_code=422)
+    profile = accounts.expertise_of(session, user)
+    if profile is not None:
+        proposals.refresh_expert(session, profile)  # needs that fit the new expertise are told at once
+    request.session["flash"] = str(Msg("Your profile has been saved."))
+    response = RedirectResponse(request.url_for("account_page").path, status_code=303)
+    response.set_cookie(LANG_COOKIE, user.language, max_age=365 * 86400, httponly=True, samesite="lax")
+    return response
