@@ -1,5 +1,6 @@
 """Jinja2 environment and `render`: a whole page, or one named block of it for htmx."""
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -84,5 +85,14 @@ def route_names(app: Any) -> frozenset[str]:
     """Names of the app's routes, so shared templates link only to pages that exist."""
     names = getattr(app.state, "route_names", None)
     if names is None:
-        names = app.state.route_names = frozenset(getattr(r, "name", "") for r in app.routes)
+        names = app.state.route_names = frozenset(_names_of(app.routes))
     return names
+
+
+def _names_of(routes: Any) -> Iterator[str]:
+    # FastAPI wraps each included router (`original_router`): its routes are one level down.
+    for route in routes:
+        yield getattr(route, "name", None) or ""
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _names_of(inner.routes)
