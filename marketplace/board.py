@@ -22,6 +22,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.models._base import utcnow
+from matching.text import fold, normalize
 
 AGE_CHOICES = (7, 14, 30, 60, 90)
 SORTS = ("age", "due", "title", "stage", "value", "updated")
@@ -153,7 +154,7 @@ def sorted_rows(all_cards: list[Card], sort: str, order: str) -> list[Card]:
     keys = {
         "age": lambda c: c.days_in_stage,
         "due": lambda c: c.collab.next_action_due or date.max,
-        "title": lambda c: c.collab.title.casefold(),
+        "title": lambda c: (fold(normalize(c.collab.title)), c.collab.title),
         "stage": lambda c: STAGES.index(c.collab.stage) if c.collab.stage in STAGES else len(STAGES),
         "value": lambda c: c.collab.contract_value_vnd or 0,
         "updated": lambda c: local_time(c.collab.updated_at),

@@ -1,0 +1,115 @@
+"""The pipeline board and list: who may see them, columns, filters, sorting and overdue marks."""
+
+from datetime import timedelta
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from marketplace.models._base import utcnow
+from tests.builders import make_org, make_user, page
+from tests.pipeline.conftest import client_for, make_collab
+
+
+def test_staff_see_one_column_per_stage_with_the_cards_in_it(staff_client: TestClient, db: Session, staff) -> None:
+    make_collab(db, stage="negotiating", broker=staff, title="Chuyển giao quy trình chưng cất dầu tràm")
+    make_collab(db, stage="proposed", title="Ứng dụng chế phẩm vi sinh xử lý nước thải")
+    html = page(staff_client.get("/pipeline"))
+    headings = [h.select_one("span").get_text(strip=True) for h in html.select(".board-column .column-head")]
+    assert headings == ["Đề xuất", "Đã liên hệ", "Đang đàm phán", "Đã ký hợp đồng", "Đang triển khai",
+                        "Đã thương mại hóa", "Đã đóng"]  # fmt: skip
+    negotiating = html.select_one(".board-column.stage-negotiating")
+    assert [a.get_text(strip=True) for a in negotiating.select(".collab-title a")] == [
+        "Chuyển giao quy trình chưng cất dầu tràm"
+    ]
+    assert negotiating.select_one(".broker").get_text(strip=True) == "Lê Thị Ngọc Ánh"
+
+
+def test_a_card_shows_time_in_stage_next_action_and_an_overdue_mark(staff_client: TestClient, db: Session) -> None:
+    yesterday = utcnow().date() - timedelta(days=1)
+    collab = make_collab(db, days_in_stage=12, next_action="Gửi dự thảo hợp đồng", next_action_due=yesterday)
+    card = page(staff_client.get("/pipeline")).select_one(f"#collab-{collab.id}")
+    assert "is-overdue" in card["class"]
+    assert card.select_one(".age").get_text(strip=True) == "12 ngày ở giai đoạn này"
+    assert "Gửi dự thảo hợp đồng" in card.select_one(".collab-next").get_text()
+    assert card.select_one(".badge.overdue").get_text(strip=True) == "Quá hạn"
+
+
+def test_finished_collaborations_are_never_overdue(staff_client: TestClient, db: Session) -> None:
+    past = utcnow().date() - timedelta(days=20)
+    collab = make_collab(db, stage="commercialized", next_action="Báo cáo doanh thu", next_action_due=past)
+    card = page(staff_client.get("/pipeline")).select_one(f"#collab-{collab.id}")
+    assert "is-overdue" not in card["class"]
+
+
+def test_researchers_and_enterprises_get_403_on_the_board(app: FastAPI, db: Session) -> None:
+    for role in ("researcher", "enterprise"):
+        for client in client_for(app, make_user(db, role=role)):
+            assert client.get("/pipeline").status_code == 403
+
+
+def test_visitors_are_sent_to_log_in(client: TestClient) -> None:
+    response = client.get("/pipeline", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("http://testserver/login")
+
+
+def test_filters_by_sector_broker_and_organization(staff_client: TestClient, db: Session, staff) -> None:
+    other_broker = make_user(db, role="staff", full_name="Trần Văn Hưng")
+    hospital = make_org(db, kind="hospital", name_vi="Bệnh viện Trung ương Huế")
+    a = make_collab(db, sector_code="medicinal", broker=staff)
+    b = make_collab(db, sector_code="digital", broker=other_broker, title="Số hóa mộc bản triều Nguyễn")
+    c = make_collab(db, sector_code="medicinal", broker=other_broker, seeker=hospital)
+
+    def shown(query: str) -> set[int]:
+        html = page(staff_client.get(f"/pipeline?{query}"))
+        return {int(card["id"].removeprefix("collab-")) for card in html.select(".collab-card")}
+
+    assert shown("sector=digital") == {b.id}
+    assert shown(f"broker={other_broker.id}") == {b.id, c.id}
+    assert shown(f"organization={hospital.id}") == {c.id}
+    assert shown(f"sector=medicinal&broker={staff.id}") == {a.id}
+
+
+def test_filters_by_time_in_stage_and_overdue(staff_client: TestClient, db: Session) -> None:
+    old = make_collab(db, days_in_stage=45)
+    late = make_collab(db, days_in_stage=2, next_action="Hẹn gặp", next_action_due=utcnow().date() - timedelta(days=3))
+    html = page(staff_client.get("/pipeline?age=30"))
+    assert [c["id"] for c in html.select(".collab-card")] == [f"collab-{old.id}"]
+    html = page(staff_client.get("/pipeline?overdue=1"))
+    assert [c["id"] for c in html.select(".collab-card")] == [f"collab-{late.id}"]
+
+
+def test_unknown_filter_values_are_reported_and_ignored(staff_client: TestClient, db: Session) -> None:
+    collab = make_collab(db)
+    response = staff_client.get("/pipeline?sector=vu-tru&broker=99999&organization=abc&age=5&view=lich")
+    assert response.status_code == 422
+    html = page(response)
+    assert html.select_one("#board-area .notice.warning") is not None
+    for field in ("sector", "broker", "organization", "age"):
+        assert html.select_one(f"#e-{field}") is not None, field
+    assert html.select_one("#e-sector").get_text() == "Vui lòng chọn một trong các mục có sẵn."
+    assert html.select_one(f"#collab-{collab.id}") is not None  # the board is still shown, unfiltered
+
+
+def test_the_list_view_sorts_by_a_chosen_column(staff_client: TestClient, db: Session) -> None:
+    make_collab(db, title="Bảo quản thanh trà sau thu hoạch", days_in_stage=5)
+    make_collab(db, title="Ấp trứng gà Ri bằng năng lượng mặt trời", days_in_stage=40)
+    make_collab(db, title="Chiết xuất cao sen", days_in_stage=20)
+
+    def titles(query: str) -> list[str]:
+        html = page(staff_client.get(f"/pipeline?view=list&{query}"))
+        return [row.select_one("td a").get_text(strip=True) for row in html.select(".pipeline-list tbody tr")]
+
+    assert titles("sort=age&order=desc") == [
+        "Ấp trứng gà Ri bằng năng lượng mặt trời", "Chiết xuất cao sen", "Bảo quản thanh trà sau thu hoạch"
+    ]  # fmt: skip
+    assert titles("sort=age&order=asc")[0] == "Bảo quản thanh trà sau thu hoạch"
+    assert titles("sort=title&order=asc")[0] == "Ấp trứng gà Ri bằng năng lượng mặt trời"
+
+
+def test_an_htmx_filter_returns_only_the_board(staff_client: TestClient, db: Session) -> None:
+    make_collab(db)
+    response = staff_client.get("/pipeline?sector=medicinal", headers={"HX-Request": "true"})
+    html = page(response)
+    assert html.select_one("#board-area") is not None
+    assert html.select_one("form.filters") is None and html.select_one("header") is None
