@@ -1,1 +1,3 @@
 """Imports the modules that register further operator commands (reindex, match, export…)."""
+
+import marketplace.freshness  # noqa: F401  (expire-listings)

@@ -1,6 +1,6 @@
 """Offers and needs: who may see them, and the queries pages are built from."""
 
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -60,3 +60,19 @@ def organizations_by_id(session: Session, ids: set[int]) -> dict[int, Organizati
     if not ids:
         return {}
     return {o.id: o for o in session.exec(select(Organization).where(col(Organization.id).in_(ids))).all() if o.id}
+
+
+def published_page(
+    session: Session, model: type[Offer] | type[Need], *, sector: str | None, page: int, per_page: int = 20
+) -> tuple[list[Offer | Need], int]:
+    """One page of published listings (optionally of one sector), newest first, and how many there are in all."""
+    where = [model.status == ListingStatus.PUBLISHED] + ([model.sector_code == sector] if sector else [])
+    total = session.exec(select(func.count()).select_from(model).where(*where)).one()
+    query = (
+        select(model)
+        .where(*where)
+        .order_by(col(model.published_at).desc(), col(model.id).desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return cast(list[Offer | Need], list(session.exec(query).all())), total

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from marketplace import listings, organizations
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer
+from marketplace.web import listings as listing_pages
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import OptionalUser, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
@@ -36,6 +37,7 @@ def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offe
     offer = listings.get_visible(session, Offer, offer_id, user)
     organization = organizations.get_organization(session, offer.organization_id)
     context = {"offer": offer, "organization": organization, "can_manage": listings.can_manage(user, offer)}
+    context |= listing_pages.manage_context(request, session, user, offer)
     return render(request, "offer.html", context | proposal_context(session, offer, user))
 
 
@@ -44,6 +46,7 @@ def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_
     need = listings.get_visible(session, Need, need_id, user)
     organization = organizations.get_organization(session, need.organization_id)
     context = {"need": need, "organization": organization, "can_manage": listings.can_manage(user, need)}
+    context |= listing_pages.manage_context(request, session, user, need)
     return render(request, "need.html", context | proposal_context(session, need, user))
 
 
