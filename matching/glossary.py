@@ -63,21 +63,29 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def _lookup(self, span: tuple[str, ...]) -> list[str]:
-        """Return the translations of one token span (accent-free spans match folded terms)."""
+    def _lookup(self, span: tuple[str, ...], accent_free: bool) -> list[str]:
+        """Return the translations of one token span.
+
+        Folded Vietnamese terms only match text typed entirely without accents, and only when
+        they have several syllables: "tom" or "pin" alone are too often other words.
+        """
         found = self._exact_vi.get(span)
         if found is None and not any(has_diacritics(t) for t in span):
-            found = self._folded_vi.get(span) or self._english.get(_english_key(span))
+            found = self._english.get(_english_key(span))
+            if found is None and accent_free and len(span) > 1:
+                found = self._folded_vi.get(span)
         return found or []
 
     def expand(self, text: str) -> list[str]:
         """Return the distinct translations of the glossary terms in text, longest match first."""
+        lines = token_lines(text)
+        accent_free = not any(has_diacritics(t) for tokens in lines for t in tokens)
         out: dict[str, None] = {}
-        for tokens in token_lines(text):
+        for tokens in lines:
             i = 0
             while i < len(tokens):
                 for length in range(min(self._longest, len(tokens) - i), 0, -1):
-                    translations = self._lookup(tuple(tokens[i : i + length]))
+                    translations = self._lookup(tuple(tokens[i : i + length]), accent_free)
                     if translations:
                         out.update(dict.fromkeys(translations))
                         i += length

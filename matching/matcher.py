@@ -40,11 +40,13 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         accent_weight: float = 0.5,
         tf: str = "bm25",
         idf: str = "bm25",
-        k1: float = 1.2,
-        b: float = 0.75,
+        k1: float = 1.5,
+        b: float = 1.0,
         stop_words: Iterable[str] | None = FUNCTION_WORDS,
         min_df: int = 1,
-        max_df: float = 1.0,
+        max_df: float = 0.5,
+        accent_max_df: float = 0.05,
+        prune_from: int = 1000,
         glossary: Glossary | None = None,
         chunk_size: int = 5000,
         n_threads: int = 2,
@@ -58,6 +60,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self.stop_words = stop_words
         self.min_df = min_df
         self.max_df = max_df
+        self.accent_max_df = accent_max_df
+        self.prune_from = prune_from
         self.glossary = glossary
         self.chunk_size = chunk_size
         self.n_threads = n_threads
@@ -68,13 +72,21 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if not 0.0 <= self.accent_weight < 1.0:
             raise ValueError(f"accent_weight must be in [0, 1), got {self.accent_weight}")
         self.analyzer_ = VietnameseAnalyzer(self.ngram_range, self.accent_weight > 0, self.stop_words)
-        vocabulary: dict[str, int] = {}
-        expanded = (self._expand(text) for text in texts)
-        counts = weighting.count_terms(expanded, self.analyzer_, vocabulary, grow=True)
-        counts, self.vocabulary_ = weighting.prune_terms(counts, vocabulary, self.min_df, self.max_df)
+        vocabulary = weighting.new_vocabulary()
+        counts = weighting.count_terms((self._expand(text) for text in texts), self.analyzer_, vocabulary)
+        exact = np.fromiter((t.startswith(EXACT_PREFIX) for t in vocabulary), dtype=bool, count=len(vocabulary))
+        keep = weighting.kept_terms(
+            weighting.document_frequency(counts),
+            exact,
+            counts.shape[0],
+            self.min_df,
+            self.max_df,
+            self.accent_max_df,
+            self.prune_from,
+        )
+        counts, self.vocabulary_ = weighting.drop_terms(counts, vocabulary, keep)
+        self.exact_ = exact[keep]
         self.n_documents_ = counts.shape[0]
-        self.exact_ = np.zeros(len(self.vocabulary_), dtype=bool)
-        self.exact_[[j for t, j in self.vocabulary_.items() if t.startswith(EXACT_PREFIX)]] = True
         df = weighting.document_frequency(counts)
         self.idf_ = weighting.inverse_document_frequency(df, self.n_documents_, self.idf)
         self.mean_length_ = float(counts.sum() / max(self.n_documents_, 1))
@@ -118,7 +130,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         """Return the weighted vectors of texts (rows) in the fitted feature space."""
         self._check_fitted()
         expanded = [self._expand(text) for text in texts]
-        counts = weighting.count_terms(expanded, self.analyzer_, self.vocabulary_, grow=False)
+        counts = weighting.count_terms(expanded, self.analyzer_, self.vocabulary_)
         accent_free = [not has_diacritics(normalize(text)) for text in expanded]
         return self._weigh(counts, [as_query] * len(texts), accent_free)
 
@@ -155,7 +167,5 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
         query_text, document = self._expand(query), self._expand(self.documents_[index])
         vectors = self.transform([query])
-        document_vector = self._weigh(
-            weighting.count_terms([document], self.analyzer_, self.vocabulary_, grow=False), [False]
-        )
+        document_vector = self._weigh(weighting.count_terms([document], self.analyzer_, self.vocabulary_), [False])
         return explain_terms(query_text, document, vectors, document_vector, self.analyzer_, self.vocabulary_, n)

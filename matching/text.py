@@ -39,9 +39,18 @@ def _build_fold_table() -> dict[int, str]:
 FOLD_TABLE = _build_fold_table()
 
 
+# "hoà"/"hòa", "thuỷ"/"thủy": both tone placements are in use; keep one (the first vowel, as in
+# "Thủy Biều") when the syllable ends after the pair, so the exact view and the glossary agree.
+_NEW_STYLE_TONE = re.compile("(?:(?<=[oO])([aAeE])|(?<=(?<![qQ])[uU])([yY]))([\u0300\u0301\u0303\u0309\u0323])(?!\\w)")
+
+
 def normalize(text: str) -> str:
-    """Return text in NFC, lowercased."""
-    return unicodedata.normalize("NFC", text).lower()
+    """Return text in NFC, lowercased, with one tone placement for oa/oe/uy."""
+    text = text.lower()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", _NEW_STYLE_TONE.sub(lambda m: m[3] + (m[1] or m[2]), decomposed))
 
 
 def fold(text: str) -> str:
@@ -70,7 +79,7 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     out = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
-        out.extend(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+        out.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
     return out
 
 
@@ -92,7 +101,7 @@ class VietnameseAnalyzer:
 
     def grams(self, tokens: list[str]) -> list[str]:
         """Return the accented n-grams of one line of tokens, function-word unigrams left out."""
-        unigrams = [t for t in tokens if t not in self.stop_words]
+        unigrams = [t for t in tokens if t not in self.stop_words] if self.stop_words else tokens
         low, high = self.ngram_range
         return (unigrams if low == 1 else []) + ngrams(tokens, (max(low, 2), high))
 
@@ -101,9 +110,9 @@ class VietnameseAnalyzer:
         features: list[str] = []
         for tokens in token_lines(text):
             grams = self.grams(tokens)
-            features.extend(fold("\n".join(grams)).split("\n") if grams else ())
+            features.extend(fold("\n".join(grams)).split("\n"))
             if self.exact_view:
-                features.extend(EXACT_PREFIX + g for g in grams)
+                features.extend(map(EXACT_PREFIX.__add__, grams))
         return features
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Callable, Iterable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,43 +12,62 @@ import scipy.sparse as sp
 DTYPE = np.float32
 
 
+def _index_dtype(nnz: int) -> type[np.integer]:
+    """Return int32 while it can address nnz entries (half the memory of int64)."""
+    return np.int32 if nnz < np.iinfo(np.int32).max else np.int64
+
+
+def new_vocabulary() -> defaultdict[str, int]:
+    """Return an empty vocabulary that numbers a term on first lookup (no Python-level loop)."""
+    vocabulary: defaultdict[str, int] = defaultdict()
+    vocabulary.default_factory = vocabulary.__len__
+    return vocabulary
+
+
 def count_terms(
-    texts: Iterable[str], analyze: Callable[[str], list[str]], vocabulary: dict[str, int], grow: bool
+    texts: Iterable[str], analyze: Callable[[str], list[str]], vocabulary: Mapping[str, int]
 ) -> sp.csr_matrix:
-    """Return the term-count matrix of texts; with grow, unseen terms join the vocabulary."""
-    indptr, indices, counts = [0], [], []
+    """Return the term-count matrix of texts; a defaultdict vocabulary grows with unseen terms."""
+    grow = isinstance(vocabulary, defaultdict)
+    lookup = vocabulary.__getitem__
+    indptr, indices, counts = [0], array("i"), array("f")
     for text in texts:
         counter = Counter(analyze(text))
-        if grow:
-            ids = [vocabulary.setdefault(term, len(vocabulary)) for term in counter]
-            values = list(counter.values())
-        else:
-            pairs = [(vocabulary[t], c) for t, c in counter.items() if t in vocabulary]
-            ids, values = [p[0] for p in pairs], [p[1] for p in pairs]
-        indices.extend(ids)
-        counts.extend(values)
+        if not grow:
+            counter = Counter({t: c for t, c in counter.items() if t in vocabulary})
+        indices.extend(map(lookup, counter))
+        counts.extend(counter.values())
         indptr.append(len(indices))
-    shape = (len(indptr) - 1, len(vocabulary))
     return sp.csr_matrix(
-        (np.asarray(counts, dtype=DTYPE), np.asarray(indices, dtype=np.int32), np.asarray(indptr, dtype=np.int64)),
-        shape=shape,
+        (
+            np.array(counts, dtype=DTYPE),
+            np.array(indices, dtype=np.int32),
+            np.array(indptr, dtype=_index_dtype(len(indices))),
+        ),
+        shape=(len(indptr) - 1, len(vocabulary)),
     )
 
 
-def prune_terms(
-    counts: sp.csr_matrix, vocabulary: dict[str, int], min_df: int, max_df: float
+def kept_terms(
+    df: np.ndarray, exact: np.ndarray, n_docs: int, min_df: int, max_df: float, accent_max_df: float, prune_from: int
+) -> np.ndarray:
+    """Return the mask of terms to keep: in at least min_df documents and, in corpora of at least
+    prune_from documents, in at most max_df (folded) / accent_max_df (exact view) of them."""
+    keep = df >= min_df
+    if n_docs >= prune_from:
+        keep &= df <= np.where(exact, accent_max_df, max_df) * n_docs
+    return keep
+
+
+def drop_terms(
+    counts: sp.csr_matrix, vocabulary: Mapping[str, int], keep: np.ndarray
 ) -> tuple[sp.csr_matrix, dict[str, int]]:
-    """Return counts and vocabulary without the terms outside [min_df, max_df] documents."""
-    n_docs = counts.shape[0]
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    max_count = max_df if isinstance(max_df, int) and not isinstance(max_df, bool) else max_df * n_docs
-    keep = (df >= min_df) & (df <= max_count)
+    """Return counts and vocabulary restricted to the kept terms, renumbered."""
     if keep.all():
-        return counts, vocabulary
+        return counts, dict(vocabulary)
     new_ids = np.cumsum(keep) - 1
     counts = counts[:, np.flatnonzero(keep)].tocsr()
-    names = {j: t for t, j in vocabulary.items() if keep[j]}
-    return counts, {t: int(new_ids[j]) for j, t in names.items()}
+    return counts, {t: int(new_ids[j]) for t, j in vocabulary.items() if keep[j]}
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:

@@ -49,7 +49,7 @@ def _score(matcher: TfidfMatcher, offers: list[Record], needs: list[Record], rel
     """Return the judged metrics of a matcher fitted on the offers."""
     matcher.fit([offer_text(offer) for offer in offers])
     rankings = [[i for i, _ in ranking] for ranking in matcher.rank([need_text(n) for n in needs], k=10)]
-    return mean_metrics(rankings, relevant, JUDGED_METRICS)
+    return mean_metrics(rankings, relevant, JUDGED_METRICS, scale=100.0)
 
 
 def evaluate_judged(seed_dir: str | Path, params: dict[str, Any] | None = None) -> dict[str, Any]:

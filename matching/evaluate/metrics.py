@@ -55,6 +55,6 @@ def mean_metrics(
     """Return each metric averaged over queries (times scale, rounded to 4 decimals)."""
     n = max(len(rankings), 1)
     return {
-        name: round(scale * sum(metric(r, g) for r, g in zip(rankings, relevant, strict=True)) / n, 4)
+        name: round(scale * sum(metric(r, g) for r, g in zip(rankings, relevant, strict=True)) / n, 2)
         for name, metric in metrics.items()
     }
