@@ -12,17 +12,16 @@ from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
 from marketplace.web import (
+    account,
     auth,
+    commissioned,
     dashboard,
     errors,
-    experts,
-    inquiries,
     listings,
     pages,
     pipeline,
     proposals,
     review,
-    workspace,
 )
 from marketplace.web.middleware import BodyLimit, Locale
 
@@ -55,9 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         proposals.router,
         pipeline.router,
         dashboard.router,
-        inquiries.router,
-        workspace.router,
-        experts.router,
+        commissioned.router,
         api_v1.router,
     ):
         app.include_router(router)

@@ -1,3 +1,4 @@
 """Imports the modules that register further operator commands (reindex, match, export…)."""
 
+import marketplace.exports  # noqa: F401  (export)
 import marketplace.freshness  # noqa: F401  (expire-listings)
