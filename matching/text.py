@@ -79,7 +79,7 @@ def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
     low, high = ngram_range
     out = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
-        out.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)))))
+        out.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
     return out
 
 

@@ -89,7 +89,9 @@ def make_corpus(n_docs: int, seed: int = 0, words_per_doc: int = 60) -> list[str
     lexicon_rng = np.random.default_rng(7)
     picks = lexicon_rng.choice(len(syllables), size=(40_000, 2), p=zipf(len(syllables)))
     two = lexicon_rng.random(40_000) < 0.7
-    lexicon = list(COMMON) + [f"{syllables[a]} {syllables[b]}" if t else syllables[a] for (a, b), t in zip(picks, two)]
+    lexicon = list(COMMON) + [
+        f"{syllables[a]} {syllables[b]}" if t else syllables[a] for (a, b), t in zip(picks, two, strict=True)
+    ]
     lengths = np.clip(rng.normal(words_per_doc, 15, n_docs).astype(int), 8, 4 * words_per_doc)
     words = rng.choice(len(lexicon), size=int(lengths.sum()), p=zipf(len(lexicon), s=1.05))
     docs, start = [], 0
