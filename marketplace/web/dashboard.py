@@ -4,13 +4,14 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date as babel_format_date
+from babel.numbers import format_decimal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
 from marketplace import charts, exports, indicators, labels
 from marketplace.errors import Invalid
-from marketplace.i18n import TIMEZONE, Msg, babel_locale, current_locale, gettext
+from marketplace.i18n import TIMEZONE, Msg, babel_locale, current_locale, format_vnd, gettext
 from marketplace.indicators import Indicators
 from marketplace.validation import Errors
 from marketplace.web.deps import SessionDep, StaffUser
@@ -39,7 +40,8 @@ def dashboard(request: Request, session: SessionDep, user: StaffUser) -> Respons
     query = {"from": period.start.isoformat(), "to": period.end.isoformat()}
     query |= {k: str(v) for k, v in (("sector", scope.sector), ("organization", scope.organization)) if v}
     context = {
-        "figures": figures, "charts": dashboard_charts(figures), "tables": dashboard_tables(figures), "errors": errors, "form": form, "query": query,
+        "figures": figures, "charts": dashboard_charts(figures), "tables": dashboard_tables(figures),
+        "gap_lists": gap_lists(figures), "value_short": vnd_short(figures.contract_value_vnd), "errors": errors, "form": form, "query": query,
         "presets": presets(_today()), "sectors": labels.sector_options(),
         "organizations": indicators.organization_choices(session),
         "exports": [(w, f) for w in exports.WHAT for f in exports.FORMATS],
@@ -91,6 +93,21 @@ def dashboard_tables(f: Indicators) -> dict[str, list[list[Any]]]:
         "gaps": [[labels.sector_name(c), o, n, u] for c, o, n, u in f.gaps],
         "brokers": [list(row) for row in f.brokers],
     }
+
+
+def gap_lists(f: Indicators, top: int = 4) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
+    """Sectors with the most needs per offer, and those with the most offers per need."""
+    demand = sorted((g for g in f.gaps if g[2]), key=lambda g: (-(g[2] / max(g[1], 1)), -g[3], g[0]))
+    supply = sorted((g for g in f.gaps if g[1]), key=lambda g: (-(g[1] / max(g[2], 1)), g[0]))
+    return demand[:top], supply[:top]
+
+
+def vnd_short(amount: int) -> str:
+    """A large amount in words readers scan: 12,9 tỷ ₫ / VND 12.9 bn; smaller ones in full."""
+    if amount < 1_000_000_000:
+        return format_vnd(amount)
+    billions = format_decimal(round(amount / 1_000_000_000, 2), locale=babel_locale())
+    return gettext("%(n)s billion VND", n=billions)
 
 
 @router.get("/dashboard/export", name="dashboard_export")

@@ -37,7 +37,8 @@ def test_the_dashboard_counts_listings_agreements_and_their_value(staff_client: 
     sign(db, 1_200_000_000)
     html = page(staff_client.get("/dashboard"))
     assert (kpi(html, "offers"), kpi(html, "needs"), kpi(html, "signed")) == ("2", "1", "2")
-    assert kpi(html, "value") == "1.650.000.000 ₫"
+    assert kpi(html, "value") == "1,65 tỷ ₫"
+    assert html.select_one("#kpi-value .kpi-note").get_text(strip=True) == "1.650.000.000 ₫"
     sectors = {
         row.th.get_text(strip=True): [td.get_text() for td in row.select("td")]
         for row in html.select("#table-sectors tbody tr")
