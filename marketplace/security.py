@@ -44,4 +44,5 @@ def csrf_token(session: dict[str, Any]) -> str:
 def csrf_matches(session: dict[str, Any], submitted: str | None) -> bool:
     """True when `submitted` is this session's CSRF token."""
     expected = session.get(CSRF_SESSION_KEY)
-    return bool(expected and submitted and hmac.compare_digest(str(expected), submitted))
+    # Compared as bytes: compare_digest refuses non-ASCII str, and a forged token may hold any text.
+    return bool(expected and submitted and hmac.compare_digest(str(expected).encode(), submitted.encode()))
