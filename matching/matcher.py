@@ -44,7 +44,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         b: float = 1.0,
         stop_words: Iterable[str] | None = FUNCTION_WORDS,
         min_df: int = 1,
-        max_df: float = 0.5,
+        max_df: float = 0.2,
         accent_max_df: float = 0.05,
         prune_from: int = 1000,
         glossary: Glossary | None = None,

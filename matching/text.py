@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from itertools import compress
 
 TOKEN_PATTERN = re.compile(r"(?u)\b\w+\b")
 
@@ -39,18 +40,35 @@ def _build_fold_table() -> dict[int, str]:
 FOLD_TABLE = _build_fold_table()
 
 
+def _tone_table() -> dict[str, str]:
+    """Return new-style → old-style spellings of the tone-marked pairs oa, oe, uy ("oà" → "òa")."""
+    table = {}
+    for tone in "\u0300\u0301\u0303\u0309\u0323":
+        for first, second in (("o", "a"), ("o", "e"), ("u", "y")):
+            nfc = unicodedata.normalize("NFC", first + unicodedata.normalize("NFC", second + tone))
+            table[nfc] = unicodedata.normalize("NFC", first + tone) + second
+    return table
+
+
 # "hoà"/"hòa", "thuỷ"/"thủy": both tone placements are in use; keep one (the first vowel, as in
-# "Thủy Biều") when the syllable ends after the pair, so the exact view and the glossary agree.
-_NEW_STYLE_TONE = re.compile("(?:(?<=[oO])([aAeE])|(?<=(?<![qQ])[uU])([yY]))([\u0300\u0301\u0303\u0309\u0323])(?!\\w)")
+# "Thủy Biều") when the pair ends the syllable, so the exact view and the glossary agree.
+_TONE_PAIRS = _tone_table()
+_NEW_STYLE_TONE = re.compile("(?:" + "|".join(_TONE_PAIRS) + r")(?!\w)")
 
 
 def normalize(text: str) -> str:
     """Return text in NFC, lowercased, with one tone placement for oa/oe/uy."""
-    text = text.lower()
+    text = unicodedata.normalize("NFC", text).lower()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", _NEW_STYLE_TONE.sub(lambda m: m[3] + (m[1] or m[2]), decomposed))
+    return _NEW_STYLE_TONE.sub(lambda m: _tone_pair(text, m), text)
+
+
+def _tone_pair(text: str, match: re.Match[str]) -> str:
+    """Return the old-style spelling of one matched pair ("quý" keeps its tone on y)."""
+    if match.start() > 0 and text[match.start() - 1] == "q":
+        return match[0]
+    return _TONE_PAIRS[match[0]]
 
 
 def fold(text: str) -> str:
@@ -99,20 +117,26 @@ class VietnameseAnalyzer:
         self.exact_view = exact_view
         self.stop_words = frozenset(normalize(w) for w in stop_words or ())
 
-    def grams(self, tokens: list[str]) -> list[str]:
-        """Return the accented n-grams of one line of tokens, function-word unigrams left out."""
-        unigrams = [t for t in tokens if t not in self.stop_words] if self.stop_words else tokens
+    def _grams(self, tokens: list[str], keep: list[bool] | None) -> list[str]:
+        """Return the n-grams of one line, leaving out the unigrams not kept (function words)."""
         low, high = self.ngram_range
-        return (unigrams if low == 1 else []) + ngrams(tokens, (max(low, 2), high))
+        unigrams = (list(compress(tokens, keep)) if keep else tokens) if low == 1 else []
+        return unigrams + ngrams(tokens, (max(low, 2), high))
 
     def __call__(self, text: str) -> list[str]:
         """Return the features of text."""
         features: list[str] = []
-        for tokens in token_lines(text):
-            grams = self.grams(tokens)
-            features.extend(fold("\n".join(grams)).split("\n"))
+        for line in _LINES.split(normalize(text)):
+            tokens = TOKEN_PATTERN.findall(line)
+            if not tokens:
+                continue
+            folded = TOKEN_PATTERN.findall(fold(line))
+            if len(folded) != len(tokens):  # folding never changes token boundaries; stay safe anyway
+                folded = [fold(t) for t in tokens]
+            keep = [t not in self.stop_words for t in tokens] if self.stop_words else None
+            features.extend(self._grams(folded, keep))
             if self.exact_view:
-                features.extend(map(EXACT_PREFIX.__add__, grams))
+                features.extend(map(EXACT_PREFIX.__add__, self._grams(tokens, keep)))
         return features
 
 

@@ -29,13 +29,12 @@ def count_terms(
 ) -> sp.csr_matrix:
     """Return the term-count matrix of texts; a defaultdict vocabulary grows with unseen terms."""
     grow = isinstance(vocabulary, defaultdict)
-    lookup = vocabulary.__getitem__
     indptr, indices, counts = [0], array("i"), array("f")
     for text in texts:
         counter = Counter(analyze(text))
         if not grow:
             counter = Counter({t: c for t, c in counter.items() if t in vocabulary})
-        indices.extend(map(lookup, counter))
+        indices.extend([vocabulary[term] for term in counter])
         counts.extend(counter.values())
         indptr.append(len(indices))
     return sp.csr_matrix(
