@@ -8,6 +8,8 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
+from marketplace import search
+from marketplace.api import search as api_search
 from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
@@ -23,6 +25,7 @@ from marketplace.web import (
     proposals,
     review,
 )
+from marketplace.web import search as search_page
 from marketplace.web.middleware import BodyLimit, Locale
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -43,6 +46,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.engine = engine or get_engine()
     app.state.health_checks = {}
     errors.install(app)
+    search.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # listings first: its /offers/new must win over the detail route /offers/{offer_id}
     for router in (
@@ -56,6 +60,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dashboard.router,
         commissioned.router,
         api_v1.router,
+        search_page.router,
+        api_search.router,
     ):
         app.include_router(router)
     app.add_middleware(

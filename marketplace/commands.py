@@ -2,3 +2,4 @@
 
 import marketplace.exports  # noqa: F401  (export)
 import marketplace.freshness  # noqa: F401  (expire-listings)
+import marketplace.search.rebuild  # noqa: F401  (reindex)

@@ -1,0 +1,158 @@
+"""Search answered by the database itself: visibility, filters, facets, sort and pages shared by both dialects.
+
+A dialect (SQLite FTS5, PostgreSQL full-text) supplies only the text match, its score and the highlighting.
+"""
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, FromClause, String, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlmodel import Session
+
+from marketplace.search.documents import LISTING_KINDS, search_document
+from marketplace.search.query import FACET_BY_NAME, FACETS, Audience, SearchQuery
+from marketplace.search.results import SearchPage, facet_values, hit_from
+from marketplace.search.synonyms import Synonyms
+from marketplace.search.terms import Terms
+
+doc = search_document
+DISPLAY = [
+    doc.c[name]
+    for name in (
+        "id",
+        "kind",
+        "entity_id",
+        "status",
+        "organization_id",
+        "title",
+        "summary",
+        "org_name_vi",
+        "org_name_en",
+        "sector_code",
+        "trl",
+        "org_kind",
+        "ward",
+        "published_ts",
+        "confirmed_ts",
+    )
+]
+STALE_WEIGHT = 0.5  # a listing not confirmed within the freshness period counts half as relevant
+
+
+def visible(audience: Audience, c: Any = doc.c) -> ColumnElement[bool]:
+    """Published records for everyone; an organization's own listings for its members; all for staff."""
+    if audience.everything:
+        return true()
+    public = c.status == "published"
+    if audience.organization_id is None:
+        return public
+    return or_(public, and_(c.organization_id == audience.organization_id, c.kind.in_(LISTING_KINDS)))
+
+
+def filter_clauses(applied: Mapping[str, Sequence[str]], c: Any = doc.c) -> list[ColumnElement[bool]]:
+    """One condition per facet: any of its chosen values matches."""
+    clauses: list[ColumnElement[bool]] = []
+    for name, values in applied.items():
+        facet = FACET_BY_NAME[name]
+        column = c[facet.field]
+        if facet.multi_valued:  # values come from a fixed vocabulary, so they hold no LIKE wildcards
+            clauses.append(or_(*[column.like(f"%|{v}|%") for v in values]))
+        else:
+            clauses.append(column.in_(values))
+    return clauses
+
+
+@dataclass(frozen=True)
+class TextMatch:
+    """How a dialect finds the documents matching some terms: what to select from, and their score."""
+
+    source: FromClause
+    conditions: list[ColumnElement[bool]] = field(default_factory=list)
+    score: ColumnElement[float] | None = None  # higher is better
+
+
+class DatabaseSearch:
+    """The shared part of the SQLite and PostgreSQL backends."""
+
+    name = "database"
+
+    def __init__(self, freshness_days: int = 180, synonyms: Synonyms | None = None) -> None:
+        self.freshness_days = freshness_days
+        self.synonyms = synonyms or Synonyms()
+
+    def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
+        """The dialect's full-text match of `terms` (never called without terms); documents that hold
+        the typed words side by side (`terms.adjacent_pairs()`) score higher."""
+        raise NotImplementedError
+
+    def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Title and best snippet of each document, matches wrapped in the marker characters."""
+        raise NotImplementedError
+
+    def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
+        """One page of results with its total and facet counts."""
+        terms = self.synonyms.expand(query.terms)
+        match = self.text_match(terms) if terms else TextMatch(doc)
+        where = [visible(audience), *match.conditions, *filter_clauses(query.applied_filters())]
+        statement = (
+            select(*DISPLAY, func.count().over().label("total"))
+            .select_from(match.source)
+            .where(*where)
+            .order_by(*self.ordering(query, match))
+            .limit(query.per_page)
+            .offset(query.offset)
+        )
+        rows = session.execute(statement).mappings().all()
+        if rows:
+            total = int(rows[0]["total"])
+        else:  # past the last page: count separately
+            total = int(session.execute(select(func.count()).select_from(match.source).where(*where)).scalar_one())
+        marks = self.highlights(session, terms, [r["id"] for r in rows]) if terms and rows else {}
+        hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
+        counts = self.facet_counts(session, query, audience)
+        return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
+
+    def ordering(self, query: SearchQuery, match: TextMatch) -> list[UnaryExpression[Any]]:
+        newest = [doc.c.published_ts.desc().nulls_last(), doc.c.id.desc()]
+        if query.order == "relevance" and match.score is not None:
+            stale_before = int(time.time()) - self.freshness_days * 86400
+            weight = case((doc.c.confirmed_ts < stale_before, STALE_WEIGHT), else_=1.0)
+            return [(match.score * weight).desc(), *newest]
+        if query.order == "freshness":
+            return [doc.c.confirmed_ts.desc().nulls_last(), *newest]
+        return newest
+
+    def facet_counts(self, session: Session, query: SearchQuery, audience: Audience) -> dict[str, dict[str, int]]:
+        """Counts of each facet's values among the matches, under every filter but the facet's own."""
+        terms = self.synonyms.expand(query.terms)
+        match = self.text_match(terms, scored=False) if terms else TextMatch(doc)
+        applied = query.applied_filters()
+        hits = (
+            select(doc.c.id, *[doc.c[f.field] for f in FACETS])
+            .select_from(match.source)
+            .where(visible(audience), *match.conditions)
+            .cte("hits")
+        )
+        hits = hits.prefix_with("MATERIALIZED")  # the text match runs once for all the counts
+        parts = []
+        for facet in FACETS:
+            others = filter_clauses({k: v for k, v in applied.items() if k != facet.name}, hits.c)
+            name = literal(facet.name, String)
+            if facet.multi_valued and facet.vocabulary:
+                parts += [
+                    select(name, literal(value, String), func.count())
+                    .select_from(hits)
+                    .where(*others, hits.c[facet.field].like(f"%|{value}|%"))
+                    for value in facet.vocabulary()
+                ]
+            else:
+                column = hits.c[facet.field]
+                parts.append(select(name, column, func.count()).select_from(hits).where(*others).group_by(column))
+        counts: dict[str, dict[str, int]] = {}
+        for facet_name, value, count in session.execute(union_all(*parts)).all():
+            if value:
+                counts.setdefault(facet_name, {})[value] = int(count)
+        return counts

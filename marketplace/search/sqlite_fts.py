@@ -1,0 +1,68 @@
+"""SQLite FTS5 backend: an external-content FTS5 table over `search_document`, fed by triggers.
+
+The triggers index text with đ → d (the unicode61 tokenizer folds every other mark itself), while
+`highlight()` and `snippet()` read the original accented text back from `search_document`.
+"""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, cast, column, func, literal, literal_column, select, table
+from sqlmodel import Session
+
+from marketplace.search.database import DatabaseSearch, TextMatch, doc
+from marketplace.search.documents import MARK_END, MARK_START
+from marketplace.search.terms import Term, Terms
+
+fts = table("search_fts", column("rowid"))
+FTS: ColumnElement[Any] = literal_column("search_fts")
+WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0)  # title, summary, keywords, org_name, body
+SNIPPET_TOKENS = 24
+
+
+class Fts5Search(DatabaseSearch):
+    """Search through SQLite's FTS5 full-text index, ranked by bm25."""
+
+    name = "sqlite-fts5"
+
+    def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
+        # Ranked inside a subquery: bm25() only works next to its MATCH, not under the window count.
+        columns = [fts.c.rowid.label("id")]
+        if scored:
+            pairs = [
+                cast(fts.c.rowid.in_(select(fts.c.rowid).where(self.match(p)).correlate(None)), Integer)
+                for p in terms.adjacent_pairs()
+            ]
+            columns.append((-func.bm25(FTS, *WEIGHTS) * sum(pairs, literal(1))).label("score"))
+        matches = select(*columns).where(self.match(terms)).subquery("matches")
+        return TextMatch(doc.join(matches, matches.c.id == doc.c.id), [], matches.c.score if scored else None)
+
+    def match(self, terms: Terms | Term) -> ColumnElement[bool]:
+        return FTS.op("MATCH")(literal(terms.fts5()))
+
+    def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
+        def snippet(index: int) -> ColumnElement[str]:
+            return func.snippet(FTS, index, MARK_START, MARK_END, "…", SNIPPET_TOKENS)
+
+        statement = (
+            select(fts.c.rowid, func.highlight(FTS, 0, MARK_START, MARK_END), snippet(1), snippet(4), snippet(2))
+            .select_from(fts)
+            .where(self.match(terms), fts.c.rowid.in_(ids))
+        )
+        return {row[0]: (row[1], best_snippet(row[2:])) for row in session.execute(statement).all()}
+
+
+def best_snippet(candidates: tuple[str, ...] | list[str]) -> str:
+    """The first snippet that shows a match (summary, then body, then keywords), else the first non-empty one."""
+    for text in candidates:
+        if text and MARK_START in text:
+            return text
+    return next((text for text in candidates if text), "")
+
+
+TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body")
+_FOLDED = ", ".join(f"replace(replace({c}, 'đ', 'd'), 'Đ', 'D')" for c in TEXT_COLUMNS)
+# FTS5's own 'rebuild' would re-read the unfolded text: empty the index and refill it with đ folded.
+REFILL = [
+    "INSERT INTO search_fts(search_fts) VALUES ('delete-all')",
+    f"INSERT INTO search_fts(rowid, {', '.join(TEXT_COLUMNS)}) SELECT id, {_FOLDED} FROM search_document",  # noqa: S608  (constant names)
+]
