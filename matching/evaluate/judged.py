@@ -45,11 +45,18 @@ def need_text(need: Record) -> str:
     return build_document({name: need.get(name) for name in NEED_FIELDS}, NEED_WEIGHTS)
 
 
-def _score(matcher: TfidfMatcher, offers: list[Record], needs: list[Record], relevant: list[set[int]]) -> dict:
-    """Return the judged metrics of a matcher fitted on the offers."""
+def _score(
+    matcher: TfidfMatcher, offers: list[Record], needs: list[Record], relevant: list[set[int]], cross: list[bool]
+) -> dict[str, Any]:
+    """Return the judged metrics of a matcher fitted on the offers, overall and across languages."""
     matcher.fit([offer_text(offer) for offer in offers])
     rankings = [[i for i, _ in ranking] for ranking in matcher.rank([need_text(n) for n in needs], k=10)]
-    return mean_metrics(rankings, relevant, JUDGED_METRICS, scale=100.0)
+    result: dict[str, Any] = mean_metrics(rankings, relevant, JUDGED_METRICS, scale=100.0)
+    subset = [i for i, flag in enumerate(cross) if flag]
+    result["cross_language"] = mean_metrics(
+        [rankings[i] for i in subset], [relevant[i] for i in subset], JUDGED_METRICS, scale=100.0
+    )
+    return result
 
 
 def evaluate_judged(seed_dir: str | Path, params: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -59,18 +66,20 @@ def evaluate_judged(seed_dir: str | Path, params: dict[str, Any] | None = None) 
     needs_by_key = {n["key"]: n for n in _read_lists(seed / "needs")}
     judged = _read_judgements(seed / "judged_matches")
     position = {offer["key"]: i for i, offer in enumerate(offers)}
-    needs, relevant = [], []
+    needs, relevant, cross = [], [], []
     for need_key, offer_keys in sorted(judged.items()):
         found = {position[key] for key in offer_keys if key in position}
         if need_key in needs_by_key and found:
             needs.append(needs_by_key[need_key])
             relevant.append(found)
+            cross.append(any(offers[i].get("language") != needs[-1].get("language") for i in found))
     glossary = load_glossary(seed / "glossary.csv")
     params = params or {}
     return {
         "offers": len(offers),
         "needs": len(needs),
+        "cross_language_needs": sum(cross),
         "skipped_needs": len(judged) - len(needs),
-        "with_glossary": _score(TfidfMatcher(**params, glossary=glossary), offers, needs, relevant),
-        "without_glossary": _score(TfidfMatcher(**params), offers, needs, relevant),
+        "with_glossary": _score(TfidfMatcher(**params, glossary=glossary), offers, needs, relevant, cross),
+        "without_glossary": _score(TfidfMatcher(**params), offers, needs, relevant, cross),
     }

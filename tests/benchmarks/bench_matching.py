@@ -128,15 +128,20 @@ class PeakRss:
 
 def _timed(action: Callable[[], object], repeats: int) -> dict[str, float]:
     """Return median seconds and median peak RSS (MB) of an action over repeats."""
-    seconds, peaks = [], []
+    seconds, cpu, peaks = [], [], []
     for _ in range(repeats):
         gc.collect()
         with PeakRss() as rss:
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             action()
             seconds.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
         peaks.append(rss.peak / 2**20)
-    return {"seconds": round(statistics.median(seconds), 3), "peak_rss_mb": round(statistics.median(peaks))}
+    return {
+        "seconds": round(statistics.median(seconds), 3),
+        "cpu_seconds": round(statistics.median(cpu), 3),
+        "peak_rss_mb": round(statistics.median(peaks)),
+    }
 
 
 def _naive_scipy_top10(queries, index, chunk: int = 1000) -> None:  # type: ignore[no-untyped-def]
@@ -153,7 +158,7 @@ def run_worker(task: str, n_docs: int, repeats: int) -> dict[str, object]:
     from matching.topn import top_k
 
     corpus = make_corpus(n_docs)
-    result: dict[str, object] = {"task": task, "docs": n_docs, "repeats": repeats}
+    result: dict[str, object] = {"task": task, "docs": n_docs, "repeats": repeats, "load_1min": os.getloadavg()[0]}
     if task == "fit":
         result |= _timed(lambda: TfidfMatcher().fit(corpus), repeats)
     matcher = TfidfMatcher().fit(corpus)
@@ -228,6 +233,22 @@ def plan(quick: bool) -> list[tuple[str, int, int]]:
     ]
 
 
+def summary(result: dict) -> str:  # type: ignore[type-arg]
+    """Return one readable line for a measurement."""
+    head = f"{result['task']:<18} {result['docs']:>7} docs (load {result['load_1min']:.1f}):"
+    if result["task"] == "fit":
+        return f"{head} fit {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']} MB"
+    if result["task"] == "latency":
+        return f"{head} one new listing p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms"
+    line = (
+        f"{head} rank() incl. vectorising {result['rank_seconds']:.1f} s (peak {result['rank_peak_rss_mb']} MB); "
+        f"top-k product {result['topn_seconds']:.1f} s (peak {result['topn_peak_rss_mb']} MB)"
+    )
+    if "speedup" in result:
+        line += f"; naive scipy {result['scipy_seconds']:.1f} s -> {result['speedup']}x"
+    return line
+
+
 def main() -> int:
     """Run every measurement in a subprocess; print a table and, last, one JSON line."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -246,7 +267,7 @@ def main() -> int:
         command = [sys.executable, __file__, "--worker", task, str(docs), str(repeats)]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
         results.append(json.loads(output.strip().splitlines()[-1]))
-        print(json.dumps(results[-1]), flush=True)
+        print(summary(results[-1]), flush=True)
     print(json.dumps({"machine": details, "synthetic": True, "results": results}))
     return 0
 

@@ -44,10 +44,16 @@ def test_vire_corpus_is_the_distinct_contexts_in_order(tmp_path):
 
 
 def _seed(tmp_path):
-    offer = {"key": "off-1", "status": "published", "title": "Cajeput essential oil distillation", "keywords": []}
+    offer = {"key": "off-1", "status": "published", "language": "en", "title": "Cajeput essential oil distillation"}
     other = {"key": "off-2", "status": "published", "title": "Phần mềm kế toán", "keywords": ["kế toán"]}
     draft = {"key": "off-3", "status": "draft", "title": "Tinh dầu tràm", "keywords": []}
-    need = {"key": "need-1", "title": "Chưng cất tinh dầu tràm", "problem": "Lò tốn củi", "keywords": ["tràm"]}
+    need = {
+        "key": "need-1",
+        "language": "vi",
+        "title": "Chưng cất tinh dầu tràm",
+        "problem": "Lò tốn củi",
+        "keywords": ["tràm"],
+    }
     for folder, data in [
         ("offers", [offer, other, draft]),
         ("needs", [need]),
@@ -65,7 +71,8 @@ def test_judged_prints_metrics_with_and_without_glossary_as_json(tmp_path, capsy
     assert result["offers"] == 2 and result["needs"] == 1
     assert result["with_glossary"]["P@1"] == 100.0
     assert result["without_glossary"]["P@1"] == 0.0
-    assert set(result["with_glossary"]) == {"P@1", "P@5", "MRR", "nDCG@10"}
+    assert set(result["with_glossary"]) == {"P@1", "P@5", "MRR", "nDCG@10", "cross_language"}
+    assert result["cross_language_needs"] == 1
 
 
 def test_matcher_parameters_can_be_overridden(tmp_path, capsys):
