@@ -9,6 +9,7 @@ from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
 
 from marketplace import search
+from marketplace.api import docs as api_docs
 from marketplace.api import search as api_search
 from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app = FastAPI(
         title="Hue Innovation Exchange API",
         version="1.0",
-        docs_url="/docs",
+        docs_url=None,  # served by marketplace.api.docs from installed files (no CDN)
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.health_checks = {}
     errors.install(app)
     search.install(app)
+    api_docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # listings first: its /offers/new must win over the detail route /offers/{offer_id}
     for router in (
@@ -60,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dashboard.router,
         commissioned.router,
         api_v1.router,
+        api_docs.router,
         search_page.router,
         api_search.router,
     ):

@@ -12,7 +12,7 @@ from marketplace.i18n import TIMEZONE, Msg
 from marketplace.web.deps import Csrf, FormLists, SessionDep, StaffUser
 from marketplace.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _context(form: dict[str, Any], errors: dict[str, Msg]) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from marketplace.validation import Errors
 from marketplace.web.deps import SessionDep, StaffUser
 from marketplace.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _today() -> date:

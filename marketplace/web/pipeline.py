@@ -15,7 +15,7 @@ from marketplace.models import Collaboration, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
 from marketplace.web.templating import render
 
-router = APIRouter()
+router = APIRouter(include_in_schema=False)
 
 
 def _today() -> Any:

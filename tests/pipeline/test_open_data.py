@@ -117,3 +117,18 @@ def test_a_commissioned_problem_needs_a_funding_note_and_staff(
     assert html.select_one("#f-title")["value"] == "Đặt hàng thử"
     for client in client_for(app, make_user(db, role="enterprise")):
         assert client.get("/commissioned/new").status_code == 403
+
+
+def test_the_api_documentation_is_served_without_a_cdn(client: TestClient) -> None:
+    html = page(client.get("/docs"))
+    sources = [s["src"] for s in html.select("script[src]")] + [
+        link["href"] for link in html.select("link[rel=stylesheet]")
+    ]
+    assert sources and all(src.startswith("http://testserver/") for src in sources)
+    assert client.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs/assets/..%2Fconsts.py").status_code == 404
+
+
+def test_the_openapi_document_lists_only_the_json_api(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert all(path.startswith("/api/") for path in paths)
