@@ -20,11 +20,14 @@ from marketplace.web import (
     commissioned,
     dashboard,
     errors,
+    experts,
+    inquiries,
     listings,
     pages,
     pipeline,
     proposals,
     review,
+    workspace,
 )
 from marketplace.web import search as search_page
 from marketplace.web.middleware import BodyLimit, Locale
@@ -61,6 +64,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pipeline.router,
         dashboard.router,
         commissioned.router,
+        inquiries.router,
+        workspace.router,
+        experts.router,
         api_v1.router,
         api_docs.router,
         search_page.router,

@@ -2,4 +2,5 @@
 
 import marketplace.exports  # noqa: F401  (export)
 import marketplace.freshness  # noqa: F401  (expire-listings)
+import marketplace.mail  # noqa: F401  (send-mail)
 import marketplace.search.rebuild  # noqa: F401  (reindex)

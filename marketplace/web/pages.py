@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 
-from marketplace import listings, organizations
+from marketplace import listings, organizations, profiles
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer
 from marketplace.web import listings as listing_pages
@@ -64,6 +64,7 @@ def organization_detail(request: Request, session: SessionDep, user: OptionalUse
         "members": organizations.members_of(session, organization_id),
         "offers": listings.published_of(session, Offer, organization_id),
         "needs": listings.published_of(session, Need, organization_id),
+        "past_deals": profiles.past_collaborations(session, organization_id),
     }
     return render(request, "organization.html", context)
 

@@ -1,0 +1,96 @@
+"""In-app notifications: a message id and its parameters, shown in the reader's language, with a link."""
+
+from typing import Any
+
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
+
+from marketplace import mail
+from marketplace.errors import NotFound
+from marketplace.i18n import gettext
+from marketplace.models import Notification, User
+from marketplace.models._base import utcnow
+
+RECENT_LIMIT = 30
+
+
+def notify(session: Session, user_id: int, message: str, link: str | None = None, **params: Any) -> Notification:
+    """Add a notice for one user in the caller's unit of work; `message` is a msgid marked with N_()."""
+    notice = Notification(user_id=user_id, message=message, params=params, link=link)
+    session.add(notice)
+    return notice
+
+
+def tell(
+    session: Session,
+    user: User,
+    *,
+    notice: str,
+    link: str | None = None,
+    mail_subject: str | None = None,
+    mail_body: str | None = None,
+    mail_params: dict[str, Any] | None = None,
+    **params: Any,
+) -> None:
+    """Notify `user` in the app and, when the event matters, by e-mail through the outbox.
+
+    `params` fill the notice and the mail; `mail_params` only the mail (long texts, lazy `Msg`s).
+    """
+    assert user.id is not None
+    notify(session, user.id, notice, link, **params)
+    if mail_subject and mail_body:
+        mail.mail_user(session, user, subject=mail_subject, body=mail_body, link=link, **(params | (mail_params or {})))
+
+
+def text_of(notice: Notification) -> str:
+    """The notice in the current reader's language (the bare message if its parameters no longer fit)."""
+    try:
+        return gettext(notice.message, **notice.params)
+    except (KeyError, TypeError, ValueError):
+        return gettext(notice.message)
+
+
+def unread_count(session: Session, user_id: int) -> int:
+    """How many notices the user has not read (one indexed count)."""
+    query = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, col(Notification.read_at).is_(None))
+    )
+    return session.exec(query).one()
+
+
+def recent(session: Session, user_id: int, limit: int = RECENT_LIMIT) -> list[Notification]:
+    """The user's latest notices, unread ones first."""
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(col(Notification.read_at).is_not(None), col(Notification.at).desc(), col(Notification.id).desc())
+        .limit(limit)
+    )
+    return list(session.exec(query).all())
+
+
+def mark_read(session: Session, *, user: User, notification_id: int) -> Notification:
+    """Mark one of the user's notices read (another user's is NotFound); commits."""
+    notice = session.get(Notification, notification_id)
+    if notice is None or notice.user_id != user.id:
+        raise NotFound()
+    if notice.read_at is None:
+        notice.read_at = utcnow()
+        session.add(notice)
+        session.commit()
+    return notice
+
+
+def mark_all_read(session: Session, *, user: User) -> int:
+    """Mark every unread notice of the user read; returns how many; commits."""
+    statement = (
+        update(Notification)
+        .where(col(Notification.user_id) == user.id, col(Notification.read_at).is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    count = session.execute(statement).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return int(count or 0)

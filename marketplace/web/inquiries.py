@@ -1,0 +1,168 @@
+"""Inquiries on the web: express interest, accept, decline, withdraw — inline with htmx or as plain forms."""
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from marketplace import inquiries, inquiry_answers, workspace
+from marketplace.errors import Conflict, Invalid
+from marketplace.i18n import Msg
+from marketplace.models import Inquiry, User
+from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
+from marketplace.web.templating import env, render
+
+router = APIRouter()
+ID_MAX = 2**31 - 1
+SENT = Msg("Your inquiry has been sent. You will be notified when the owner answers.")
+ACCEPTED = Msg("Inquiry accepted. You can now see each other's contact details; the collaboration is in the pipeline.")
+DECLINED = Msg("Inquiry declined. The sender will see your reason.")
+WITHDRAWN = Msg("Inquiry withdrawn.")
+
+
+def _is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def _target_id(raw: str | None) -> int:
+    """A submitted id, or 0 (which no record has) when it is not a usable number."""
+    return int(raw) if raw and raw.isdigit() and int(raw) <= ID_MAX else 0
+
+
+def _box(subject: inquiries.Subject, **extra: Any) -> dict[str, Any]:
+    """The context of the "express interest" box for a listing or an expert."""
+    return {
+        "interest_kind": subject.kind,
+        "interest_id": subject.id,
+        "interest_org_id": subject.organization_id,
+        "interest_open": True,
+        "interest_form": {},
+        "interest_errors": {},
+    } | extra
+
+
+@router.get("/inquiries", name="inquiry_list")
+def inquiry_list(request: Request, user: CurrentUser) -> Response:
+    """Inquiries live in My exchange (also where a log-in interrupted by a POST lands)."""
+    return RedirectResponse(str(request.url_for("my_exchange")) + "#sent", status_code=303)
+
+
+@router.get("/inquiries/new", name="inquiry_new_page")
+def inquiry_new_page(
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    listing_kind: str = Query("", max_length=10),
+    listing_id: int = Query(0, ge=0, le=ID_MAX),
+) -> Response:
+    subject = inquiries.subject_of(session, listing_kind, listing_id)
+    return render(request, "inquiry_new.html", {"subject": subject} | _box(subject))
+
+
+@router.post("/inquiries", name="inquiry_send", dependencies=[Csrf])
+def inquiry_send(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    kind, target = form.get("listing_kind", ""), _target_id(form.get("listing_id"))
+    try:
+        inquiry = inquiries.express_interest(
+            session, sender=user, listing_kind=kind, listing_id=target, message=form.get("message", "")
+        )
+    except Invalid as exc:
+        subject = inquiries.subject_of(session, kind, target)
+        box = _box(subject, interest_form={"message": form.get("message", "")}, interest_errors=exc.errors)
+        template = "_partials/_listing_actions.html" if _is_htmx(request) else "inquiry_new.html"
+        return render(request, template, {"subject": subject} | box, status_code=422)
+    except Conflict as exc:  # the form sent twice, or a colleague asked already: show the one that waits
+        current = exc.current if isinstance(exc.current, Inquiry) else None
+        if _is_htmx(request) or current is None:
+            subject = inquiries.subject_of(session, kind, target)
+            box = _box(subject, interest_sent=current, interest_notice=exc.message, interest_tone="warning")
+            return render(request, "_partials/_listing_actions.html", box, status_code=409)
+        return _go_to(request, current, exc.message)
+    if _is_htmx(request):
+        subject = inquiries.subject_of(session, kind, target)
+        return render(
+            request, "_partials/_listing_actions.html", _box(subject, interest_sent=inquiry, interest_notice=SENT)
+        )
+    return _go_to(request, inquiry, SENT)
+
+
+def _go_to(request: Request, inquiry: Inquiry, flash: Msg) -> Response:
+    request.session["flash"] = str(flash)
+    return RedirectResponse(str(request.url_for("inquiry_detail", inquiry_id=inquiry.id)), status_code=303)
+
+
+@router.get("/inquiries/{inquiry_id}", name="inquiry_detail")
+def inquiry_detail(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+    row = workspace.row_for(session, inquiry_id, user)
+    return render(request, "inquiry.html", {"row": row, "flash": request.session.pop("flash", None)})
+
+
+def _answered(
+    request: Request,
+    session: SessionDep,
+    user: User,
+    inquiry_id: int,
+    *,
+    notice: Msg | None = None,
+    flash: Msg | None = None,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    """After an answer: the card again (htmx), a redirect to the inquiry (done), or its page (error)."""
+    row = workspace.row_for(session, inquiry_id, user)
+    tone = "success" if flash is not None else "warning"
+    if _is_htmx(request):
+        on_own_page = "/inquiries/" in request.headers.get("hx-current-url", "")
+        context = {"row": row, "notice": notice or flash, "tone": tone, "on_own_page": on_own_page} | extra
+        return render(request, "_partials/_inquiry.html", context, status_code=status_code)
+    if flash is not None:
+        return _go_to(request, row.inquiry, flash)
+    return render(
+        request, "inquiry.html", {"row": row, "notice": notice, "tone": tone} | extra, status_code=status_code
+    )
+
+
+@router.post("/inquiries/{inquiry_id}/accept", name="inquiry_accept", dependencies=[Csrf])
+def inquiry_accept(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+    try:
+        inquiry_answers.accept_inquiry(session, inquiry_id=inquiry_id, user=user)
+    except Conflict as exc:
+        return _answered(request, session, user, inquiry_id, notice=exc.message, status_code=409)
+    return _answered(request, session, user, inquiry_id, flash=ACCEPTED)
+
+
+@router.post("/inquiries/{inquiry_id}/decline", name="inquiry_decline", dependencies=[Csrf])
+def inquiry_decline(
+    request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int, form: FormData
+) -> Response:
+    try:
+        inquiry_answers.decline_inquiry(session, inquiry_id=inquiry_id, user=user, data=form)
+    except Invalid as exc:
+        return _answered(
+            request, session, user, inquiry_id, status_code=422, errors=exc.errors, form=form, decline_open=True
+        )
+    except Conflict as exc:
+        return _answered(request, session, user, inquiry_id, notice=exc.message, status_code=409)
+    return _answered(request, session, user, inquiry_id, flash=DECLINED)
+
+
+@router.post("/inquiries/{inquiry_id}/withdraw", name="inquiry_withdraw", dependencies=[Csrf])
+def inquiry_withdraw(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+    try:
+        inquiry_answers.withdraw_inquiry(session, inquiry_id=inquiry_id, user=user)
+    except Conflict as exc:
+        return _answered(request, session, user, inquiry_id, notice=exc.message, status_code=409)
+    return _answered(request, session, user, inquiry_id, flash=WITHDRAWN)
+
+
+def my_inquiry_about(request: Request, kind: str, target_id: int) -> Inquiry | None:
+    """For the "express interest" box: the reader's organization's open inquiry about this, if any."""
+    user = getattr(request.state, "user", None)
+    if user is None:
+        return None
+    with Session(request.app.state.engine) as session:
+        return workspace.latest_about(session, user, kind, target_id)
+
+
+env.globals.update(my_inquiry_about=my_inquiry_about)
