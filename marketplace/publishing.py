@@ -158,7 +158,7 @@ def after_listing_change(session: Session, kind: Kind, listing_id: int) -> None:
 
 
 def _update_search(session: Session, kind: Kind, listing_id: int) -> None:
-    """Search index hook (see docs/CONVENTIONS.md, "Search")."""
+    """Search hook: `marketplace.search` indexes ORM changes by itself after the commit, so nothing is due here."""
 
 
 def _update_matching(session: Session, kind: Kind, listing_id: int) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from marketplace.errors import Invalid
-from marketplace.i18n import Msg
+from marketplace.i18n import Msg, format_number
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
 Errors = dict[str, Msg]
@@ -55,7 +55,9 @@ def integer(
         errors[field] = Msg("Please enter a whole number.")
         return None
     if not low <= value <= high:
-        errors[field] = Msg("Please enter a number from %(low)s to %(high)s.", low=f"{low:,}", high=f"{high:,}")
+        # formatted now, in the reader's language (1.000.000 in Vietnamese, 1,000,000 in English)
+        low_text, high_text = format_number(low), format_number(high)
+        errors[field] = Msg("Please enter a number from %(low)s to %(high)s.", low=low_text, high=high_text)
         return None
     return value
 
