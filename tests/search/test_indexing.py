@@ -1,0 +1,102 @@
+"""The index-update path: documents follow each commit; bulk statements and repairs through the helpers."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text, update
+from sqlmodel import Session, col
+
+from marketplace.config import ROOT
+from marketplace.models import Offer, SearchOutbox
+from marketplace.search import SearchQuery, find, index_after_commit
+from marketplace.search.documents import search_document
+from marketplace.search.rebuild import rebuild
+from tests.builders import make_offer, make_org, make_user
+from tests.conftest import _new_database
+from tests.search.conftest import Backend
+
+
+def document(db: Session, kind: str, entity_id: int) -> dict | None:  # type: ignore[type-arg]
+    row = (
+        db.execute(
+            search_document.select().where(search_document.c.kind == kind, search_document.c.entity_id == entity_id)
+        )
+        .mappings()
+        .first()
+    )
+    return dict(row) if row else None
+
+
+def test_a_draft_document_carries_its_status_and_organization(db: Session) -> None:
+    org = make_org(db, name_vi="HTX Nông nghiệp Quảng Thọ", ward="Quảng Thọ")
+    offer = make_offer(db, org, status="draft", published_at=None, collaboration_types=["licence", "consulting"], trl=5)
+    doc = document(db, "offer", offer.id)  # type: ignore[arg-type]
+    assert doc is not None
+    assert (doc["status"], doc["organization_id"], doc["org_name_vi"], doc["ward"]) == (
+        "draft",
+        org.id,
+        "HTX Nông nghiệp Quảng Thọ",
+        "Quảng Thọ",
+    )
+    assert (doc["trl_range"], doc["collaboration_types"], doc["published_ts"]) == ("4-6", "|licence|consulting|", None)
+
+
+def test_a_log_in_does_not_rewrite_the_experts_document(db: Session) -> None:
+    user = make_user(db)
+    db.execute(text("DELETE FROM search_document"))
+    db.commit()
+    user.last_login_at = user.created_at
+    db.commit()
+    assert document(db, "expert", user.id) is None  # type: ignore[arg-type]
+
+
+def test_index_after_commit_catches_up_after_a_bulk_update(backend: Backend, db: Session) -> None:
+    offer = make_offer(db, title="Máy gieo hạt cũ")
+    db.execute(update(Offer).where(col(Offer.id) == offer.id).values(title="Máy gieo hạt lúa theo hàng"))
+    db.commit()  # a bulk statement: the ORM does not see it
+    assert backend.titles("theo hang ") == []
+    index_after_commit(db, "offer", offer.id)  # type: ignore[arg-type]
+    assert backend.titles("theo hang ") == ["Máy gieo hạt lúa theo hàng"]
+
+
+def test_rebuild_restores_lost_documents_and_the_text_index(db: Session) -> None:
+    make_offer(db, title="Cảm biến độ mặn cho ao nuôi tôm")
+    db.execute(text("DELETE FROM search_document"))
+    db.commit()
+    assert titles(db, "do man ") == []
+    counts = rebuild(db)
+    assert counts["offer"] == 1 and counts["organization"] == 1
+    assert titles(db, "do man ") == ["Cảm biến độ mặn cho ao nuôi tôm"]
+
+
+def titles(db: Session, words: str) -> list[str]:
+    return [hit.title.striptags() for hit in find(db, SearchQuery(text=words), None).hits]
+
+
+def test_without_meilisearch_no_outbox_rows_are_written(db: Session) -> None:
+    make_offer(db)
+    assert db.exec(SearchOutbox.__table__.select()).all() == []  # type: ignore[attr-defined, call-overload]
+
+
+def test_the_reindex_command_rebuilds_with_a_progress_bar(tmp_path: Path) -> None:
+    url, drop = _new_database(tmp_path, "reindex")
+    try:
+        env = os.environ | {"DATABASE_URL": url, "ENVIRONMENT": "test", "MEILI_URL": ""}
+        for args in (["migrate"], ["reindex"]):
+            done = subprocess.run(
+                [sys.executable, "-m", "marketplace", *args],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == {"documents": {"offer": 0, "need": 0, "organization": 0, "expert": 0}}
+        assert "offer: 0doc" in done.stderr and "expert: 0doc" in done.stderr  # tqdm's bars
+    finally:
+        drop()  # type: ignore[operator]
