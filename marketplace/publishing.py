@@ -14,7 +14,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from marketplace import audit, form_tokens, listing_forms
+from marketplace import audit, form_tokens, listing_forms, notifications, proposals, search
 from marketplace.errors import Conflict, Forbidden, Invalid
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
@@ -158,11 +158,24 @@ def after_listing_change(session: Session, kind: Kind, listing_id: int) -> None:
 
 
 def _update_search(session: Session, kind: Kind, listing_id: int) -> None:
-    """Search hook: `marketplace.search` indexes ORM changes by itself after the commit, so nothing is due here."""
+    """Search indexes ORM changes in their own commit; this also covers the version bump's bulk UPDATE."""
+    search.index_after_commit(session, kind, listing_id)
 
 
 def _update_matching(session: Session, kind: Kind, listing_id: int) -> None:
-    """Matcher hook: the lead connects incremental matching here."""
+    """Propose partners for the listing at once (or withdraw its proposals when it left publication)."""
+    listing = session.get(Offer if kind == "offer" else Need, listing_id)
+    if listing is not None:
+        proposals.refresh_listing(session, listing)
+
+
+def tell_owner(session: Session, listing: Listing, *, notice: str, subject: str, body: str, **params: Any) -> None:
+    """Tell the listing's owner, in the app and by e-mail in their language (message ids marked N_()); the caller commits."""
+    owner = session.get(User, listing.owner_id) if listing.owner_id is not None else None
+    if owner is not None:
+        link = f"/{kind_of(listing)}s/{listing.id}"
+        notifications.tell(session, owner, notice=notice, link=link, mail_subject=subject, mail_body=body,
+                           title=listing.title, **params)  # fmt: skip
 
 
 def claim_version(session: Session, listing: Listing, version: object) -> None:
