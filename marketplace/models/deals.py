@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, UniqueConstraint
+from sqlalchemy import Date, Float, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
@@ -32,6 +32,12 @@ class MatchProposal(SQLModel, table=True):
 
 class Inquiry(SQLModel, table=True):
     """An expression of interest (bày tỏ quan tâm) in an offer or need, answered by its owner."""
+
+    # One organization has at most one inquiry waiting about a listing: a form sent twice at once cannot make two.
+    __table_args__ = (
+        Index("uq_inquiry_pending", "sender_org_id", "listing_kind", "listing_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )  # fmt: skip
 
     id: int | None = Field(default=None, primary_key=True)
     listing_kind: str = short_code(default="offer", index=True)

@@ -2,11 +2,14 @@
 
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from marketplace import inquiries
+from marketplace.errors import Conflict
 from marketplace.models import Inquiry
-from tests.builders import csrf_of, log_in, make_offer, page
+from tests.builders import csrf_of, log_in, make_offer, make_user, page
 from tests.journeys.helpers import MESSAGE, Parties, express_interest
 
 
@@ -112,8 +115,6 @@ def test_sending_the_form_twice_keeps_one_inquiry_and_shows_it(
 
 
 def test_a_colleague_cannot_open_a_second_pending_inquiry(client: TestClient, db: Session, parties: Parties) -> None:
-    from tests.builders import make_user
-
     log_in(client, parties.buyer)
     express_interest(client, "offer", parties.offer.id)
     client.post("/logout", data={"csrf_token": csrf_of(client, "/")})
@@ -183,3 +184,25 @@ def test_the_plain_form_page_shows_errors_without_javascript(client: TestClient,
     html = page(client.get(f"/inquiries/new?listing_kind=offer&listing_id={parties.offer.id}"))
     assert html.select_one("h1").get_text() == f"Bày tỏ quan tâm đến “{parties.offer.title}”"
     assert html.select_one("#interest-box form textarea#f-message") is not None
+
+
+def test_two_sends_racing_past_the_check_still_leave_one_pending_inquiry(
+    db: Session, parties: Parties, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inquiries.express_interest(
+        db, sender=parties.buyer, listing_kind="offer", listing_id=parties.offer.id, message=MESSAGE
+    )
+    real = inquiries.pending_from
+    checks: list[str] = []
+
+    def checked_too_early(*args):  # type: ignore[no-untyped-def]
+        checks.append("check")  # the second request checked before the first one committed
+        return None if len(checks) == 1 else real(*args)
+
+    monkeypatch.setattr(inquiries, "pending_from", checked_too_early)
+    with pytest.raises(Conflict) as refused:
+        inquiries.express_interest(
+            db, sender=parties.buyer, listing_kind="offer", listing_id=parties.offer.id, message=MESSAGE
+        )
+    assert isinstance(refused.value.current, Inquiry)
+    assert len(inquiries_in(db)) == 1
