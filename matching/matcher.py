@@ -29,6 +29,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     Each text has two L2-normalised views, folded ("tinh dau") and exact ("tinh dầu");
     a score is (1 - accent_weight) × folded cosine + accent_weight × exact cosine, so the
     exact spelling wins ties while accent-free queries still match (they use the folded view).
+    Texts are cut at `max_chars`; a text with no usable terms gets no results (see `usable_terms`).
     """
 
     version = MATCHER_VERSION
@@ -48,6 +49,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         accent_max_df: float = 0.05,
         prune_from: int = 1000,
         glossary: Glossary | None = None,
+        max_chars: int | None = 100_000,
         chunk_size: int = 5000,
         n_threads: int = 2,
     ) -> None:
@@ -63,6 +65,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self.accent_max_df = accent_max_df
         self.prune_from = prune_from
         self.glossary = glossary
+        self.max_chars = max_chars
         self.chunk_size = chunk_size
         self.n_threads = n_threads
 
@@ -101,7 +104,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             )
 
     def _expand(self, text: str) -> str:
-        """Return text with the glossary translations of its terms appended as extra lines."""
+        """Return text (cut at max_chars) with the glossary translations of its terms as extra lines."""
+        # A pasted megabyte would cost seconds per request; no listing or profile needs that much.
+        text = text[: self.max_chars] if self.max_chars else text
         if self.glossary is None:
             return text
         return "\n".join([text, *self.glossary.expand(text)])
@@ -121,9 +126,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         """Return the TF-IDF rows of a count matrix, each view normalised."""
         lengths = np.asarray(counts.sum(axis=1)).ravel()
         tf = weighting.term_frequency(counts, self.tf, lengths, self.mean_length_, self.k1, self.b)
-        weights = (tf @ sp.diags(self.idf_)).tocsr()
         accent_free = accent_free if accent_free is not None else [False] * counts.shape[0]
-        return weighting.normalize_views(weights, self.exact_, self._view_scale(as_query, accent_free))
+        return weighting.weigh_in_place(tf, self.idf_, self.exact_, self._view_scale(as_query, accent_free))
 
     # -- querying ------------------------------------------------------------------------
     def transform(self, texts: Sequence[str], as_query: bool = True) -> sp.csr_matrix:
@@ -131,7 +135,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         expanded = [self._expand(text) for text in texts]
         counts = weighting.count_terms(expanded, self.analyzer_, self.vocabulary_)
-        accent_free = [not has_diacritics(normalize(text)) for text in expanded]
+        accent_free = [text.isascii() or not has_diacritics(normalize(text)) for text in expanded]
         return self._weigh(counts, [as_query] * len(texts), accent_free)
 
     def rank(self, queries: Sequence[str], k: int = 10) -> list[list[tuple[int, float]]]:
@@ -156,7 +160,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         return (self.transform(queries) @ self.index_).tocsr()
 
     def known_terms(self, query: str) -> int:
-        """Return how many distinct features of query occur in the fitted texts."""
+        """Return how many weighted features of query occur in the fitted texts (0: nothing can match)."""
         self._check_fitted()
         return int(self.transform([query]).nnz)
 

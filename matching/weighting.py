@@ -64,9 +64,13 @@ def drop_terms(
     """Return counts and vocabulary restricted to the kept terms, renumbered."""
     if keep.all():
         return counts, dict(vocabulary)
-    new_ids = np.cumsum(keep) - 1
-    counts = counts[:, np.flatnonzero(keep)].tocsr()
-    return counts, {t: int(new_ids[j]) for t, j in vocabulary.items() if keep[j]}
+    new_ids = (np.cumsum(keep) - 1).astype(counts.indices.dtype)
+    kept = keep[counts.indices]
+    indptr = np.concatenate([[0], np.cumsum(kept)])[counts.indptr].astype(counts.indptr.dtype)
+    pruned = sp.csr_matrix(
+        (counts.data[kept], new_ids[counts.indices[kept]], indptr), shape=(counts.shape[0], int(keep.sum()))
+    )
+    return pruned, {t: int(new_ids[j]) for t, j in vocabulary.items() if keep[j]}
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:
@@ -93,20 +97,25 @@ def term_frequency(
         np.log(tf.data, out=tf.data)
         tf.data += 1.0
     elif kind == "bm25":
-        relative = np.repeat(lengths / max(mean_length, 1e-9), np.diff(tf.indptr)).astype(DTYPE)
+        relative = (lengths / max(mean_length, 1e-9)).astype(DTYPE)[_row_of_entries(tf)]
         tf.data = tf.data * (k1 + 1.0) / (tf.data + k1 * (1.0 - b + b * relative))
     elif kind != "raw":
         raise ValueError(f"tf must be 'raw', 'sublinear' or 'bm25', got {kind!r}")
     return tf
 
 
-def normalize_views(weights: sp.csr_matrix, exact: np.ndarray, view_scale: np.ndarray) -> sp.csr_matrix:
-    """Return rows scaled so each view (folded, exact) has norm view_scale[row, view]."""
-    squares = weights.multiply(weights).tocsr()
-    norms = np.column_stack([squares @ (~exact).astype(DTYPE), squares @ exact.astype(DTYPE)])
-    np.sqrt(norms, out=norms)
+def _row_of_entries(matrix: sp.csr_matrix) -> np.ndarray:
+    """Return the row number of every stored entry."""
+    return np.repeat(np.arange(matrix.shape[0], dtype=np.int32), np.diff(matrix.indptr))
+
+
+def weigh_in_place(tf: sp.csr_matrix, idf: np.ndarray, exact: np.ndarray, view_scale: np.ndarray) -> sp.csr_matrix:
+    """Return tf × idf with each row's views (folded, exact) scaled to norms view_scale[row]."""
+    view = exact[tf.indices].astype(np.intp)
+    tf.data *= idf[tf.indices]
+    rows = _row_of_entries(tf)
+    squares = np.bincount(2 * rows + view, weights=tf.data.astype(np.float64) ** 2, minlength=2 * tf.shape[0])
+    norms = np.sqrt(squares).reshape(-1, 2)
     factor = np.divide(view_scale, norms, out=np.zeros_like(norms), where=norms > 0).astype(DTYPE)
-    rows = np.repeat(np.arange(weights.shape[0]), np.diff(weights.indptr))
-    out = weights.copy()
-    out.data *= factor[rows, exact[out.indices].astype(np.intp)]
-    return out
+    tf.data *= factor[rows, view]
+    return tf

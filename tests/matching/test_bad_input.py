@@ -47,3 +47,9 @@ def test_a_one_megabyte_text_is_matched_quickly(offers):
 def test_rank_with_k_below_one_is_refused(offers):
     with pytest.raises(ValueError, match="k must be"):
         TfidfMatcher().fit(offers).rank(["tinh dầu"], k=0)
+
+
+def test_text_beyond_max_chars_is_ignored():
+    matcher = TfidfMatcher(max_chars=12).fit(["Phong Điền, tinh dầu tràm"])
+    assert matcher.rank(["phong điền"]) != [[]]
+    assert matcher.rank(["tinh dầu tràm"]) == [[]]
