@@ -89,3 +89,19 @@ def test_enterprise_readers_see_similar_offers(client: TestClient, db: Session) 
     log_in(client, buyer)
     html = page(client.get(f"/offers/{offer.id}"))
     assert [urlsplit(a["href"]).path for a in html.select(".similar .card-title a")] == [f"/offers/{twin.id}"]
+
+
+def test_a_researcher_proposed_as_expert_links_to_their_profile(client: TestClient, db: Session) -> None:
+    from marketplace.models import ExpertiseProfile
+
+    matchmaking.clear_cache()
+    expert = make_user(db, make_org(db, name_vi="Viện Hóa học"), full_name="PGS.TS. Trần Đình Cineole")
+    db.add(ExpertiseProfile(user_id=expert.id, keywords=["tinh dầu tràm", "chưng cất", "kiểm nghiệm cineole"]))
+    db.commit()
+    company = make_org(db, kind="enterprise", name_vi="HTX Dầu tràm Lộc Thủy")
+    need = make_need(db, company)
+    proposals.refresh_listing(db, need)
+    log_in(client, make_user(db, company, role="enterprise"))
+    card = page(client.get(f"/needs/{need.id}")).select_one("#proposals .proposal")
+    assert card.select_one(".badge.expert").get_text() == "Chuyên gia"
+    assert urlsplit(card.select_one(".card-title a")["href"]).path == f"/experts/{expert.id}"
