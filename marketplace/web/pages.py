@@ -3,15 +3,16 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
+from sqlmodel import Session
 
 from marketplace import listings, organizations, profiles
 from marketplace.i18n import LOCALES
-from marketplace.models import Need, Offer
+from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import OptionalUser, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
-from marketplace.web.proposals import listing_context as proposal_context
+from marketplace.web.proposal_context import listing_context as proposal_context
 from marketplace.web.templating import render
 
 router = APIRouter()
@@ -32,22 +33,25 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     return render(request, "home.html", context)
 
 
+def listing_page(request: Request, session: Session, user: User | None, listing: Offer | Need, *,
+                 status_code: int = 200, extra: dict[str, object] | None = None) -> Response:
+    """An offer's or need's page: its content, what its managers may do, proposals, similar offers."""
+    kind = "offer" if isinstance(listing, Offer) else "need"
+    context = {kind: listing, "organization": organizations.get_organization(session, listing.organization_id),
+               "can_manage": listings.can_manage(user, listing)}
+    context |= listing_pages.manage_context(request, session, user, listing)
+    context |= proposal_context(session, listing, user) | (extra or {})
+    return render(request, f"{kind}.html", context, status_code=status_code)
+
+
 @router.get("/offers/{offer_id}", name="offer_detail")
 def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: int) -> Response:
-    offer = listings.get_visible(session, Offer, offer_id, user)
-    organization = organizations.get_organization(session, offer.organization_id)
-    context = {"offer": offer, "organization": organization, "can_manage": listings.can_manage(user, offer)}
-    context |= listing_pages.manage_context(request, session, user, offer)
-    return render(request, "offer.html", context | proposal_context(session, offer, user))
+    return listing_page(request, session, user, listings.get_visible(session, Offer, offer_id, user))
 
 
 @router.get("/needs/{need_id}", name="need_detail")
 def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: int) -> Response:
-    need = listings.get_visible(session, Need, need_id, user)
-    organization = organizations.get_organization(session, need.organization_id)
-    context = {"need": need, "organization": organization, "can_manage": listings.can_manage(user, need)}
-    context |= listing_pages.manage_context(request, session, user, need)
-    return render(request, "need.html", context | proposal_context(session, need, user))
+    return listing_page(request, session, user, listings.get_visible(session, Need, need_id, user))
 
 
 @router.get("/organizations", name="organization_list")

@@ -4,31 +4,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import matchmaking, organizations, proposals
+from marketplace import proposals
 from marketplace.errors import Invalid
-from marketplace.listings import organizations_by_id
 from marketplace.models import MatchProposal, Need, Offer, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
+from marketplace.web.pages import listing_page
 from marketplace.web.templating import render
 
 router = APIRouter()
-
-
-def listing_context(session: Session, listing: Offer | Need, user: User | None) -> dict[str, object]:
-    """What a listing page shows about proposals: owners' proposals, similar offers for enterprises."""
-    views = proposals.for_listing(session, listing, user)
-    owner = user is not None and (user.is_staff or user.organization_id == listing.organization_id)
-    context: dict[str, object] = {
-        "proposals": views,
-        "no_terms": owner and listing.status == "published" and not matchmaking.has_usable_terms(listing),
-    }
-    if isinstance(listing, Offer) and user is not None and user.role in ("enterprise", "staff", "admin"):
-        similar = proposals.similar_offers(session, listing)
-        context |= {
-            "similar": similar,
-            "similar_orgs": organizations_by_id(session, {o.organization_id for o in similar}),
-        }
-    return context
 
 
 def _back_to_listing(session: Session, proposal_id: int, user: User) -> str:
@@ -70,7 +53,7 @@ def dismiss_proposal(
                 (v for v in proposals.for_listing(session, listing, user) if v.proposal.id == proposal_id), None
             )
             return render(request, "_partials/_proposal.html", failure | {"view": view}, status_code=422)
-        return _listing_page(request, session, user, listing, failure)
+        return listing_page(request, session, user, listing, status_code=422, extra=failure)
     if request.headers.get("hx-request") == "true":
         return render(request, "_partials/_proposal_done.html", {"proposal": proposal})
     return RedirectResponse(back, status_code=303)
@@ -85,20 +68,3 @@ def _owned_listing(session: Session, proposal_id: int, user: User) -> Offer | Ne
     need = session.get(Need, proposal.need_id)
     assert need is not None
     return need
-
-
-def _listing_page(
-    request: Request, session: Session, user: User, listing: Offer | Need, failure: dict[str, object]
-) -> Response:
-    """The listing page again, the failed dismissal open with what the user typed."""
-    kind = "offer" if isinstance(listing, Offer) else "need"
-    context = (
-        {
-            kind: listing,
-            "organization": organizations.get_organization(session, listing.organization_id),
-            "can_manage": True,
-        }
-        | listing_context(session, listing, user)
-        | failure
-    )
-    return render(request, f"{kind}.html", context, status_code=422)
