@@ -17,8 +17,6 @@ Ranking = list[tuple[int, float]]
 # sparse_dot_topn copies the index arrays of B on every call, which costs more than the
 # product itself for a handful of queries: below this many rows scipy is faster.
 MIN_ROWS_FOR_TOPN = 256
-# The scipy path materialises chunk_rows × n_columns scores at worst: cap that product.
-SCIPY_MAX_CELLS = 20_000_000
 
 
 def _sorted_row(indices: np.ndarray, scores: np.ndarray, k: int) -> Ranking:
@@ -40,6 +38,17 @@ def _rows(product: sp.csr_matrix, k: int) -> Iterator[Ranking]:
         yield _sorted_row(indices[start:stop], data[start:stop], k)
 
 
+def _dense_row(queries: sp.csr_matrix, row: int, index: sp.csr_matrix, k: int) -> Ranking:
+    """Return the ranking of one query row: its postings summed into one dense score vector."""
+    start, stop = queries.indptr[row], queries.indptr[row + 1]
+    if start == stop:
+        return []
+    postings = index[queries.indices[start:stop]]
+    scores = postings.T @ queries.data[start:stop]
+    candidates = np.flatnonzero(scores > 0)
+    return _sorted_row(candidates, scores[candidates], k)
+
+
 def _topn_product(queries: sp.csr_matrix, index: sp.csr_matrix, k: int, n_threads: int) -> sp.csr_matrix:
     """Return queries @ index keeping the k largest positive values per row."""
     assert sp_matmul_topn is not None
@@ -54,18 +63,22 @@ def top_k(
     chunk_size: int = 5000,
     n_threads: int = 2,
 ) -> list[Ranking]:
-    """Return, for each query row, the k best columns of `index` (features × documents)."""
+    """Return, for each query row, the k best columns of `index` (features × documents).
+
+    Queries are vectorised and multiplied chunk by chunk: sparse_dot_topn keeps only k results per
+    row; without it (or for a few queries) each row is scored into one dense vector of n_documents.
+    """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     use_topn = sp_matmul_topn is not None and n_queries >= MIN_ROWS_FOR_TOPN
-    if not use_topn:
-        chunk_size = max(1, min(chunk_size, SCIPY_MAX_CELLS // max(index.shape[1], 1)))
     out: list[Ranking] = []
     for start in range(0, n_queries, chunk_size):
         queries = vectorize(start, min(start + chunk_size, n_queries))
         if index.nnz == 0 or queries.nnz == 0:
             out.extend([] for _ in range(queries.shape[0]))
             continue
-        product = _topn_product(queries, index, k, n_threads) if use_topn else (queries @ index).tocsr()
-        out.extend(_rows(product, k))
+        if use_topn:
+            out.extend(_rows(_topn_product(queries, index, k, n_threads), k))
+        else:
+            out.extend(_dense_row(queries, row, index, k) for row in range(queries.shape[0]))
     return out

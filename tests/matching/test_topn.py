@@ -43,18 +43,18 @@ def test_results_do_not_depend_on_the_chunk_size(offers, monkeypatch):
         )
 
 
-def test_scipy_chunks_shrink_to_bound_memory(offers, monkeypatch):
+def test_queries_are_vectorised_chunk_by_chunk(offers, monkeypatch):
     monkeypatch.setattr(topn, "sp_matmul_topn", None)
-    monkeypatch.setattr(topn, "SCIPY_MAX_CELLS", len(offers))
-    seen = []
     matcher = TfidfMatcher().fit(offers)
+    seen = []
 
     def vectorize(start, stop):
         seen.append(stop - start)
         return matcher.transform(QUERIES[start:stop])
 
-    topn.top_k(vectorize, len(QUERIES), matcher.index_, 3)
-    assert max(seen) == 1
+    rankings = topn.top_k(vectorize, len(QUERIES), matcher.index_, 3, chunk_size=3)
+    assert seen == [3, 3, 1]
+    assert rankings == matcher.rank(QUERIES, k=3)
 
 
 def test_ties_are_broken_by_the_lower_index():
