@@ -18,12 +18,17 @@ from marketplace.cli import command
 from marketplace.config import get_settings
 from marketplace.errors import Conflict
 from marketplace.i18n import N_, Msg
-from marketplace.models import ListingEvent, ListingStatus, Need, Notification, Offer, User
+from marketplace.models import ListingEvent, ListingStatus, Need, Offer, User
 from marketplace.models._base import utcnow
 
 Listing = Offer | Need
 ASK_TO_CONFIRM = N_(
     "Please confirm that your listing “%(title)s” is still current; otherwise it expires in %(days)d days."
+)
+ASK_SUBJECT = N_("Is your listing “%(title)s” still current?")
+ASK_BODY = N_(
+    "Your listing “%(title)s” was last confirmed %(days_ago)d days ago. Please open it and press "
+    "“Confirm it is still current”, or edit or archive it. Without confirmation it expires in %(days)d days."
 )
 
 
@@ -75,15 +80,8 @@ def ask_owners_to_confirm(session: Session, now: datetime | None = None) -> int:
             continue
         left = freshness(listing, now)
         publishing.record_change(session, None, listing, "confirmation_requested", listing.status, listing.status)
-        if listing.owner_id is not None:
-            session.add(
-                Notification(
-                    user_id=listing.owner_id,
-                    message=ASK_TO_CONFIRM,
-                    link=f"/{kind}s/{listing.id}",
-                    params={"title": listing.title, "days": left.expires_in if left else 0},
-                )
-            )
+        days = {"days": left.expires_in if left else 0, "days_ago": left.days if left else 0}
+        publishing.tell_owner(session, listing, notice=ASK_TO_CONFIRM, subject=ASK_SUBJECT, body=ASK_BODY, **days)
         asked += 1
     session.commit()
     return asked

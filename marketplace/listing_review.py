@@ -4,14 +4,26 @@ from sqlmodel import Session, select
 
 from marketplace import validation
 from marketplace.errors import Conflict, Forbidden
-from marketplace.i18n import Msg
+from marketplace.i18n import N_, Msg
 from marketplace.models import ListingStatus, Need, Offer, User
 from marketplace.models._base import utcnow
-from marketplace.publishing import Listing, claim_version, commit_change, kind_of, move
+from marketplace.publishing import Listing, claim_version, commit_change, kind_of, move, tell_owner
 
 S = ListingStatus
 REASON_MIN, REASON_MAX = 10, 1000
 REVIEWED = Msg("This listing has already been reviewed.")
+PUBLISHED_NOTICE = N_("Your listing “%(title)s” is published on the exchange.")
+PUBLISHED_SUBJECT = N_("Your listing “%(title)s” is published")
+PUBLISHED_BODY = N_(
+    "The Department of Science and Technology has checked your listing “%(title)s” and published it. "
+    "Companies and researchers can now find it and express interest."
+)
+REJECTED_NOTICE = N_("The Department sent back your listing “%(title)s”: %(reason)s")
+REJECTED_SUBJECT = N_("Your listing “%(title)s” needs changes")
+REJECTED_BODY = N_(
+    "The Department of Science and Technology sent back your listing “%(title)s” with this reason:\n\n"
+    "%(reason)s\n\nPlease edit it and send it for review again."
+)
 CHANGED_IN_REVIEW = Msg("The owner changed this listing after you opened it. Please read it again before deciding.")
 
 
@@ -29,6 +41,7 @@ def approve_listing(session: Session, staff: User, listing: Listing, *, version:
     listing.published_at = listing.confirmed_at = utcnow()
     listing.rejection_reason = None
     move(session, staff, listing, S.PUBLISHED, "publish")
+    tell_owner(session, listing, notice=PUBLISHED_NOTICE, subject=PUBLISHED_SUBJECT, body=PUBLISHED_BODY)
     return commit_change(session, listing)
 
 
@@ -41,6 +54,7 @@ def reject_listing(session: Session, staff: User, listing: Listing, *, reason: o
     _claim_for_review(session, staff, listing, version)
     listing.rejection_reason = text
     move(session, staff, listing, S.REJECTED, "rejected", note=text)
+    tell_owner(session, listing, notice=REJECTED_NOTICE, subject=REJECTED_SUBJECT, body=REJECTED_BODY, reason=text)
     return commit_change(session, listing)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from marketplace import cli, freshness
-from marketplace.models import AuditLog, ListingEvent, Notification, Organization, User
+from marketplace.models import AuditLog, ListingEvent, Notification, Organization, OutboxMail, User
 from marketplace.models._base import utcnow
 from tests.builders import csrf_of, make_need, make_offer, page
 from tests.listings.conftest import CONVINCING_OFFER
@@ -115,6 +115,8 @@ def test_owners_of_due_listings_are_notified_once(db: Session, researcher: User,
     assert freshness.ask_owners_to_confirm(db) == 0
     notice = db.exec(select(Notification)).one()
     assert (notice.user_id, notice.link, notice.params["days"]) == (researcher.id, f"/offers/{offer.id}", 25)
+    mail = db.exec(select(OutboxMail)).one()
+    assert mail.to == researcher.email and "cách đây 185 ngày" in mail.body
 
 
 def test_the_expire_listings_command_reports_what_it_did(db: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch,

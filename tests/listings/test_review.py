@@ -5,7 +5,7 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace.models import AuditLog, ListingEvent, Offer, Organization
+from marketplace.models import AuditLog, ListingEvent, Notification, Offer, Organization, OutboxMail, User
 from marketplace.models._base import utcnow
 from tests.builders import make_need, make_offer, page
 
@@ -129,3 +129,25 @@ def test_a_listing_edited_after_the_queue_was_opened_is_not_approved_unseen(staf
     assert page(response).select_one(".notice.error").get_text().startswith("Chủ tin đã sửa tin này")
     db.refresh(offer)
     assert offer.status == "submitted"
+
+
+def test_the_owner_is_told_in_the_app_and_by_mail_when_the_listing_is_published(
+    staff_client: TestClient, db: Session, researcher: User, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute, owner_id=researcher.id)
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    notice = db.exec(select(Notification)).one()
+    assert (notice.user_id, notice.link) == (researcher.id, f"/offers/{offer.id}")
+    mail = db.exec(select(OutboxMail)).one()
+    assert (mail.to, mail.subject) == (researcher.email, f"Tin “{offer.title}” của bạn đã được đăng")
+
+
+def test_the_mail_to_an_owner_whose_listing_was_sent_back_carries_the_reason(
+    staff_client: TestClient, db: Session, researcher: User, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute, owner_id=researcher.id)
+    form = review_form(staff_client, offer, "reject") | {"reason": REASON}
+    staff_client.post(f"/review/offer/{offer.id}/reject", data=form)
+    mail = db.exec(select(OutboxMail)).one()
+    assert mail.subject == f"Tin “{offer.title}” của bạn cần chỉnh sửa"
+    assert REASON in mail.body
