@@ -38,6 +38,7 @@ class InquiryRow:
     can_answer: bool
     can_withdraw: bool
     waited_days: int
+    collaboration_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,15 @@ def inquiry_row(session: Session, inquiry: Inquiry, viewer: User) -> InquiryRow:
         can_answer=pending and inquiries.is_recipient(viewer, inquiry),
         can_withdraw=pending and inquiry.sender_id == viewer.id,
         waited_days=_days(inquiry.created_at, inquiry.answered_at or utcnow()),
+        collaboration_id=_deal_of(session, inquiry),
     )  # fmt: skip
+
+
+def _deal_of(session: Session, inquiry: Inquiry) -> int | None:
+    """The collaboration an accepted inquiry opened."""
+    if inquiry.status != InquiryStatus.ACCEPTED:
+        return None
+    return session.exec(select(Collaboration.id).where(Collaboration.inquiry_id == inquiry.id)).first()
 
 
 def row_for(session: Session, inquiry_id: int, viewer: User) -> InquiryRow:

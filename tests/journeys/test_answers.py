@@ -1,5 +1,7 @@
 """Journey 4: the owner accepts (contacts shown to both, a collaboration opens) or declines with a reason."""
 
+from urllib.parse import urlsplit
+
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
@@ -81,6 +83,8 @@ def test_accepting_opens_a_collaboration_at_contacted(
     assert collab.title == parties.offer.title and collab.sector_code == "medicinal"
     change = db.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)).one()
     assert (change.from_stage, change.to_stage, change.actor_id) == (None, "contacted", parties.researcher.id)
+    links = page(client.get(f"/inquiries/{inquiry.id}")).select(".inquiry-link a")
+    assert f"/collaborations/{collab.id}" in [urlsplit(a["href"]).path for a in links]
     deal = page(client.get("/me")).select_one("#collaborations .deal-row")
     assert deal.select_one(".row-title").get_text() == parties.offer.title
     assert deal.select_one(".stage-pill").get_text() == "Đã liên hệ"
