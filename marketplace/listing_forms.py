@@ -4,6 +4,7 @@ A draft needs only a title, a sector (and an offer its TRL); everything else is 
 and length. A listing sent for review, or already public, must be complete (`strict`).
 """
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, Literal
@@ -86,12 +87,15 @@ def trl_options() -> list[tuple[str, str]]:
 def changed_fields(kind: Kind, saved: Mapping[str, Any], typed: Mapping[str, Any]) -> list[str]:
     """Fields whose saved value differs from what the user typed (shown after a stale save)."""
     fields = [f for f in FIELD_LABELS if hasattr(Offer if kind == "offer" else Need, f)]
-    return [f for f in fields if _comparable(saved.get(f)) != _comparable(typed.get(f))]
+    return [f for f in fields if _comparable(f, saved.get(f)) != _comparable(f, typed.get(f))]
 
 
-def _comparable(value: Any) -> Any:
+def _comparable(field: str, value: Any) -> str:
+    """The value as text that ignores order, spacing and an unticked (absent) checkbox group."""
+    if field == "keywords":
+        value = re.split(r"[,;\n]", validation.nfc(value))
     if isinstance(value, list):
-        return sorted(str(v) for v in value)
+        return "|".join(sorted(validation.nfc(v) for v in value if validation.nfc(v)))
     return validation.nfc(value)
 
 

@@ -7,6 +7,7 @@ while the owner types, and reviewers see the same score in the review queue.
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from marketplace.i18n import Msg
@@ -73,6 +74,20 @@ def _figures(values: Values) -> bool:
     return len(advantages) >= 60 and FIGURE.search(advantages) is not None
 
 
+def _budget(values: Values) -> bool:
+    """A positive amount in either budget field (typed with or without thousands separators)."""
+    amounts = [re.sub(r"[.,\s]", "", _text(values, f)) for f in ("budget_min_vnd", "budget_max_vnd")]
+    return any(a.isdigit() and int(a) > 0 for a in amounts)
+
+
+def _deadline(values: Values) -> bool:
+    """A deadline that has not passed."""
+    try:
+        return date.fromisoformat(_text(values, "deadline")) >= date.today()
+    except ValueError:
+        return False
+
+
 def _bio(values: Values) -> bool:
     return all(_text(values, f) for f in ("species", "latin_name")) and any(
         _text(values, f) for f in ("plant_part", "active_compounds")
@@ -80,120 +95,47 @@ def _bio(values: Values) -> bool:
 
 
 # (key, weight, test, label, hint); labels and hints are msgids translated when shown.
+# fmt: off
 COMMON: list[Row] = [
-    (
-        "title",
-        5,
-        _long("title", 25),
-        Msg("A specific title"),
-        Msg("Name the result and what it does, e.g. “Quy trình chưng cất tinh dầu tràm đạt 1,8-cineole ≥ 60 %”."),
-    ),
-    (
-        "keywords",
-        8,
-        lambda v: 3 <= _keyword_count(v) <= 15,
-        Msg("Three or more keywords"),
-        Msg("Add 3–15 keywords, separated by commas, in the words companies search for."),
-    ),
-    (
-        "collaboration",
-        10,
-        lambda v: _listed(v, "collaboration_types"),
-        Msg("Collaboration type sought"),
-        Msg("Tick how you want to work together: licence, transfer, joint development…"),
-    ),
+    ("title", 5, _long("title", 25), Msg("A specific title"),
+     Msg("Name the result and what it does, e.g. “Quy trình chưng cất tinh dầu tràm đạt 1,8-cineole ≥ 60 %”.")),
+    ("keywords", 8, lambda v: 3 <= _keyword_count(v) <= 15, Msg("Three or more keywords"),
+     Msg("Add 3–15 keywords, separated by commas, in the words companies search for.")),
+    ("collaboration", 10, lambda v: _listed(v, "collaboration_types"), Msg("Collaboration type sought"),
+     Msg("Tick how you want to work together: licence, transfer, joint development…")),
 ]
 OFFER: list[Row] = [
-    (
-        "summary",
-        10,
-        lambda v: 80 <= len(_text(v, "summary")) <= 600,
-        Msg("A summary of one or two sentences"),
-        Msg("Write 80–600 characters: what it is, for whom, and the main benefit."),
-    ),
-    (
-        "description",
-        8,
-        _long("description", 300),
-        Msg("A full description"),
-        Msg("Describe the method or product in at least 300 characters."),
-    ),
-    (
-        "trl",
-        12,
-        _long("trl_justification", 60),
-        Msg("TRL with a justification"),
-        Msg("Say why this TRL: pilot batches, tests done, where it has been used."),
-    ),
-    (
-        "ip",
-        10,
-        _ip_stated,
-        Msg("IP status with its reference number"),
-        Msg("State the IP status; for a filed or granted patent or utility solution give its number."),
-    ),
-    (
-        "advantages",
-        15,
-        _figures,
-        Msg("Advantages over existing solutions, with figures"),
-        Msg("Compare with what is used today and give numbers: yield +30 %, cost −20 %, 2 times faster."),
-    ),
-    (
-        "applications",
-        10,
-        _long("applications", 60),
-        Msg("Target users and applications"),
-        Msg("Say who would use it (which companies, cooperatives, hospitals) and for what."),
-    ),
+    ("summary", 10, lambda v: 80 <= len(_text(v, "summary")) <= 600, Msg("A summary of one or two sentences"),
+     Msg("Write 80–600 characters: what it is, for whom, and the main benefit.")),
+    ("description", 8, _long("description", 300), Msg("A full description"),
+     Msg("Describe the method or product in at least 300 characters.")),
+    ("trl", 12, _long("trl_justification", 60), Msg("TRL with a justification"),
+     Msg("Say why this TRL: pilot batches, tests done, where it has been used.")),
+    ("ip", 10, _ip_stated, Msg("IP status with its reference number"),
+     Msg("State the IP status; for a filed or granted patent or utility solution give its number.")),
+    ("advantages", 15, _figures, Msg("Advantages over existing solutions, with figures"),
+     Msg("Compare with what is used today and give numbers: yield +30 %, cost −20 %, 2 times faster.")),
+    ("applications", 10, _long("applications", 60), Msg("Target users and applications"),
+     Msg("Say who would use it (which companies, cooperatives, hospitals) and for what.")),
 ]
 BIO: list[Row] = [
-    (
-        "bio",
-        12,
-        _bio,
-        Msg("Bio-resource details"),
-        Msg("Give the species with its Latin name and the plant part or active compounds used."),
-    ),
+    ("bio", 12, _bio, Msg("Bio-resource details"),
+     Msg("Give the species with its Latin name and the plant part or active compounds used.")),
 ]
 NEED: list[Row] = [
-    (
-        "problem",
-        15,
-        _long("problem", 150),
-        Msg("The problem, described in detail"),
-        Msg("Explain the problem in at least 150 characters: what goes wrong today, how often, at what cost."),
-    ),
-    (
-        "outcome",
-        15,
-        _long("desired_outcome", 60),
-        Msg("The desired outcome"),
-        Msg("Describe the result you expect, if possible with a measurable target."),
-    ),
-    (
-        "constraints",
-        8,
-        _long("constraints", 30),
-        Msg("Constraints"),
-        Msg("Mention limits on cost, equipment, standards, location or raw materials."),
-    ),
-    (
-        "budget",
-        12,
-        lambda v: bool(_text(v, "budget_min_vnd") or _text(v, "budget_max_vnd")),
-        Msg("A budget range"),
-        Msg("Give an approximate budget in đồng; partners answer sooner when they know it."),
-    ),
-    ("deadline", 8, lambda v: bool(_text(v, "deadline")), Msg("A deadline"), Msg("Say by when you need the result.")),
-    (
-        "min_trl",
-        5,
-        lambda v: bool(_text(v, "min_trl")),
-        Msg("Minimum readiness (TRL)"),
-        Msg("Say how mature a solution must be: a lab result (TRL 3–4) or a proven product (TRL 7–9)."),
-    ),
+    ("problem", 15, _long("problem", 150), Msg("The problem, described in detail"),
+     Msg("Explain the problem in at least 150 characters: what goes wrong today, how often, at what cost.")),
+    ("outcome", 15, _long("desired_outcome", 60), Msg("The desired outcome"),
+     Msg("Describe the result you expect, if possible with a measurable target.")),
+    ("constraints", 8, _long("constraints", 30), Msg("Constraints"),
+     Msg("Mention limits on cost, equipment, standards, location or raw materials.")),
+    ("budget", 12, _budget, Msg("A budget range"),
+     Msg("Give an approximate budget in đồng; partners answer sooner when they know it.")),
+    ("deadline", 8, _deadline, Msg("A deadline"), Msg("Say by when you need the result.")),
+    ("min_trl", 5, lambda v: bool(_text(v, "min_trl")), Msg("Minimum readiness (TRL)"),
+     Msg("Say how mature a solution must be: a lab result (TRL 3–4) or a proven product (TRL 7–9).")),
 ]
+# fmt: on
 
 
 def assess(kind: Kind, values: Values) -> Assessment:

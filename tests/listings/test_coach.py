@@ -77,3 +77,13 @@ def test_the_form_posts_to_the_coach_as_the_user_types(researcher_client: TestCl
     assert form["hx-trigger"] == "input changed delay:400ms, change"
     assert form["hx-target"] == "#coach"
     assert form["action"] == "http://testserver/needs/new"  # without JavaScript the form still saves
+
+
+@pytest.mark.parametrize(("field", "value"), [("budget_min_vnd", "-5.000.000"), ("budget_max_vnd", "không rõ")])
+def test_a_budget_that_is_not_an_amount_does_not_count(field: str, value: str) -> None:
+    typed = CONVINCING_NEED | {"budget_min_vnd": "", "budget_max_vnd": "", field: value}
+    assert "budget" not in done("need", typed)
+
+
+def test_a_deadline_already_passed_does_not_count() -> None:
+    assert "deadline" not in done("need", CONVINCING_NEED | {"deadline": "2020-01-31"})

@@ -129,3 +129,13 @@ def test_a_rejected_listing_shows_the_reason_on_its_form(researcher_client: Test
     offer = make_offer(db, institute, status="rejected", rejection_reason=reason, published_at=None)
     html = page(researcher_client.get(f"/offers/{offer.id}/edit"))
     assert html.select_one(".rejection .prose").get_text() == reason
+
+
+def test_the_conflict_lists_only_fields_that_really_differ(researcher_client: TestClient, db: Session,
+                                                           institute: Organization) -> None:  # fmt: skip
+    offer = make_offer(db, institute, status="draft", published_at=None, collaboration_types=[])
+    second_tab = edit_form(researcher_client, offer, keywords="tinh dầu tràm,chưng cất ,  cineole")
+    del second_tab["collaboration_types"]  # nothing ticked: the browser sends no value at all
+    researcher_client.post(f"/offers/{offer.id}/edit", data=edit_form(researcher_client, offer, title="Thẻ thứ nhất"))
+    html = page(researcher_client.post(f"/offers/{offer.id}/edit", data=second_tab))
+    assert [dt.get_text() for dt in html.select(".conflict dt")] == ["Tiêu đề"]
