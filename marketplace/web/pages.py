@@ -1,6 +1,8 @@
 """Public pages: home, offer and need details, organizations, language switch, health."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
@@ -16,6 +18,7 @@ from marketplace.web.proposal_context import listing_context as proposal_context
 from marketplace.web.templating import render
 
 router = APIRouter()
+RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]  # beyond a 32-bit id PostgreSQL would fail, not answer 404
 
 
 @router.get("/", name="home")
@@ -45,12 +48,12 @@ def listing_page(request: Request, session: Session, user: User | None, listing:
 
 
 @router.get("/offers/{offer_id}", name="offer_detail")
-def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: int) -> Response:
+def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: RecordId) -> Response:
     return listing_page(request, session, user, listings.get_visible(session, Offer, offer_id, user))
 
 
 @router.get("/needs/{need_id}", name="need_detail")
-def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: int) -> Response:
+def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: RecordId) -> Response:
     return listing_page(request, session, user, listings.get_visible(session, Need, need_id, user))
 
 
@@ -60,7 +63,7 @@ def organization_list(request: Request, session: SessionDep, user: OptionalUser)
 
 
 @router.get("/organizations/{organization_id}", name="organization_detail")
-def organization_detail(request: Request, session: SessionDep, user: OptionalUser, organization_id: int) -> Response:
+def organization_detail(request: Request, session: SessionDep, user: OptionalUser, organization_id: RecordId) -> Response:
     organization = organizations.get_organization(session, organization_id)
     parent = organizations.get_organization(session, organization.parent_id) if organization.parent_id else None
     context = {
