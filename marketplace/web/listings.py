@@ -131,8 +131,8 @@ def _managed(session: Session, user: User, kind: Kind, listing_id: int) -> Listi
     return listing
 
 
-def _routes_for(kind: Kind) -> APIRouter:
-    """The form, the coach and the lifecycle actions of one kind of listing, under /offers or /needs."""
+def _form_routes(kind: Kind) -> APIRouter:
+    """The new and edit forms of one kind of listing, under /offers or /needs, and their coach."""
     routes = APIRouter(prefix=f"/{kind}s")
 
     @routes.get("/new", name=f"{kind}_new")
@@ -182,6 +182,19 @@ def _routes_for(kind: Kind) -> APIRouter:
             return _conflict_page(request, kind, user, exc, data)
         return _saved(request, kind, listing)
 
+    @routes.post("/coach", name=f"{kind}_coach", dependencies=[Csrf])
+    def coach(request: Request, user: OptionalUser, submitted: FormLists) -> Response:
+        """The coach panel for the form as typed so far (htmx, while the owner types)."""
+        assessment = quality.assess(kind, listing_forms.flatten(submitted))
+        return render(request, "_partials/_coach.html", {"coach": assessment, "kind": kind})
+
+    return routes
+
+
+def _action_routes(kind: Kind) -> APIRouter:
+    """The lifecycle buttons of a listing's page: send for review, archive, confirm as current."""
+    routes = APIRouter(prefix=f"/{kind}s")
+
     @routes.post("/{listing_id}/submit", name=f"{kind}_submit", dependencies=[Csrf])
     def submit(request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId) -> Response:
         listing = _managed(session, user, kind, listing_id)
@@ -213,12 +226,6 @@ def _routes_for(kind: Kind) -> APIRouter:
         request.session["flash"] = str(Msg("Thank you: the listing is confirmed as current."))
         return _to_detail(request, kind, listing)
 
-    @routes.post("/coach", name=f"{kind}_coach", dependencies=[Csrf])
-    def coach(request: Request, user: OptionalUser, submitted: FormLists) -> Response:
-        """The coach panel for the form as typed so far (htmx, while the owner types)."""
-        assessment = quality.assess(kind, listing_forms.flatten(submitted))
-        return render(request, "_partials/_coach.html", {"coach": assessment, "kind": kind})
-
     return routes
 
 
@@ -240,5 +247,6 @@ def _conflict_page(request: Request, kind: Kind, user: User, exc: Conflict, type
     )
 
 
-router.include_router(_routes_for("offer"))
-router.include_router(_routes_for("need"))
+for _kind in ("offer", "need"):
+    router.include_router(_form_routes(_kind))
+    router.include_router(_action_routes(_kind))
