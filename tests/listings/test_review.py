@@ -151,3 +151,19 @@ def test_the_mail_to_an_owner_whose_listing_was_sent_back_carries_the_reason(
     mail = db.exec(select(OutboxMail)).one()
     assert mail.subject == f"Tin “{offer.title}” của bạn cần chỉnh sửa"
     assert REASON in mail.body
+
+
+def test_staff_can_decide_from_the_listings_own_page(staff_client: TestClient, db: Session) -> None:
+    offer = submitted_offer(db)
+    form = page(staff_client.get(f"/offers/{offer.id}")).select_one(".manage-review form")
+    fields = {str(i["name"]): str(i["value"]) for i in form.select("input[type=hidden]")}
+    staff_client.post(str(form["action"]), data=fields)
+    db.refresh(offer)
+    assert offer.status == "published"
+
+
+def test_owners_do_not_get_the_review_buttons(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute)
+    assert page(researcher_client.get(f"/offers/{offer.id}")).select_one(".manage-review") is None
