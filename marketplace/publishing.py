@@ -164,7 +164,7 @@ def _update_search(session: Session, kind: Kind, listing_id: int) -> None:
 
 def _update_matching(session: Session, kind: Kind, listing_id: int) -> None:
     """Propose partners for the listing at once (or withdraw its proposals when it left publication)."""
-    listing = session.get(Offer if kind == "offer" else Need, listing_id)
+    listing = load(session, kind, listing_id)
     if listing is not None:
         proposals.refresh_listing(session, listing)
 
