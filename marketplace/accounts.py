@@ -29,7 +29,7 @@ def register(session: Session, form: Mapping[str, Any]) -> User:
     email = validation.email(errors, form)
     full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
     role = validation.choice(errors, form, "role", SELF_SERVICE_ROLES)
-    password = _new_password(errors, form, "password", "password_confirm")
+    password = new_password(errors, form, "password", "password_confirm")
     language = validation.choice(errors, form, "language", ("vi", "en"), required=False) or "vi"
     organization = _organization_for(session, errors, form)
     if email and "email" not in errors and _email_taken(session, email):
@@ -84,7 +84,7 @@ def change_password(session: Session, user: User, form: Mapping[str, Any]) -> Us
     errors: validation.Errors = {}
     if not verify_password(user.password_hash, str(form.get("current_password") or "")[:PASSWORD_MAX]):
         errors["current_password"] = Msg("The current password is incorrect.")
-    password = _new_password(errors, form, "new_password", "new_password_confirm")
+    password = new_password(errors, form, "new_password", "new_password_confirm")
     validation.raise_if(errors)
     user.password_hash = hash_password(password)
     user.session_epoch += 1
@@ -103,7 +103,7 @@ def create_user(
     email = validation.email(errors, form)
     full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
     validation.choice(errors, form, "role", [r.value for r in Role])
-    _new_password(errors, form, "password", "password_confirm")
+    new_password(errors, form, "password", "password_confirm")
     organization = None
     if organization_key:
         organization = session.exec(select(Organization).where(Organization.key == organization_key)).first()
@@ -126,7 +126,7 @@ def create_user(
     return user
 
 
-def _new_password(errors: validation.Errors, form: Mapping[str, Any], field: str, confirm: str) -> str:
+def new_password(errors: validation.Errors, form: Mapping[str, Any], field: str, confirm: str) -> str:
     password = str(form.get(field) or "")
     if len(password) < PASSWORD_MIN:
         errors[field] = Msg("The password needs at least %(min)d characters.", min=PASSWORD_MIN)

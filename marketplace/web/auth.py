@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, labels, organizations
+from marketplace import accounts, labels, organizations, password_reset
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.models import User
@@ -107,3 +107,36 @@ def change_password(request: Request, session: SessionDep, user: CurrentUser, fo
 
 
 __all__ = ["router", "start_session", "CSRF_SESSION_KEY"]
+
+
+@router.get("/password/forgot", name="forgot_password_page")
+def forgot_password_page(request: Request, user: OptionalUser) -> Response:
+    return render(request, "password_forgot.html", {"form": {}})
+
+
+@router.post("/password/forgot", name="forgot_password", dependencies=[Csrf])
+def forgot_password(request: Request, session: SessionDep, form: FormData) -> Response:
+    password_reset.request_reset(session, form.get("email", ""))
+    return render(request, "password_forgot.html", {"form": _kept(form), "sent": True})
+
+
+@router.get("/password/reset/{token}", name="reset_password_page")
+def reset_password_page(request: Request, session: SessionDep, user: OptionalUser, token: str) -> Response:
+    try:
+        password_reset.user_for_token(session, token)
+    except Invalid as exc:
+        return render(request, "password_forgot.html", {"form": {}, "message": exc.message}, status_code=400)
+    return render(request, "password_reset.html", {"token": token, "errors": {}})
+
+
+@router.post("/password/reset/{token}", name="reset_password", dependencies=[Csrf])
+def reset_password(request: Request, session: SessionDep, token: str, form: FormData) -> Response:
+    try:
+        user = password_reset.reset_password(session, token, form)
+    except Invalid as exc:
+        if not exc.errors:  # the link itself is bad
+            return render(request, "password_forgot.html", {"form": {}, "message": exc.message}, status_code=400)
+        return render(request, "password_reset.html", {"token": token, "errors": exc.errors}, status_code=422)
+    start_session(request, user)
+    request.session["flash"] = str(Msg("Your password has been changed."))
+    return RedirectResponse("/", status_code=303)
