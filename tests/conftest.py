@@ -5,6 +5,7 @@ means fresh databases are created on that server for this run and dropped afterw
 """
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,15 +102,46 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield test_client
 
 
+def copy_database(template_url: str, tmp: Path, name: str) -> tuple[str, object]:
+    """A new database with the content of `template_url` (file copy, or CREATE DATABASE … TEMPLATE)."""
+    template = make_url(template_url)
+    if template.get_backend_name() == "sqlite":
+        target = tmp / f"{name}.db"
+        shutil.copyfile(str(template.database), target)
+        return f"sqlite:///{target}", lambda: None
+    admin = make_engine(template.set(database="postgres").render_as_string(hide_password=False))
+    admin = admin.execution_options(isolation_level="AUTOCOMMIT")
+    db_name = f"hue_test_{name}_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{db_name}" TEMPLATE "{template.database}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return template.set(database=db_name).render_as_string(hide_password=False), drop
+
+
 @pytest.fixture(scope="session")
-def seeded_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
-    """A separate database holding the whole demo data set (read-only for tests)."""
-    url, drop = _new_database(tmp_path_factory.mktemp("seeded"), "seeded")
+def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The URL of a database loaded once with the whole demo data set; tests use copies of it."""
+    url, drop = _new_database(tmp_path_factory.mktemp("template"), "template")
     engine = make_engine(url)
     migrate.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         seed(session, SEED_DIR)
         recompute_all(session)
+    engine.dispose()  # a PostgreSQL template must have no open connection
+    yield url
+    drop()  # type: ignore[operator]
+
+
+@pytest.fixture(scope="session")
+def seeded_engine(seeded_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """A database holding the whole demo data set, shared by the tests that only read it."""
+    url, drop = copy_database(seeded_template, tmp_path_factory.mktemp("seeded"), "seeded")
+    engine = make_engine(url)
     yield engine
     engine.dispose()
     drop()  # type: ignore[operator]

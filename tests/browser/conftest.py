@@ -14,15 +14,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from sqlmodel import Session
 
-from marketplace import migrate
 from marketplace.app import create_app
 from marketplace.config import ROOT, Settings
 from marketplace.db import make_engine
-from marketplace.proposals import recompute_all
-from marketplace.seed import seed
-from tests.conftest import SEED_DIR, _new_database
+from tests.conftest import copy_database
 
 SCREENSHOTS = ROOT / "screenshots"
 CHROMIUM_ARGS = [
@@ -43,14 +39,10 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of the app serving a freshly seeded database."""
-    url, drop = _new_database(tmp_path_factory.mktemp("live"), "live")
+def live_server(seeded_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the app serving its own copy of the demo database."""
+    url, drop = copy_database(seeded_template, tmp_path_factory.mktemp("live"), "live")
     engine = make_engine(url)
-    migrate.upgrade(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        seed(session, SEED_DIR)
-        recompute_all(session)
     settings = Settings(ENVIRONMENT="test", DATABASE_URL=url, SECRET_KEY="browser-test-" + "x" * 32)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

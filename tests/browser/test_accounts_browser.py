@@ -41,7 +41,7 @@ def test_staff_account_logs_in_and_the_language_switches(page) -> None:  # type:
     page.get_by_label("Mật khẩu").fill("HueDemo2026!")
     page.get_by_role("button", name="Đăng nhập").click()
     assert page.locator(".user-name").count() == 1
-    page.get_by_role("link", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
     assert page.get_by_role("button", name="Log out").is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "home-en-staff")
