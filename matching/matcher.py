@@ -19,6 +19,16 @@ from matching.topn import Ranking, top_k
 MATCHER_VERSION = "tfidf-1"
 
 
+_PHRASE, _SYLLABLE, _EXACT = 0, 1, 2
+
+
+def _term_kind(term: str) -> int:
+    """Return whether a feature is an exact-view term, a folded syllable or a folded phrase."""
+    if term.startswith(EXACT_PREFIX):
+        return _EXACT
+    return _PHRASE if " " in term else _SYLLABLE
+
+
 class MatcherNotFittedError(NotFittedError):
     """The matcher was used before `fit`."""
 
@@ -30,6 +40,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     a score is (1 - accent_weight) × folded cosine + accent_weight × exact cosine, so the
     exact spelling wins ties while accent-free queries still match (they use the folded view).
     Texts are cut at `max_chars`; a text with no usable terms gets no results (see `usable_terms`).
+    From `prune_from` documents on, terms in more than a share of them are dropped to keep all-pairs
+    ranking affordable: folded phrases above max_df, single folded syllables above syllable_max_df,
+    exact-view terms above accent_max_df (their folded twins remain).
     """
 
     version = MATCHER_VERSION
@@ -46,6 +59,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         stop_words: Iterable[str] | None = FUNCTION_WORDS,
         min_df: int = 1,
         max_df: float = 0.2,
+        syllable_max_df: float = 0.05,
         accent_max_df: float = 0.05,
         prune_from: int = 1000,
         glossary: Glossary | None = None,
@@ -62,6 +76,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self.stop_words = stop_words
         self.min_df = min_df
         self.max_df = max_df
+        self.syllable_max_df = syllable_max_df
         self.accent_max_df = accent_max_df
         self.prune_from = prune_from
         self.glossary = glossary
@@ -76,24 +91,19 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             raise ValueError(f"accent_weight must be in [0, 1), got {self.accent_weight}")
         self.analyzer_ = VietnameseAnalyzer(self.ngram_range, self.accent_weight > 0, self.stop_words)
         vocabulary = weighting.new_vocabulary()
-        counts = weighting.count_terms((self._expand(text) for text in texts), self.analyzer_, vocabulary)
-        exact = np.fromiter((t.startswith(EXACT_PREFIX) for t in vocabulary), dtype=bool, count=len(vocabulary))
-        keep = weighting.kept_terms(
-            weighting.document_frequency(counts),
-            exact,
-            counts.shape[0],
-            self.min_df,
-            self.max_df,
-            self.accent_max_df,
-            self.prune_from,
-        )
+        # Kept as analysed (cut, glossary lines added) so explanations need not expand them again.
+        self.documents_ = [self._expand(text) for text in texts]
+        counts = weighting.count_terms(self.documents_, self.analyzer_, vocabulary)
+        kinds = np.fromiter(map(_term_kind, vocabulary), dtype=np.int8, count=len(vocabulary))
+        max_share = np.array([self.max_df, self.syllable_max_df, self.accent_max_df])[kinds]
+        df = weighting.document_frequency(counts)
+        keep = weighting.kept_terms(df, max_share, counts.shape[0], self.min_df, self.prune_from)
         counts, self.vocabulary_ = weighting.drop_terms(counts, vocabulary, keep)
-        self.exact_ = exact[keep]
+        self.exact_ = kinds[keep] == _EXACT
         self.n_documents_ = counts.shape[0]
         df = weighting.document_frequency(counts)
         self.idf_ = weighting.inverse_document_frequency(df, self.n_documents_, self.idf)
         self.mean_length_ = float(counts.sum() / max(self.n_documents_, 1))
-        self.documents_ = list(texts)
         self.index_ = self._weigh(counts, as_query=[False] * self.n_documents_).T.tocsr()
         return self
 
@@ -169,7 +179,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         if not 0 <= index < self.n_documents_:
             raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
-        query_text, document = self._expand(query), self._expand(self.documents_[index])
+        query_text, document = self._expand(query), self.documents_[index]
         vectors = self.transform([query])
         document_vector = self._weigh(weighting.count_terms([document], self.analyzer_, self.vocabulary_), [False])
         return explain_terms(query_text, document, vectors, document_vector, self.analyzer_, self.vocabulary_, n)

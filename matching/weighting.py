@@ -47,14 +47,12 @@ def count_terms(
     )
 
 
-def kept_terms(
-    df: np.ndarray, exact: np.ndarray, n_docs: int, min_df: int, max_df: float, accent_max_df: float, prune_from: int
-) -> np.ndarray:
-    """Return the mask of terms to keep: in at least min_df documents and, in corpora of at least
-    prune_from documents, in at most max_df (folded) / accent_max_df (exact view) of them."""
+def kept_terms(df: np.ndarray, max_share: np.ndarray, n_docs: int, min_df: int, prune_from: int) -> np.ndarray:
+    """Return the mask of terms in at least min_df documents and, in corpora of at least
+    prune_from documents, in at most their max_share of them."""
     keep = df >= min_df
     if n_docs >= prune_from:
-        keep &= df <= np.where(exact, accent_max_df, max_df) * n_docs
+        keep &= df <= max_share * n_docs
     return keep
 
 

@@ -223,7 +223,7 @@ def machine() -> dict[str, object]:
 def plan(quick: bool) -> list[tuple[str, int, int]]:
     """Return the (task, docs, repeats) measurements to run."""
     if quick:
-        return [("fit", 2000, 3), ("fit", 10_000, 3), ("latency", 10_000, 1), ("allpairs+baseline", 5000, 3)]
+        return [("fit", 2000, 3), ("fit", 5000, 3), ("latency", 5000, 1), ("allpairs+baseline", 3000, 3)]
     return [
         ("fit", 10_000, 3),
         ("fit", 100_000, 3),
