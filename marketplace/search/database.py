@@ -95,8 +95,19 @@ class DatabaseSearch:
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with its total and facet counts."""
         terms = self.synonyms.expand(query.terms)
+        where = [visible(audience), *filter_clauses(query.applied_filters())]
+        rows, total = self.ranked_page(session, query, terms, where)
+        marks = self.highlights(session, terms, [r["id"] for r in rows]) if terms and rows else {}
+        hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
+        counts = self.facet_counts(session, query, audience)
+        return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
+
+    def ranked_page(
+        self, session: Session, query: SearchQuery, terms: Terms, where: list[ColumnElement[bool]]
+    ) -> tuple[list[Any], int]:
+        """The rows of the asked page, in order, and how many documents match in all."""
         match = self.text_match(terms) if terms else TextMatch(doc)
-        where = [visible(audience), *match.conditions, *filter_clauses(query.applied_filters())]
+        where = [*where, *match.conditions]
         statement = (
             select(*DISPLAY, func.count().over().label("total"))
             .select_from(match.source)
@@ -105,22 +116,20 @@ class DatabaseSearch:
             .limit(query.per_page)
             .offset(query.offset)
         )
-        rows = session.execute(statement).mappings().all()
+        rows = list(session.execute(statement).mappings().all())
         if rows:
-            total = int(rows[0]["total"])
-        else:  # past the last page: count separately
-            total = int(session.execute(select(func.count()).select_from(match.source).where(*where)).scalar_one())
-        marks = self.highlights(session, terms, [r["id"] for r in rows]) if terms and rows else {}
-        hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
-        counts = self.facet_counts(session, query, audience)
-        return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
+            return rows, int(rows[0]["total"])
+        # past the last page: count separately
+        return rows, int(session.execute(select(func.count()).select_from(match.source).where(*where)).scalar_one())
+
+    def stale_weight(self) -> ColumnElement[float]:
+        stale_before = int(time.time()) - self.freshness_days * 86400
+        return case((doc.c.confirmed_ts < stale_before, STALE_WEIGHT), else_=1.0)
 
     def ordering(self, query: SearchQuery, match: TextMatch) -> list[UnaryExpression[Any]]:
         newest = [doc.c.published_ts.desc().nulls_last(), doc.c.id.desc()]
         if query.order == "relevance" and match.score is not None:
-            stale_before = int(time.time()) - self.freshness_days * 86400
-            weight = case((doc.c.confirmed_ts < stale_before, STALE_WEIGHT), else_=1.0)
-            return [(match.score * weight).desc(), *newest]
+            return [(match.score * self.stale_weight()).desc(), *newest]
         if query.order == "freshness":
             return [doc.c.confirmed_ts.desc().nulls_last(), *newest]
         return newest

@@ -76,6 +76,10 @@ def upgrade() -> None:
     )
     op.create_index('ix_search_document_published_ts', 'search_document', ['published_ts'])
     op.create_index('ix_search_document_organization_id', 'search_document', ['organization_id'])
+    # Covers the per-match lookups of ranking, visibility and facet counts, so they skip the wide text rows.
+    op.create_index('ix_search_document_facets', 'search_document',
+                    ['id', 'status', 'kind', 'organization_id', 'published_ts', 'confirmed_ts', 'sector_code',
+                     'trl_range', 'ip_status', 'org_kind', 'ward', 'collaboration_types'])
     for statement in SQLITE if op.get_bind().dialect.name == "sqlite" else POSTGRES:
         op.execute(statement)
 
