@@ -7,13 +7,21 @@ from collections.abc import Callable
 
 import scipy.sparse as sp
 
-from matching.text import EXACT_PREFIX, fold, has_diacritics, token_lines
+from matching.text import EXACT_PREFIX, FUNCTION_WORDS, fold, has_diacritics, token_lines
 
-# Only the strongest shared features are merged into phrases (keeps huge texts cheap).
+# Only the strongest shared features are merged into phrases (keeps explanations cheap: merging is quadratic).
 MAX_CANDIDATES = 40
+CANDIDATES_PER_TERM = 4
+# Words that say nothing on their own at the edge of an explanation ("giữa các lô" → "lô", "a capsule" → "capsule").
+EDGE_WORDS = frozenset(fold(w) for w in FUNCTION_WORDS) | frozenset(
+    "a an the of and or to for in on with by from at as is are be that this its our we it into per within than "
+    "giua nhu cung nhieu".split()
+)
 
 
-def _contributions(query: sp.csr_matrix, document: sp.csr_matrix, names: dict[int, str]) -> list[tuple[str, float]]:
+def _contributions(
+    query: sp.csr_matrix, document: sp.csr_matrix, names: dict[int, str], limit: int = MAX_CANDIDATES
+) -> list[tuple[str, float]]:
     """Return (folded n-gram, contribution) pairs, both views summed, largest first."""
     product = query.multiply(document).tocsr()
     totals: defaultdict[str, float] = defaultdict(float)
@@ -21,7 +29,7 @@ def _contributions(query: sp.csr_matrix, document: sp.csr_matrix, names: dict[in
         name = names.get(int(column))
         if name is not None:
             totals[fold(name.removeprefix(EXACT_PREFIX))] += float(value)
-    ranked = sorted(totals.items(), key=lambda item: -item[1])[:MAX_CANDIDATES]
+    ranked = sorted(totals.items(), key=lambda item: -item[1])[:limit]
     return [(term, score) for term, score in ranked if score > 0]
 
 
@@ -74,6 +82,16 @@ def _phrases(ranked: list[tuple[str, float]], lines: list[list[str]]) -> list[li
     return [phrase for phrase, _ in sorted(chosen, key=lambda item: -item[1])]
 
 
+def _trimmed(phrase: list[str]) -> list[str]:
+    """Return the phrase without function words at either end (empty when nothing else is left)."""
+    start, stop = 0, len(phrase)
+    while start < stop and phrase[start] in EDGE_WORDS:
+        start += 1
+    while stop > start and phrase[stop - 1] in EDGE_WORDS:
+        stop -= 1
+    return phrase[start:stop]
+
+
 def _surface(phrase: list[str], texts: list[list[list[str]]]) -> str:
     """Return the most frequent written form of a folded phrase, accented forms first."""
     forms: Counter[str] = Counter()
@@ -101,8 +119,10 @@ def explain_terms(
     """Return up to n readable terms shared by query and document, strongest first."""
     shared = set(analyzer(query_text)) & set(analyzer(document_text))
     names = {vocabulary[t]: t for t in shared if t in vocabulary}
-    ranked = _contributions(query, document, names) if names else []
+    limit = min(MAX_CANDIDATES, CANDIDATES_PER_TERM * n)
+    ranked = _contributions(query, document, names, limit) if names else []
     token_sets = [token_lines(query_text), token_lines(document_text)]
     folded_lines = [[" " + fold(" ".join(tokens)) + " " for tokens in lines] for lines in token_sets]
-    phrases = _phrases(ranked, folded_lines)
-    return [_surface(phrase, token_sets[::-1]) for phrase in phrases[:n]]
+    phrases = [p for p in map(_trimmed, _phrases(ranked, folded_lines)) if p]
+    terms = list(dict.fromkeys(_surface(phrase, token_sets[::-1]) for phrase in phrases))
+    return terms[:n]
