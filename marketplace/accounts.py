@@ -6,14 +6,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from marketplace import audit, validation
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
 from marketplace.models import ExpertiseProfile, LoginAttempt, Organization, OrgKind, Role, User
-from marketplace.models._base import utcnow
+from marketplace.models._base import ident, utcnow
 from marketplace.security import hash_password, needs_rehash, verify_password
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER.value, Role.ENTERPRISE.value)
@@ -73,7 +73,7 @@ def authenticate(session: Session, *, email: str, password: str, client: str) ->
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = utcnow()
-    session.exec(delete(LoginAttempt).where(LoginAttempt.key == keys[0]))  # type: ignore[call-overload]
+    session.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == keys[0]))  # type: ignore[call-overload]
     audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id)
     session.commit()
     return user
@@ -179,7 +179,7 @@ def update_profile(session: Session, user: User, form: Mapping[str, Any]) -> Use
     session.add(user)
     if expertise is not None:
         profile = session.exec(select(ExpertiseProfile).where(ExpertiseProfile.user_id == user.id)).first()
-        profile = profile or ExpertiseProfile(user_id=user.id)
+        profile = profile or ExpertiseProfile(user_id=ident(user))
         profile.summary, profile.keywords = expertise["summary"], expertise["keywords"]
         profile.publications, profile.projects = expertise["publications"], expertise["projects"]
         profile.updated_at = utcnow()

@@ -34,8 +34,9 @@ def catalog(locale: str) -> dict[str, str | tuple[str, ...]]:
             for message in read_po(handle, locale=locale):
                 if not message.id or not message.string or message.fuzzy:
                     continue
-                key = message.id[0] if isinstance(message.id, tuple) else message.id
-                messages[key] = tuple(message.string) if isinstance(message.string, tuple) else message.string
+                key = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
+                string = message.string
+                messages[key] = tuple(string) if isinstance(string, (tuple, list)) else str(string)
     return messages
 
 

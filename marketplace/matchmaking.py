@@ -133,7 +133,7 @@ def _signature(session: Session, side: str) -> tuple[Any, ...]:
 
 def corpus(session: Session, side: str) -> Corpus:
     """The fitted corpus of `side` ("offers", "needs", "experts"), rebuilt only when it changed."""
-    key = (str(session.get_bind().url), side)
+    key = (str(session.get_bind().engine.url), side)
     with _lock:
         cached = _cache.get(key)
     if cached and _pinned.get():

@@ -195,7 +195,9 @@ def recompute_all(session: Session, progress: Callable[[Iterable[Any]], Iterable
     ]
     with matchmaking.pinned():
         for kind, listing_id in progress(ids):
-            listing = session.get(Offer if kind == "offer" else Need, listing_id)
+            listing: Listing | None = (
+                session.get(Offer, listing_id) if kind == "offer" else session.get(Need, listing_id)
+            )
             if listing is not None:
                 total.merge(refresh_listing(session, listing))
     return total

@@ -19,7 +19,7 @@ from marketplace.models import (
     StageChange,
     User,
 )
-from marketplace.models._base import utcnow
+from marketplace.models._base import ident, utcnow
 from marketplace.security import hash_password
 
 OFFER_FIELDS = (
@@ -142,7 +142,7 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
             email=row["email"],
             full_name=row["full_name"],
             role=row["role"],
-            organization_id=orgs.get(row.get("organization")),
+            organization_id=orgs.get(row.get("organization") or ""),
             language=row.get("language") or "vi",
             password_hash=hashes[row["password"]],
             phone=row.get("phone"),
@@ -153,7 +153,7 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
             ex = row["expertise"]
             session.add(
                 ExpertiseProfile(
-                    user_id=user.id,
+                    user_id=ident(user),
                     keywords=ex.get("keywords", []),
                     publications=ex.get("publications", []),
                     projects=ex.get("projects", []),
@@ -184,12 +184,12 @@ def _load_listings(
         if row["key"] in existing:
             continue
         org = orgs[row["org"]]
-        values = {("sector_code" if f == "sector" else f): row.get(f) for f in fields if f in row}
+        values: dict[str, Any] = {("sector_code" if f == "sector" else f): row.get(f) for f in fields if f in row}
         if model is Offer:
             values |= {f: (row.get("bio") or {}).get(f) for f in BIO_FIELDS}
         else:
             values |= _need_extras(row, now)
-        listing = model(key=row["key"], organization_id=org.id, owner_id=_owner(row, org, users), **values)
+        listing = model(key=row["key"], organization_id=ident(org), owner_id=_owner(row, org, users), **values)
         published = _days_ago(now, row.get("published_days_ago"))
         listing.published_at = published
         listing.confirmed_at = _days_ago(now, row.get("confirmed_days_ago")) or published
@@ -225,7 +225,7 @@ def _owner(row: dict[str, Any], org: Organization, users: dict[str, User]) -> in
 
 def _record_history(session: Session, model: type[Offer] | type[Need], listing: Offer | Need) -> None:
     kind = "offer" if model is Offer else "need"
-    steps = [("created", None, "draft", listing.created_at)]
+    steps: list[tuple[str, str | None, str, datetime | None]] = [("created", None, "draft", listing.created_at)]
     if listing.status != "draft":
         steps.append(("submit", "draft", "submitted", listing.submitted_at))
     if listing.status in ("published", "archived", "expired"):
@@ -236,7 +236,7 @@ def _record_history(session: Session, model: type[Offer] | type[Need], listing: 
         session.add(
             ListingEvent(
                 listing_kind=kind,
-                listing_id=listing.id,
+                listing_id=ident(listing),
                 actor_id=listing.owner_id,
                 action=action,
                 from_status=before,
@@ -264,12 +264,12 @@ def _load_collaborations(
         collab = Collaboration(
             key=row["key"],
             title=row["title"],
-            provider_org_id=orgs[row["provider_org"]].id,
-            seeker_org_id=orgs[row["seeker_org"]].id,
+            provider_org_id=ident(orgs[row["provider_org"]]),
+            seeker_org_id=ident(orgs[row["seeker_org"]]),
             offer_id=offer.id if offer else None,
             need_id=need.id if need else None,
             broker_id=users[row["broker"]].id if row.get("broker") in users else None,
-            sector_code=(offer or need).sector_code if (offer or need) else None,
+            sector_code=source.sector_code if (source := offer or need) is not None else None,
             stage=row["stage"],
             contract_type=row.get("contract_type"),
             contract_value_vnd=row.get("contract_value_vnd"),
@@ -291,7 +291,7 @@ def _load_collaborations(
             actor = users.get(step.get("by") or "")
             session.add(
                 StageChange(
-                    collaboration_id=collab.id,
+                    collaboration_id=ident(collab),
                     actor_id=actor.id if actor else None,
                     at=now - timedelta(days=step["days_ago"]),
                     from_stage=before,
@@ -304,7 +304,7 @@ def _load_collaborations(
             author = users.get(note.get("by") or "")
             session.add(
                 CollaborationNote(
-                    collaboration_id=collab.id,
+                    collaboration_id=ident(collab),
                     author_id=author.id if author else None,
                     at=now - timedelta(days=note["days_ago"]),
                     text=note["text"],

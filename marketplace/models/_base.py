@@ -51,3 +51,10 @@ def short_code(length: int = 30, default: str | None = None, index: bool = False
 def vnd() -> Any:
     """A nullable amount of Vietnamese đồng (64-bit integer)."""
     return Field(default=None, sa_type=BigInteger, nullable=True)
+
+
+def ident(record: Any) -> int:
+    """The primary key of a stored (flushed) record, typed as never None."""
+    if record.id is None:
+        raise ValueError(f"{type(record).__name__} has no id yet: flush it first")
+    return int(record.id)

@@ -6,7 +6,7 @@ from fastapi.responses import RedirectResponse, Response
 from marketplace import accounts, proposals
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
-from marketplace.models import User
+from marketplace.models import ExpertiseProfile, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.templating import render
@@ -14,15 +14,15 @@ from marketplace.web.templating import render
 router = APIRouter()
 
 
-def _form_of(user: User, profile: object | None) -> dict[str, str]:
+def _form_of(user: User, profile: ExpertiseProfile | None) -> dict[str, str]:
     form = {"full_name": user.full_name, "phone": user.phone or "", "language": user.language}
     if profile is not None:
         form |= {
             "summary": profile.summary,
-            "keywords": ", ".join(profile.keywords),  # type: ignore[attr-defined]
+            "keywords": ", ".join(profile.keywords),
             "publications": "\n".join(profile.publications),
             "projects": "\n".join(profile.projects),
-        }  # type: ignore[attr-defined]
+        }
     return form
 
 

@@ -28,20 +28,36 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     commissioned = listings.commissioned_problems(session)
     orgs = listings.organizations_by_id(session, {x.organization_id for x in [*offers, *needs, *commissioned]})
     context = {
-        "offers": offers, "needs": needs, "commissioned": commissioned, "orgs": orgs,
-        "counts": {"offers": listings.count_published(session, Offer), "needs": listings.count_published(session, Need),
-                   "organizations": len(organizations.directory(session))},
+        "offers": offers,
+        "needs": needs,
+        "commissioned": commissioned,
+        "orgs": orgs,
+        "counts": {
+            "offers": listings.count_published(session, Offer),
+            "needs": listings.count_published(session, Need),
+            "organizations": len(organizations.directory(session)),
+        },
         "flash": request.session.pop("flash", None),
     }
     return render(request, "home.html", context)
 
 
-def listing_page(request: Request, session: Session, user: User | None, listing: Offer | Need, *,
-                 status_code: int = 200, extra: dict[str, object] | None = None) -> Response:
+def listing_page(
+    request: Request,
+    session: Session,
+    user: User | None,
+    listing: Offer | Need,
+    *,
+    status_code: int = 200,
+    extra: dict[str, object] | None = None,
+) -> Response:
     """An offer's or need's page: its content, what its managers may do, proposals, similar offers."""
     kind = "offer" if isinstance(listing, Offer) else "need"
-    context = {kind: listing, "organization": organizations.get_organization(session, listing.organization_id),
-               "can_manage": listings.can_manage(user, listing)}
+    context: dict[str, object] = {
+        kind: listing,
+        "organization": organizations.get_organization(session, listing.organization_id),
+        "can_manage": listings.can_manage(user, listing),
+    }
     context |= listing_pages.manage_context(request, session, user, listing)
     context |= proposal_context(session, listing, user) | (extra or {})
     return render(request, f"{kind}.html", context, status_code=status_code)
@@ -63,11 +79,14 @@ def organization_list(request: Request, session: SessionDep, user: OptionalUser)
 
 
 @router.get("/organizations/{organization_id}", name="organization_detail")
-def organization_detail(request: Request, session: SessionDep, user: OptionalUser, organization_id: RecordId) -> Response:
+def organization_detail(
+    request: Request, session: SessionDep, user: OptionalUser, organization_id: RecordId
+) -> Response:
     organization = organizations.get_organization(session, organization_id)
     parent = organizations.get_organization(session, organization.parent_id) if organization.parent_id else None
     context = {
-        "organization": organization, "parent": parent,
+        "organization": organization,
+        "parent": parent,
         "members": organizations.members_of(session, organization_id),
         "offers": listings.published_of(session, Offer, organization_id),
         "needs": listings.published_of(session, Need, organization_id),
