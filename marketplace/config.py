@@ -8,7 +8,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SECRET_KEY = "dev-only-change-me"
+DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 (refused in production)
 
 
 class Settings(BaseSettings):
