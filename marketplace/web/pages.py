@@ -91,6 +91,8 @@ def organization_detail(
         "offers": listings.published_of(session, Offer, organization_id),
         "needs": listings.published_of(session, Need, organization_id),
         "past_deals": profiles.past_collaborations(session, organization_id),
+        "can_edit": organizations.can_edit(user, organization),
+        "flash": request.session.pop("flash", None),
     }
     return render(request, "organization.html", context)
 
