@@ -16,6 +16,7 @@ from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
 from marketplace.web import (
     account,
+    audit,
     auth,
     commissioned,
     dashboard,
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pages.router,
         auth.router,
         account.router,
+        audit.router,
         organizations.router,
         proposals.router,
         pipeline.router,
