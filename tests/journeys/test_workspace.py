@@ -95,7 +95,9 @@ def test_proposals_for_my_listings_show_score_and_terms(client: TestClient, db: 
     row = page(client.get("/me")).select_one("#proposals .proposal-row")
     assert row.select_one(".score").get_text() == "phù hợp 73%"
     assert [t.get_text() for t in row.select(".tag")] == ["tinh dầu tràm", "cineole"]
-    assert urlsplit(row.select_one("a")["href"]).path == f"/offers/{parties.offer.id}"
+    assert urlsplit(row.select_one("a.partner")["href"]).path == f"/offers/{parties.offer.id}"
+    answer_link = urlsplit(row.select_one("a.answer")["href"])
+    assert (answer_link.path, answer_link.fragment) == (f"/needs/{parties.need.id}", "proposals")
 
 
 def test_my_collaborations_link_to_the_pipeline_page(client: TestClient, db: Session, parties: Parties) -> None:
