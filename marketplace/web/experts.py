@@ -7,6 +7,7 @@ from marketplace import listings, profiles
 from marketplace.i18n import Msg
 from marketplace.models import Need, Offer
 from marketplace.web.deps import OptionalUser, SessionDep
+from marketplace.web.inquiries import RecordId
 from marketplace.web.templating import render
 
 router = APIRouter()
@@ -26,7 +27,7 @@ def expert_list(request: Request, session: SessionDep, user: OptionalUser, q: st
 
 
 @router.get("/experts/{expert_id}", name="expert_detail")
-def expert_detail(request: Request, session: SessionDep, user: OptionalUser, expert_id: int) -> Response:
+def expert_detail(request: Request, session: SessionDep, user: OptionalUser, expert_id: RecordId) -> Response:
     expert = profiles.get_expert(session, expert_id)
     org_id = expert.user.organization_id
     context = {

@@ -1,8 +1,8 @@
 """Inquiries on the web: express interest, accept, decline, withdraw — inline with htmx or as plain forms."""
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -14,6 +14,8 @@ from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
 from marketplace.web.templating import env, render
 
 router = APIRouter()
+# Ids beyond a 32-bit integer would make PostgreSQL fail: they are refused as invalid (422) instead.
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ID_MAX = 2**31 - 1
 SENT = Msg("Your inquiry has been sent. You will be notified when the owner answers.")
 ACCEPTED = Msg("Inquiry accepted. You can now see each other's contact details; the collaboration is in the pipeline.")
@@ -93,7 +95,7 @@ def _go_to(request: Request, inquiry: Inquiry, flash: Msg) -> Response:
 
 
 @router.get("/inquiries/{inquiry_id}", name="inquiry_detail")
-def inquiry_detail(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+def inquiry_detail(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId) -> Response:
     row = workspace.row_for(session, inquiry_id, user)
     return render(request, "inquiry.html", {"row": row, "flash": request.session.pop("flash", None)})
 
@@ -124,7 +126,7 @@ def _answered(
 
 
 @router.post("/inquiries/{inquiry_id}/accept", name="inquiry_accept", dependencies=[Csrf])
-def inquiry_accept(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+def inquiry_accept(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId) -> Response:
     try:
         inquiry_answers.accept_inquiry(session, inquiry_id=inquiry_id, user=user)
     except Conflict as exc:
@@ -134,7 +136,7 @@ def inquiry_accept(request: Request, session: SessionDep, user: CurrentUser, inq
 
 @router.post("/inquiries/{inquiry_id}/decline", name="inquiry_decline", dependencies=[Csrf])
 def inquiry_decline(
-    request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int, form: FormData
+    request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId, form: FormData
 ) -> Response:
     try:
         inquiry_answers.decline_inquiry(session, inquiry_id=inquiry_id, user=user, data=form)
@@ -148,7 +150,7 @@ def inquiry_decline(
 
 
 @router.post("/inquiries/{inquiry_id}/withdraw", name="inquiry_withdraw", dependencies=[Csrf])
-def inquiry_withdraw(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: int) -> Response:
+def inquiry_withdraw(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId) -> Response:
     try:
         inquiry_answers.withdraw_inquiry(session, inquiry_id=inquiry_id, user=user)
     except Conflict as exc:

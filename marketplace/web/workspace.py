@@ -7,6 +7,7 @@ from sqlmodel import Session
 from marketplace import notifications, workspace
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import Csrf, CurrentUser, SessionDep
+from marketplace.web.inquiries import RecordId
 from marketplace.web.templating import env, render
 
 router = APIRouter()
@@ -24,7 +25,7 @@ def my_exchange(request: Request, session: SessionDep, user: CurrentUser) -> Res
 
 
 @router.post("/notifications/{notification_id}/read", name="notification_read", dependencies=[Csrf])
-def notification_read(request: Request, session: SessionDep, user: CurrentUser, notification_id: int) -> Response:
+def notification_read(request: Request, session: SessionDep, user: CurrentUser, notification_id: RecordId) -> Response:
     """Mark a notice read and follow its link."""
     notice = notifications.mark_read(session, user=user, notification_id=notification_id)
     target = safe_next(notice.link) if notice.link else str(request.url_for("my_exchange")) + "#notifications"

@@ -254,3 +254,11 @@ def test_only_the_expert_answers_an_inquiry_to_them(
     log_in(other_client, parties.colleague)
     assert answer(other_client, inquiry.id, "accept").status_code == 404
     assert fresh(db, inquiry).status == "pending"
+
+
+def test_absurd_ids_are_refused_without_an_error(client: TestClient, parties: Parties) -> None:
+    log_in(client, parties.buyer)
+    assert client.get("/inquiries/99999999999").status_code == 422
+    assert answer(client, 99999999999, "accept").status_code == 422
+    assert client.get("/experts/99999999999").status_code == 422
+    assert client.get("/inquiries/new?listing_kind=offer&listing_id=-4").status_code == 422
