@@ -92,13 +92,12 @@ def _trimmed(phrase: list[str]) -> list[str]:
     return phrase[start:stop]
 
 
-def _surface(phrase: list[str], texts: list[list[list[str]]]) -> str:
+def _surface(phrase: list[str], texts: list[list[tuple[list[str], list[str]]]]) -> str:
     """Return the most frequent written form of a folded phrase, accented forms first."""
     forms: Counter[str] = Counter()
     size = len(phrase)
     for lines in texts:
-        for tokens in lines:
-            folded = fold(" ".join(tokens)).split(" ")
+        for tokens, folded in lines:
             for i in range(len(tokens) - size + 1):
                 if folded[i : i + size] == phrase:
                     forms[" ".join(tokens[i : i + size])] += 1
@@ -123,6 +122,11 @@ def explain_terms(
     ranked = _contributions(query, document, names, limit) if names else []
     token_sets = [token_lines(query_text), token_lines(document_text)]
     folded_lines = [[" " + fold(" ".join(tokens)) + " " for tokens in lines] for lines in token_sets]
-    phrases = [p for p in map(_trimmed, _phrases(ranked, folded_lines)) if p]
-    terms = list(dict.fromkeys(_surface(phrase, token_sets[::-1]) for phrase in phrases))
+    phrases = [p for p in map(_trimmed, _phrases(ranked, folded_lines)) if p][: 2 * n]
+    # Each line folded once, token by token, for every phrase looked up in it.
+    written = [
+        [(tokens, folded[1:-1].split(" ")) for tokens, folded in zip(lines, folds, strict=True)]
+        for lines, folds in zip(token_sets[::-1], folded_lines[::-1], strict=True)
+    ]
+    terms = list(dict.fromkeys(_surface(phrase, written) for phrase in phrases))
     return terms[:n]

@@ -11,6 +11,7 @@ from pathlib import Path
 from matching.text import fold, has_diacritics, token_lines
 
 MAX_TERM_CHARS = 120
+LINE_CACHE_SIZE = 50_000
 
 
 class GlossaryError(ValueError):
@@ -44,6 +45,8 @@ class Glossary:
     _folded_vi: dict[tuple[str, ...], list[str]] = field(init=False, repr=False, compare=False)
     _english: dict[tuple[str, ...], list[str]] = field(init=False, repr=False, compare=False)
     _longest: int = field(init=False, repr=False, compare=False)
+    _starts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _lines: dict[tuple[tuple[str, ...], bool], tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         exact: dict[tuple[str, ...], list[str]] = {}
@@ -59,6 +62,10 @@ class Glossary:
         object.__setattr__(self, "_folded_vi", folded)
         object.__setattr__(self, "_english", english)
         object.__setattr__(self, "_longest", longest)
+        # The first words of all terms: most positions of a text start none, and are skipped at once.
+        starts = frozenset(key[0] for table in (exact, folded, english) for key in table if key)
+        object.__setattr__(self, "_starts", starts)
+        object.__setattr__(self, "_lines", {})
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -82,17 +89,33 @@ class Glossary:
         accent_free = not any(has_diacritics(t) for tokens in lines for t in tokens)
         out: dict[str, None] = {}
         for tokens in lines:
-            i = 0
-            while i < len(tokens):
-                for length in range(min(self._longest, len(tokens) - i), 0, -1):
-                    translations = self._lookup(tuple(tokens[i : i + length]), accent_free)
-                    if translations:
-                        out.update(dict.fromkeys(translations))
-                        i += length
-                        break
-                else:
-                    i += 1
+            out.update(dict.fromkeys(self._expand_line(tuple(tokens), accent_free)))
         return list(out)
+
+    def _expand_line(self, tokens: tuple[str, ...], accent_free: bool) -> tuple[str, ...]:
+        """Return the translations found in one line; remembered, as fields repeat and texts recur."""
+        key = (tokens, accent_free)
+        found = self._lines.get(key)  # one lookup: another thread may clear the cache meanwhile
+        if found is not None:
+            return found
+        if len(self._lines) > LINE_CACHE_SIZE:
+            self._lines.clear()
+        out: dict[str, None] = {}
+        i = 0
+        while i < len(tokens):
+            if tokens[i] not in self._starts and _english_key(tokens[i : i + 1])[0] not in self._starts:
+                i += 1
+                continue
+            for length in range(min(self._longest, len(tokens) - i), 0, -1):
+                translations = self._lookup(tuple(tokens[i : i + length]), accent_free)
+                if translations:
+                    out.update(dict.fromkeys(translations))
+                    i += length
+                    break
+            else:
+                i += 1
+        self._lines[key] = result = tuple(out)
+        return result
 
 
 def _check_row(row: list[str], line: int, name: str) -> GlossaryEntry:
