@@ -52,6 +52,7 @@ def page_json(request: Request, results: SearchPage) -> dict[str, Any]:
         "per_page": query.per_page,
         "pages": results.pages,
         "total": results.total,
+        "more": results.more,
         "backend": results.backend,
         "degraded": results.degraded,
         "results": [

@@ -8,12 +8,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, String, and_, case, func, literal, or_, select, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    String,
+    and_,
+    case,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
 
 from marketplace.search.documents import LISTING_KINDS, search_document
-from marketplace.search.query import FACET_BY_NAME, FACETS, Audience, SearchQuery
+from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 from marketplace.search.synonyms import Synonyms
 from marketplace.search.terms import Terms
@@ -63,6 +76,12 @@ def filter_clauses(applied: Mapping[str, Sequence[str]], c: Any = doc.c) -> list
         else:
             clauses.append(column.in_(values))
     return clauses
+
+
+def count_up_to_limit(session: Session, matching: Select[Any]) -> int:
+    """How many rows `matching` gives, counting no further than one past COUNT_LIMIT."""
+    capped = matching.limit(COUNT_LIMIT + 1).subquery("capped")
+    return int(session.execute(select(func.count()).select_from(capped)).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -120,7 +139,7 @@ class DatabaseSearch:
         if rows:
             return rows, int(rows[0]["total"])
         # past the last page: count separately
-        return rows, int(session.execute(select(func.count()).select_from(match.source).where(*where)).scalar_one())
+        return rows, count_up_to_limit(session, select(literal(1)).select_from(match.source).where(*where))
 
     def stale_weight(self) -> ColumnElement[float]:
         stale_before = int(time.time()) - self.freshness_days * 86400

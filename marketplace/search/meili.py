@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from marketplace.models import SearchOutbox
 from marketplace.models._base import utcnow
 from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, search_document
-from marketplace.search.query import FACET_BY_NAME, FACETS, Audience, SearchQuery
+from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 from marketplace.search.sqlite_fts import best_snippet
 
@@ -110,6 +110,7 @@ class MeiliSearch:
             "sortableAttributes": SORTABLE,
             "rankingRules": RANKING,
             "synonyms": self.synonyms(),
+            "pagination": {"maxTotalHits": COUNT_LIMIT + 1},  # so that "more than COUNT_LIMIT" shows
             "localizedAttributes": [{"attributePatterns": ["*"], "locales": ["vie", "eng"]}],
         }
         index = self.client.index(self.uid)

@@ -15,7 +15,8 @@ SORTS = ("relevance", "newest", "freshness")
 TRL_RANGES = ("1-3", "4-6", "7-9")
 PER_PAGE = 20
 MAX_QUERY_CHARS = 200
-MAX_PAGE = 500
+COUNT_LIMIT = 1000  # totals are exact up to here, then "more than 1,000" (as Meilisearch's maxTotalHits)
+MAX_PAGE = COUNT_LIMIT // PER_PAGE
 MAX_FREE_VALUE = 80
 
 

@@ -1,13 +1,13 @@
 """What a search returns, whichever backend answered: hits with highlighted text, facet counts, the total."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from markupsafe import Markup
 
-from marketplace.search.query import FACETS, SearchQuery
+from marketplace.search.query import COUNT_LIMIT, FACETS, SearchQuery
 from marketplace.search.terms import marked
 
 
@@ -52,7 +52,11 @@ class SearchPage:
     facets: dict[str, list[FacetValue]]
     backend: str
     degraded: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    more: bool = False  # more than COUNT_LIMIT documents match; `total` is then COUNT_LIMIT
+
+    def __post_init__(self) -> None:
+        if self.total > COUNT_LIMIT:
+            self.total, self.more = COUNT_LIMIT, True
 
     @property
     def pages(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, cast, column, func, literal, literal_column, select, table
 from sqlmodel import Session
 
-from marketplace.search.database import DISPLAY, DatabaseSearch, TextMatch, doc
+from marketplace.search.database import DISPLAY, DatabaseSearch, TextMatch, count_up_to_limit, doc
 from marketplace.search.documents import MARK_END, MARK_START
 from marketplace.search.query import SearchQuery
 from marketplace.search.terms import Term, Terms
@@ -72,12 +72,8 @@ class Fts5Search(DatabaseSearch):
         exact = complete or (len(rows) == query.per_page and rows[-1]["weighted"] > rows[-1]["floor"])
         if not exact:
             return super().ranked_page(session, query, terms, where)
-        count = (
-            select(func.count())
-            .select_from(doc)
-            .where(*where, doc.c.id.in_(select(fts.c.rowid).where(self.match(terms))))
-        )
-        return rows, int(session.execute(count).scalar_one())
+        inside = doc.c.id.in_(select(fts.c.rowid).where(self.match(terms)))
+        return rows, count_up_to_limit(session, select(literal(1)).select_from(doc).where(*where, inside))
 
     def match(self, terms: Terms | Term) -> ColumnElement[bool]:
         return FTS.op("MATCH")(literal(terms.fts5()))

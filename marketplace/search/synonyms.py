@@ -5,6 +5,7 @@ the same pairs as its `synonyms` setting; the database backends expand the query
 """
 
 import logging
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -19,18 +20,29 @@ def _key(phrase: Iterable[str]) -> tuple[str, ...]:
     return tuple(fold(w.lower()) for w in phrase)
 
 
+def nfc_lower(text: str) -> str:
+    return unicodedata.normalize("NFC", text).lower()
+
+
 class Synonyms:
-    """Phrase ↔ phrase pairs, looked up accent-free."""
+    """Phrase ↔ phrase pairs. Words typed with accents look up the accented phrase ("cà" is not "cá",
+    fish); words typed without accents look up every phrase that folds to them."""
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self.pairs = [(a.strip(), b.strip()) for a, b in pairs if a.strip() and b.strip()]
-        self._table: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self._exact: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self._folded: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         for first, second in self.pairs:
-            a, b = tuple(WORD.findall(first.lower())), tuple(WORD.findall(second.lower()))
+            a, b = tuple(WORD.findall(nfc_lower(first))), tuple(WORD.findall(nfc_lower(second)))
             if a and b and _key(a) != _key(b):
-                self._table.setdefault(_key(a), []).append(b)
-                self._table.setdefault(_key(b), []).append(a)
-        self.longest = max((len(k) for k in self._table), default=0)
+                for phrase, other in ((a, b), (b, a)):
+                    self._exact.setdefault(phrase, []).append(other)
+                    self._folded.setdefault(_key(phrase), []).append(other)
+        self.longest = max((len(k) for k in self._folded), default=0)
+
+    def _lookup(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        folded = _key(words)
+        return self._exact.get(words, []) if folded != words else self._folded.get(folded, [])
 
     @classmethod
     def from_glossary(cls, path: Path) -> "Synonyms":
@@ -55,7 +67,7 @@ class Synonyms:
 
     def expand(self, terms: Terms) -> Terms:
         """The terms with each glossary phrase typed as single words merged into one term with alternatives."""
-        if not self._table:
+        if not self._folded:
             return terms
         items, i = list(terms.items), 0
         while i < len(items):
@@ -63,10 +75,10 @@ class Synonyms:
                 span = items[i : i + length]
                 if any(len(t.words) != 1 or t.alternatives for t in span):
                     continue
-                found = self._table.get(_key(t.words[0] for t in span))
+                words = tuple(t.words[0] for t in span)
+                found = self._lookup(words)
                 if found:
-                    words = tuple(t.words[0] for t in span)
-                    items[i : i + length] = [replace(span[-1], words=words, alternatives=tuple(found))]
+                    items[i : i + length] = [replace(span[-1], words=words, alternatives=tuple(dict.fromkeys(found)))]
                     break
             i += 1
         return Terms(tuple(items))

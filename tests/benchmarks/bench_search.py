@@ -29,7 +29,7 @@ from sqlmodel import Session  # noqa: E402
 
 from marketplace import migrate  # noqa: E402
 from marketplace.db import make_engine  # noqa: E402
-from marketplace.search.database import DatabaseSearch  # noqa: E402
+from marketplace.search.database import DatabaseSearch, visible  # noqa: E402
 from marketplace.search.documents import pipes, search_document, trl_range  # noqa: E402
 from marketplace.search.postgres_fts import PostgresSearch  # noqa: E402
 from marketplace.search.query import Audience, SearchQuery  # noqa: E402
@@ -186,13 +186,19 @@ def like_scan(session: Session, query: str) -> int:
     return len(session.execute(statement).all())
 
 
-def timed(action: Callable[[], object], repeat: int = 1) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - started)
-    return best * 1000
+def timed(action: Callable[[], object]) -> tuple[float, float]:
+    """Milliseconds of wall-clock and of this process's CPU time that `action` took."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    action()
+    return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
+
+
+def matches(session: Session, backend: DatabaseSearch, query: str) -> int:
+    """How many published documents match (uncapped), to show how selective a query set is."""
+    terms = backend.synonyms.expand(SearchQuery(text=query).terms)
+    match = backend.text_match(terms, scored=False)
+    statement = select(func.count()).select_from(match.source).where(visible(Audience()), *match.conditions)
+    return int(session.execute(statement).scalar_one())
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -201,9 +207,9 @@ def percentiles(values: list[float]) -> tuple[float, float]:
 
 
 def measure(
-    engine: Engine, backend: DatabaseSearch, sets: dict[str, list[str]], like_per_set: int
+    engine: Engine, backend: DatabaseSearch, sets: dict[str, list[str]], like_per_set: int, cpu: bool
 ) -> list[tuple[str, ...]]:
-    """Rows of the results table for one database."""
+    """Rows of the results table for one database (`cpu`: the database runs in this process)."""
     rows = []
     without_facets = type(backend)(backend.freshness_days, backend.synonyms)
     without_facets.facet_counts = lambda *args: {}  # type: ignore[method-assign]
@@ -214,16 +220,19 @@ def measure(
             ranked = [
                 timed(lambda q=q: without_facets.search(session, SearchQuery(text=q), Audience())) for q in queries
             ]
-            page = [timed(lambda q=q: backend.search(session, SearchQuery(text=q), Audience())) for q in queries]
-            like = [timed(lambda q=q: like_scan(session, q)) for q in queries[:like_per_set]]
-            totals = [backend.search(session, SearchQuery(text=q), Audience()).total for q in queries[:20]]
-            (r50, r95), (p50, p95), (l50, l95) = percentiles(ranked), percentiles(page), percentiles(like)
+            page = [timed(lambda q=q: backend.search(session, SearchQuery(text=q), Audience()))[0] for q in queries]
+            like = [timed(lambda q=q: like_scan(session, q))[0] for q in queries[:like_per_set]]
+            found = [matches(session, backend, q) for q in queries[:20]]
+            (r50, r95), (c50, c95) = percentiles([w for w, _ in ranked]), percentiles([c for _, c in ranked])
+            (p50, p95), (l50, l95) = percentiles(page), percentiles(like)
+            cpu_cells = (f"{c50:.1f}", f"{c95:.1f}") if cpu else ("—", "—")
             rows.append(
                 (
                     name,
-                    f"{statistics.median(totals):,.0f}",
+                    f"{statistics.median(found):,.0f}",
                     f"{r50:.1f}",
                     f"{r95:.1f}",
+                    *cpu_cells,
                     f"{p50:.1f}",
                     f"{p95:.1f}",
                     f"{l50:.0f}",
@@ -271,6 +280,8 @@ def table(title: str, rows: list[tuple[str, ...]]) -> str:
         "median matches",
         "ranked p50 ms",
         "ranked p95 ms",
+        "ranked CPU p50",
+        "ranked CPU p95",
         "page p50 ms",
         "page p95 ms",
         "LIKE p50 ms",
@@ -318,7 +329,7 @@ def main() -> None:
         seconds = load(engine, docs)
         size = sum(f.stat().st_size for f in Path(folder).iterdir()) / 1e6
         print(f"\nSQLite: {args.docs:,} documents indexed in {seconds:.1f} s; database {size:.0f} MB")
-        print(table("SQLite FTS5", measure(engine, Fts5Search(synonyms=GLOSSARY), sets, args.like)))
+        print(table("SQLite FTS5", measure(engine, Fts5Search(synonyms=GLOSSARY), sets, args.like, cpu=True)))
         print(f"({load_average()} at the end)")
         engine.dispose()
     if args.no_postgres:
@@ -330,7 +341,11 @@ def main() -> None:
         with engine.connect() as conn:
             version = conn.execute(text("SHOW server_version")).scalar_one()
         print(f"\nPostgreSQL {version}: {args.docs:,} documents indexed in {seconds:.1f} s (temporary database)")
-        print(table("PostgreSQL full-text", measure(engine, PostgresSearch(synonyms=GLOSSARY), sets, args.like)))
+        print(
+            table(
+                "PostgreSQL full-text", measure(engine, PostgresSearch(synonyms=GLOSSARY), sets, args.like, cpu=False)
+            )
+        )
         print(f"({load_average()} at the end)")
         engine.dispose()
     finally:

@@ -91,6 +91,7 @@ class MeiliStandIn:
             "synonyms": {},
             "localizedAttributes": None,
             "stopWords": [],
+            "pagination": {"maxTotalHits": 1000},
         }
         return defaults | index["settings"]
 
@@ -119,7 +120,7 @@ class MeiliStandIn:
         result: dict[str, Any] = {"query": body.get("q") or "", "processingTimeMs": 0}
         if "facets" in body:
             result["facetDistribution"] = self.facets(matched, body.get("facets") or [], settings)
-        return result | self.page(matched, body, query)
+        return result | self.page(matched, body, query, settings["pagination"]["maxTotalHits"])
 
     def facets(
         self, docs: list[dict[str, Any]], names: list[str], settings: dict[str, Any]
@@ -137,7 +138,10 @@ class MeiliStandIn:
             out[name] = counts
         return out
 
-    def page(self, matched: list[dict[str, Any]], body: dict[str, Any], query: Any) -> dict[str, Any]:
+    def page(
+        self, matched: list[dict[str, Any]], body: dict[str, Any], query: Any, limit: int = 1000
+    ) -> dict[str, Any]:
+        matched = matched[:limit]  # pagination.maxTotalHits: no hit nor count beyond it
         wants_format = body.get("attributesToHighlight") or body.get("attributesToCrop")
         shape = (lambda d: d | {"_formatted": formatted(d, query, body)}) if wants_format else (lambda d: dict(d))
         if "page" in body or "hitsPerPage" in body:

@@ -48,7 +48,7 @@ def test_bad_input_is_refused_with_a_message_per_field(client: TestClient, db: S
         "q": "Nội dung tìm kiếm chỉ được dài tối đa 200 ký tự.",
         "kind": "Một số bộ lọc đã chọn không tồn tại.",
         "sort": "Không có cách sắp xếp này.",
-        "page": "Số trang phải từ 1 đến 500.",
+        "page": "Số trang phải từ 1 đến 50.",
     }
 
 

@@ -2,10 +2,14 @@
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import Session
 
 from marketplace.models import ExpertiseProfile
 from marketplace.models._base import utcnow
+from marketplace.search import database as search_database
+from marketplace.search import meili as search_meili
+from marketplace.search import results as search_results
 from tests.builders import make_need, make_offer, make_org, make_user
 from tests.search.conftest import Backend
 
@@ -244,3 +248,14 @@ def test_renaming_an_organization_updates_its_listings(backend: Backend, db: Ses
 
 def counts(result: object) -> dict[str, dict[str, int]]:
     return {name: {v.value: v.count for v in values} for name, values in result.facets.items()}  # type: ignore[attr-defined]
+
+
+def test_totals_stop_counting_past_the_limit(backend: Backend, db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    for module in (search_results, search_database, search_meili):
+        monkeypatch.setattr(module, "COUNT_LIMIT", 2)
+    org = make_org(db)
+    for n in range(4):
+        make_offer(db, org, title=f"Vườn ươm giống bưởi Thanh Trà số {n}")
+    result = backend.find("buoi thanh tra ", per_page=1)
+    assert (result.total, result.more, result.pages, len(result.hits)) == (2, True, 2, 1)
+    assert backend.find("buoi thanh tra so 1 ").more is False

@@ -102,7 +102,7 @@ def test_unknown_filters_sorts_and_pages_are_left_out_with_a_notice(client: Test
         "Một số bộ lọc đã chọn không tồn tại.",
         "Một số bộ lọc đã chọn không tồn tại.",
         "Không có cách sắp xếp này.",
-        "Số trang phải từ 1 đến 500.",
+        "Số trang phải từ 1 đến 50.",
     ]
     assert len(html.select(".search-hit")) == 1
 
