@@ -19,7 +19,8 @@ from marketplace.config import get_settings
 from marketplace.models import ExpertiseProfile, ListingStatus, Need, Offer, Role, User
 from matching import MATCHER_VERSION, Glossary, MultiFieldMatcher, TfidfMatcher, load_glossary, usable_terms
 
-OFFER_WEIGHTS = {"title": 3, "keywords": 2, "summary": 2}
+# The fields and weights measured on the judged set (matching.evaluate.judged; docs/benchmarks.md).
+OFFER_WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "bio": 2}
 NEED_WEIGHTS = {"title": 3, "keywords": 2}
 EXPERT_WEIGHTS = {"keywords": 3, "publications": 1, "projects": 1, "summary": 1}
 
@@ -46,7 +47,6 @@ def offer_record(offer: Offer) -> dict[str, Any]:
         "summary": offer.summary,
         "description": offer.description,
         "applications": offer.applications,
-        "advantages": offer.advantages,
         "bio": [b for b in bio if b],
     }
 
@@ -57,7 +57,6 @@ def need_record(need: Need) -> dict[str, Any]:
         "keywords": need.keywords,
         "problem": need.problem,
         "desired_outcome": need.desired_outcome,
-        "constraints": need.constraints,
     }
 
 
