@@ -24,8 +24,12 @@ class Settings(BaseSettings):
     MEILI_URL: str | None = None
     MEILI_API_KEY: str | None = None
     MEILI_INDEX_PREFIX: str = "hue_exchange"
-    MEILI_TIMEOUT_SECONDS: float = Field(default=2.0, gt=0, le=60)  # how long one Meilisearch call may take before the database answers instead
-    MEILI_RETRY_SECONDS: int = Field(default=30, ge=1, le=3600)  # after Meilisearch failed, search the database this long before trying it again
+    MEILI_TIMEOUT_SECONDS: float = Field(
+        default=2.0, gt=0, le=60
+    )  # how long one Meilisearch call may take before the database answers instead
+    MEILI_RETRY_SECONDS: int = Field(
+        default=30, ge=1, le=3600
+    )  # after Meilisearch failed, search the database this long before trying it again
     SMTP_HOST: str | None = None
     SMTP_PORT: int = 25
     SMTP_USERNAME: str | None = None

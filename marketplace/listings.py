@@ -32,22 +32,33 @@ def get_visible(session: Session, model: type[Listing], listing_id: int, user: U
 
 def latest_published(session: Session, model: type[Listing], limit: int = 6) -> list[Listing]:
     """The most recently published listings of one kind."""
-    query = (select(model).where(model.status == ListingStatus.PUBLISHED)
-             .order_by(col(model.published_at).desc(), col(model.id).desc()).limit(limit))
+    query = (
+        select(model)
+        .where(model.status == ListingStatus.PUBLISHED)
+        .order_by(col(model.published_at).desc(), col(model.id).desc())
+        .limit(limit)
+    )
     return list(session.exec(query).all())
 
 
 def commissioned_problems(session: Session, limit: int = 4) -> list[Need]:
     """The Department's published commissioned problems (đặt hàng), newest first."""
-    query = (select(Need).where(Need.status == ListingStatus.PUBLISHED, col(Need.commissioned).is_(True))
-             .order_by(col(Need.published_at).desc()).limit(limit))
+    query = (
+        select(Need)
+        .where(Need.status == ListingStatus.PUBLISHED, col(Need.commissioned).is_(True))
+        .order_by(col(Need.published_at).desc())
+        .limit(limit)
+    )
     return list(session.exec(query).all())
 
 
 def published_of(session: Session, model: type[Listing], organization_id: int) -> list[Listing]:
     """An organization's published listings of one kind."""
-    query = (select(model).where(model.organization_id == organization_id, model.status == ListingStatus.PUBLISHED)
-             .order_by(col(model.published_at).desc()))
+    query = (
+        select(model)
+        .where(model.organization_id == organization_id, model.status == ListingStatus.PUBLISHED)
+        .order_by(col(model.published_at).desc())
+    )
     return list(session.exec(query).all())
 
 
