@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
 
+from marketplace.search import marking
 from marketplace.search.documents import LISTING_KINDS, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
@@ -109,7 +110,12 @@ class DatabaseSearch:
 
     def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
         """Title and best snippet of each document, matches wrapped in the marker characters."""
-        raise NotImplementedError
+        found = marking.pattern(terms)
+        texts = select(doc.c.id, doc.c.title, doc.c.summary, doc.c.body, doc.c.keywords).where(doc.c.id.in_(ids))
+        return {
+            row.id: (marking.mark(row.title, found), marking.best_snippet(found, row.summary, row.body, row.keywords))
+            for row in session.execute(texts)
+        }
 
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with its total and facet counts."""

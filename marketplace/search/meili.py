@@ -20,7 +20,6 @@ from marketplace.models._base import utcnow
 from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
-from marketplace.search.sqlite_fts import best_snippet
 
 log = logging.getLogger("marketplace.search")
 T = TypeVar("T")
@@ -222,13 +221,21 @@ class MeiliSearch:
             hit_from(
                 h,
                 h.get("_formatted", {}).get("title"),
-                best_snippet([h.get("_formatted", {}).get(n) or "" for n in ("summary", "body", "keywords")]),
+                first_marked([h.get("_formatted", {}).get(n) or "" for n in ("summary", "body", "keywords")]),
             )
             for h in results[0]["hits"]
         ]
         return SearchPage(
             query, hits, int(results[0].get("totalHits", 0)), facet_values(query, counts), backend=self.name
         )
+
+
+def first_marked(candidates: list[str]) -> str:
+    """The first text that shows a match (summary, then body, then keywords), else the first non-empty one."""
+    for text in candidates:
+        if MARK_START in text:
+            return text
+    return next((text for text in candidates if text), "")
 
 
 def _documents(engine: Engine, keys: set[tuple[str, int]]) -> list[dict[str, Any]]:

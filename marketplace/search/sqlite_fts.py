@@ -1,7 +1,7 @@
 """SQLite FTS5 backend: an external-content FTS5 table over `search_document`, fed by triggers.
 
-The triggers index text with đ → d (the unicode61 tokenizer folds every other mark itself), while
-`highlight()` and `snippet()` read the original accented text back from `search_document`.
+The triggers index text with đ → d (the unicode61 tokenizer folds every other mark itself); the
+documents keep the original accented text, which `marking` marks for display.
 """
 
 from typing import Any
@@ -10,14 +10,12 @@ from sqlalchemy import ColumnElement, Integer, cast, column, func, literal, lite
 from sqlmodel import Session
 
 from marketplace.search.database import DISPLAY, DatabaseSearch, TextMatch, count_up_to_limit, doc
-from marketplace.search.documents import MARK_END, MARK_START
 from marketplace.search.query import SearchQuery
 from marketplace.search.terms import Term, Terms
 
 fts = table("search_fts", column("rowid"))
 FTS: ColumnElement[Any] = literal_column("search_fts")
 WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0)  # title, summary, keywords, org_name, body
-SNIPPET_TOKENS = 24
 CANDIDATES = 400  # documents ranked by text score before the visibility, filters and staleness apply
 
 
@@ -77,25 +75,6 @@ class Fts5Search(DatabaseSearch):
 
     def match(self, terms: Terms | Term) -> ColumnElement[bool]:
         return FTS.op("MATCH")(literal(terms.fts5()))
-
-    def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
-        def snippet(index: int) -> ColumnElement[str]:
-            return func.snippet(FTS, index, MARK_START, MARK_END, "…", SNIPPET_TOKENS)
-
-        statement = (
-            select(fts.c.rowid, func.highlight(FTS, 0, MARK_START, MARK_END), snippet(1), snippet(4), snippet(2))
-            .select_from(fts)
-            .where(self.match(terms), fts.c.rowid.in_(ids))
-        )
-        return {row[0]: (row[1], best_snippet(row[2:])) for row in session.execute(statement).all()}
-
-
-def best_snippet(candidates: tuple[str, ...] | list[str]) -> str:
-    """The first snippet that shows a match (summary, then body, then keywords), else the first non-empty one."""
-    for text in candidates:
-        if text and MARK_START in text:
-            return text
-    return next((text for text in candidates if text), "")
 
 
 TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body")

@@ -44,3 +44,26 @@ def test_glossary_phrases_typed_as_words_become_one_term_with_their_translation(
 
 def test_words_side_by_side_are_paired_for_ranking() -> None:
     assert [p.fts5() for p in parse("duoc lieu hue").adjacent_pairs()] == ['"duoc lieu"', '"lieu hue"*']
+
+
+def marked(text: str, query: str) -> str:
+    from marketplace.search import marking
+
+    return marking.mark(text, marking.pattern(parse(query))).replace("\ue000", "[").replace("\ue001", "]")
+
+
+def test_matches_are_marked_in_the_original_text_whatever_the_accents() -> None:
+    assert marked("Nhà máy điện ở Phong Điền", "phong dien ") == "Nhà máy [điện] ở [Phong] [Điền]"
+    assert marked("Chưng cất tinh dầu tràm gió", "tinh dầu tr") == "Chưng cất [tinh] [dầu] [tràm] gió"
+    assert marked("Dầu tràm, dầu-tràm và tràm dầu", '"dầu tràm"') == "[Dầu tràm], [dầu-tràm] và tràm dầu"
+
+
+def test_a_snippet_is_cut_around_the_first_match_at_word_boundaries() -> None:
+    from marketplace.search import marking
+
+    text = "Mở đầu dài " * 30 + "quy trình nuôi cấy nấm đông trùng hạ thảo" + " phần cuối" * 30
+    snippet = marking.snippet(text, marking.pattern(parse("dong trung ")))
+    assert snippet is not None and snippet.startswith("…") and snippet.endswith("…")
+    assert "\ue000đông\ue001 \ue000trùng\ue001" in snippet
+    assert len(snippet) < 260
+    assert marking.snippet("không có gì", marking.pattern(parse("dong trung "))) is None
