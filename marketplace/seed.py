@@ -11,6 +11,7 @@ from marketplace.models import (
     Collaboration,
     CollaborationNote,
     ExpertiseProfile,
+    Inquiry,
     ListingEvent,
     Need,
     Offer,
@@ -80,6 +81,8 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     users = {u.email: u for u in session.exec(select(User)).all()}
     added["offers"] = _load_listings(session, Offer, read_all(seed_dir / "offers"), orgs, users, now)
     added["needs"] = _load_listings(session, Need, read_all(seed_dir / "needs"), orgs, users, now)
+    inquiries = seed_dir / "inquiries.json"
+    added["inquiries"] = _load_inquiries(session, read_json(inquiries), users, now) if inquiries.exists() else 0
     collaborations = seed_dir / "collaborations.json"
     added["collaborations"] = (
         _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
@@ -245,6 +248,44 @@ def _record_history(session: Session, model: type[Offer] | type[Need], listing: 
                 note=listing.rejection_reason if action == "rejected" else None,
             )
         )
+
+
+def _load_inquiries(session: Session, rows: list[dict[str, Any]], users: dict[str, User], now: datetime) -> int:
+    """Expressions of interest, answered or waiting; an accepted one opens its collaboration at "contacted"."""
+    from marketplace.collaborations import open_collaboration
+
+    listings: dict[tuple[str, str], Offer | Need] = {("offer", o.key): o for o in session.exec(select(Offer)) if o.key}
+    listings |= {("need", n.key): n for n in session.exec(select(Need)) if n.key}
+    added = 0
+    for row in rows:
+        listing, sender = listings[(row["kind"], row["listing"])], users[row["sender"]]
+        exists = session.exec(select(Inquiry.id).where(Inquiry.listing_kind == row["kind"], Inquiry.listing_id == listing.id,
+                                                       Inquiry.sender_id == sender.id)).first()  # fmt: skip
+        if exists is not None:
+            continue
+        answered = _days_ago(now, row.get("answered_days_ago"))
+        answerer = session.get(User, listing.owner_id) if listing.owner_id else None
+        inquiry = Inquiry(listing_kind=row["kind"], listing_id=ident(listing), sender_id=ident(sender),
+                          sender_org_id=sender.organization_id, recipient_org_id=listing.organization_id,
+                          message=row["message"], status=row["status"], decline_reason=row.get("decline_reason"),
+                          decline_note=row.get("decline_note"), created_at=now - timedelta(days=row["days_ago"]),
+                          answered_at=answered, answered_by_id=answerer.id if answerer and answered else None)  # fmt: skip
+        session.add(inquiry)
+        session.flush()
+        if row["status"] == "accepted" and sender.organization_id is not None:
+            offer_side = row["kind"] == "offer"
+            provider, seeker = (listing.organization_id, sender.organization_id)[:: 1 if offer_side else -1]
+            collab = open_collaboration(session, provider_org_id=provider, seeker_org_id=seeker, title=listing.title,
+                                        stage="contacted", actor_id=answerer.id if answerer else None,
+                                        offer_id=listing.id if offer_side else None,
+                                        need_id=None if offer_side else listing.id, inquiry_id=inquiry.id,
+                                        sector_code=listing.sector_code)  # fmt: skip
+            collab.created_at = collab.stage_entered_at = collab.updated_at = answered or now
+            for change in session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)):
+                change.at = answered or now
+        added += 1
+    session.flush()
+    return added
 
 
 def _load_collaborations(

@@ -106,3 +106,16 @@ def test_every_published_need_has_one_to_three_judged_offers(data: dict[str, lis
         assert needs[need_key]["status"] == "published", need_key
         assert 1 <= len(offer_keys) <= 3, need_key
         assert all(offers[k]["status"] == "published" for k in offer_keys), need_key
+
+
+def test_demo_inquiries_are_about_published_listings_of_other_organizations(data: dict[str, list[dict]]) -> None:
+    users = {u["email"]: u for u in data["users"]}
+    listings = {("offer", o["key"]): o for o in data["offers"]} | {("need", n["key"]): n for n in data["needs"]}
+    inquiries = read_json(SEED_DIR / "inquiries.json")
+    assert {i["status"] for i in inquiries} == {"pending", "accepted", "declined"}
+    for inquiry in inquiries:
+        listing = listings[(inquiry["kind"], inquiry["listing"])]
+        assert listing["status"] == "published"
+        assert users[inquiry["sender"]]["organization"] != listing["org"]
+        if inquiry["status"] == "declined":
+            assert inquiry["decline_reason"] and inquiry["decline_note"]
