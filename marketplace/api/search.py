@@ -9,7 +9,7 @@ from marketplace import search
 from marketplace.errors import Invalid
 from marketplace.labels import sector_name
 from marketplace.search import labels
-from marketplace.search.results import SearchPage
+from marketplace.search.results import Hit, SearchPage
 from marketplace.web.deps import OptionalUser, SessionDep
 from marketplace.web.search import query_lists
 from marketplace.web.templating import days_since, route_names
@@ -43,8 +43,7 @@ def api_search(
 
 def page_json(request: Request, results: SearchPage) -> dict[str, Any]:
     """The results as the API returns them; *_html fields hold escaped text with <mark> around matches."""
-    query = results.query
-    names = route_names(request.app)
+    query, names = results.query, route_names(request.app)
     return {
         "query": query.text,
         "sort": query.sort,
@@ -55,26 +54,7 @@ def page_json(request: Request, results: SearchPage) -> dict[str, Any]:
         "more": results.more,
         "backend": results.backend,
         "degraded": results.degraded,
-        "results": [
-            {
-                "kind": hit.kind,
-                "id": hit.entity_id,
-                "title": hit.title.striptags(),
-                "title_html": str(hit.title),
-                "snippet_html": str(hit.snippet),
-                "url": labels.hit_link(request.url_for, hit, names),
-                "status": hit.status,
-                "sector": {"code": hit.sector_code, "name": sector_name(hit.sector_code)} if hit.sector_code else None,
-                "organization": {"id": hit.organization_id, "name": hit.org_name("vi"), "name_en": hit.org_name_en}
-                if hit.organization_id and hit.org_name_vi
-                else None,
-                "trl": hit.trl,
-                "published_at": hit.published_at.isoformat() if hit.published_at else None,
-                "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
-                "confirmed_days_ago": days_since(hit.confirmed_at) if hit.confirmed_at else None,
-            }
-            for hit in results.hits
-        ],
+        "results": [hit_json(hit, labels.hit_link(request.url_for, hit, names)) for hit in results.hits],
         "facets": {
             name: [
                 {"value": v.value, "label": labels.facet_label(name, v.value), "count": v.count, "selected": v.selected}
@@ -82,4 +62,24 @@ def page_json(request: Request, results: SearchPage) -> dict[str, Any]:
             ]
             for name, values in results.facets.items()
         },
+    }
+
+
+def hit_json(hit: Hit, url: str | None) -> dict[str, Any]:
+    """One found record as JSON."""
+    organization = {"id": hit.organization_id, "name": hit.org_name_vi, "name_en": hit.org_name_en}
+    return {
+        "kind": hit.kind,
+        "id": hit.entity_id,
+        "title": hit.title.striptags(),
+        "title_html": str(hit.title),
+        "snippet_html": str(hit.snippet),
+        "url": url,
+        "status": hit.status,
+        "sector": {"code": hit.sector_code, "name": sector_name(hit.sector_code)} if hit.sector_code else None,
+        "organization": organization if hit.organization_id and hit.org_name_vi else None,
+        "trl": hit.trl,
+        "published_at": hit.published_at.isoformat() if hit.published_at else None,
+        "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
+        "confirmed_days_ago": days_since(hit.confirmed_at) if hit.confirmed_at else None,
     }

@@ -184,6 +184,25 @@ class MeiliSearch:
     def search(self, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with facet counts; facets with a chosen value are counted without it."""
         applied = query.applied_filters()
+        results = self.call(lambda: self.client.multi_search(self.requests(query, audience)))["results"]
+        counts: dict[str, dict[str, int]] = {}
+        for result in results:
+            for field, values in (result.get("facetDistribution") or {}).items():
+                facet = next(f for f in FACETS if f.field == field)
+                if facet.name not in applied or result is not results[0]:
+                    counts[facet.name] = dict(values)
+        hits = [
+            hit_from(
+                h, formatted(h, "title"), first_marked([formatted(h, n) or "" for n in ("summary", "body", "keywords")])
+            )
+            for h in results[0]["hits"]
+        ]
+        total = int(results[0].get("totalHits", 0))
+        return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
+
+    def requests(self, query: SearchQuery, audience: Audience) -> list[dict[str, Any]]:
+        """The page's search, then one facet-only search per facet that has chosen values."""
+        applied = query.applied_filters()
         base = {"indexUid": self.uid, "q": query.terms.meilisearch(), "matchingStrategy": "all"}
         main = base | {
             "filter": filters(audience, applied),
@@ -210,24 +229,11 @@ class MeiliSearch:
             }
             for name in applied
         ]
-        results = self.call(lambda: self.client.multi_search([main, *others]))["results"]
-        counts: dict[str, dict[str, int]] = {}
-        for result in results:
-            for field, values in (result.get("facetDistribution") or {}).items():
-                facet = next(f for f in FACETS if f.field == field)
-                if facet.name not in applied or result is not results[0]:
-                    counts[facet.name] = dict(values)
-        hits = [
-            hit_from(
-                h,
-                h.get("_formatted", {}).get("title"),
-                first_marked([h.get("_formatted", {}).get(n) or "" for n in ("summary", "body", "keywords")]),
-            )
-            for h in results[0]["hits"]
-        ]
-        return SearchPage(
-            query, hits, int(results[0].get("totalHits", 0)), facet_values(query, counts), backend=self.name
-        )
+        return [main, *others]
+
+
+def formatted(hit: Mapping[str, Any], field: str) -> str | None:
+    return (hit.get("_formatted") or {}).get(field)
 
 
 def first_marked(candidates: list[str]) -> str:

@@ -250,6 +250,14 @@ def index_route(
             index["settings"].update(body)
             return 202, s.task(uid, "settingsUpdate")
         return 200, s.settings(index)
+    if rest.startswith("/documents"):
+        return document_route(s, method, uid, rest, params, body)
+    raise NotFound("not_found", f"no route {method} /indexes/{uid}{rest}")
+
+
+def document_route(
+    s: MeiliStandIn, method: str, uid: str, rest: str, params: dict[str, list[str]], body: Any
+) -> tuple[int, Any]:
     if rest == "/documents" and method == "POST":
         index = s.index(uid, create=True, primary_key=(params.get("primaryKey") or [None])[0])
         key = index["primaryKey"] or "id"
