@@ -21,6 +21,7 @@ from marketplace.db import make_engine
 from tests.conftest import copy_database
 
 SCREENSHOTS = ROOT / "screenshots"
+DEMO_PASSWORD = "HueDemo2026!"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -87,6 +88,34 @@ def page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-unty
     context.set_default_timeout(10_000)
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def no_js_page(browser, live_server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    """A browser with JavaScript turned off: every step must work with plain links and forms."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="vi-VN",
+                                  java_script_enabled=False)  # fmt: skip
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, email: str, english: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """Log in through the form as a demo user (all share the demo password)."""
+    from playwright.sync_api import expect
+
+    page.goto("/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password" if english else "Mật khẩu").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in" if english else "Đăng nhập").click()
+    expect(page.locator(".user-name")).to_be_visible()
+
+
+def log_out(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    page.locator(".header-tools form button").click()
+    expect(page.locator(".user-name")).to_have_count(0)
 
 
 def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]

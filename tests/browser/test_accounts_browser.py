@@ -1,6 +1,6 @@
 """A new user registers, logs out and in again, in a real browser; the language switch works."""
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 
 def test_register_log_out_and_log_in_again(page) -> None:  # type: ignore[no-untyped-def]
@@ -36,11 +36,7 @@ def test_registration_errors_keep_the_input(page) -> None:  # type: ignore[no-un
 
 
 def test_staff_account_logs_in_and_the_language_switches(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mail").fill("staff@demo.hue.vn")
-    page.get_by_label("Mật khẩu").fill("HueDemo2026!")
-    page.get_by_role("button", name="Đăng nhập").click()
-    assert page.locator(".user-name").count() == 1
+    log_in(page, "staff@demo.hue.vn")
     page.get_by_role("link", name="EN", exact=True).click()
     assert page.get_by_role("button", name="Log out").is_visible()
     assert page.locator("html").get_attribute("lang") == "en"

@@ -3,16 +3,14 @@ contacts appear on both sides only after acceptance; a decline's reason reaches 
 
 import json
 import re
-from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, log_out, screenshot
 from tests.conftest import SEED_DIR
 
 pytestmark = pytest.mark.browser
-PASSWORD = "HueDemo2026!"
 RESEARCHER = "researcher@demo.hue.vn"
 ENTERPRISE = "enterprise@demo.hue.vn"
 MESSAGE = (
@@ -30,35 +28,12 @@ def published_offer_title(org_key: str, owner: str) -> str:
     raise AssertionError(f"no published offer of {org_key} in the demo data")
 
 
-def log_in(page: Page, email: str, english: bool = False) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password" if english else "Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Log in" if english else "Đăng nhập").click()
-    expect(page.locator(".user-name")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.locator(".header-tools form button").click()
-    expect(page.locator(".user-name")).to_have_count(0)
-
-
 def both_widths(page: Page, name: str) -> None:
     """Screenshots at desktop and phone width, to look at."""
     screenshot(page, f"{name}-1280")
     page.set_viewport_size({"width": 375, "height": 800})
     screenshot(page, f"{name}-375")
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-@pytest.fixture
-def no_js_page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A browser with JavaScript turned off: every step must work with plain links and forms."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                  java_script_enabled=False)  # fmt: skip
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_an_enterprise_reaches_a_researcher_who_accepts(page: Page) -> None:

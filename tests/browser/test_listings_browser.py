@@ -1,44 +1,19 @@
 """Journeys 1 and 2 in Chromium: a researcher writes an offer with the coach, staff approve it; and without JavaScript."""
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, log_out, screenshot
 
 pytestmark = pytest.mark.browser
-PASSWORD = "HueDemo2026!"
 OFFER_TITLE = "Chiết xuất cao khô lá sen giàu nuciferin bằng ethanol 70 %"
 NEED_TITLE = "Cần quy trình sấy lạnh hạt sen giữ màu trắng ngà"
 REASON = "Vui lòng nêu công suất sấy mong muốn (kg/mẻ) và thời hạn cần có kết quả."
 ADVANTAGES = "Hàm lượng nuciferin cao hơn 35 % so với cao chiết thông thường, thời gian chiết giảm 2 lần."
 
 
-def log_in(page: Page, email: str) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-
-
 def coach_item(page: Page, key: str):  # type: ignore[no-untyped-def]
     return page.locator(f"#coach li[data-check={key}]")
-
-
-@pytest.fixture
-def no_js_page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A browser with JavaScript turned off: every step must work with plain links and forms."""
-    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="vi-VN",
-                                  java_script_enabled=False)  # fmt: skip
-    context.set_default_timeout(10_000)
-    yield context.new_page()
-    context.close()
 
 
 def test_a_researcher_writes_an_offer_with_the_coach_and_staff_publish_it(page: Page) -> None:

@@ -4,16 +4,9 @@ import re
 
 import pytest
 
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import log_in, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-def log_in_as_staff(page) -> None:  # type: ignore[no-untyped-def]
-    page.goto("/login")
-    page.get_by_label("E-mail").fill("staff@demo.hue.vn")
-    page.get_by_label("Mật khẩu").fill("HueDemo2026!")
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def signed_count(page) -> int:  # type: ignore[no-untyped-def]
@@ -22,7 +15,7 @@ def signed_count(page) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_a_card_moved_to_agreement_signed_shows_on_the_dashboard(page) -> None:  # type: ignore[no-untyped-def]
-    log_in_as_staff(page)
+    log_in(page, "staff@demo.hue.vn")
     before = signed_count(page)
     page.goto("/collaborations/new")
     page.get_by_label("Tiêu đề").fill("Chuyển giao quy trình chưng cất tinh dầu tràm cho HTX Lộc Thủy")
