@@ -86,10 +86,15 @@ def change_password(session: Session, user: User, form: Mapping[str, Any]) -> Us
         errors["current_password"] = Msg("The current password is incorrect.")
     password = new_password(errors, form, "new_password", "new_password_confirm")
     validation.raise_if(errors)
+    return set_password(session, user, password, action="change_password")
+
+
+def set_password(session: Session, user: User, password: str, *, action: str) -> User:
+    """Store a new password hash and end every other session of the account; commits."""
     user.password_hash = hash_password(password)
     user.session_epoch += 1
     session.add(user)
-    audit.record(session, actor_id=user.id, action="change_password", entity="user", entity_id=user.id)
+    audit.record(session, actor_id=user.id, action=action, entity="user", entity_id=user.id)
     session.commit()
     return user
 

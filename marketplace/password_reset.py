@@ -15,7 +15,6 @@ from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import N_, Msg
 from marketplace.models import LoginAttempt, User
 from marketplace.models._base import utcnow
-from marketplace.security import hash_password
 
 LINK_MINUTES = 60
 REQUESTS_PER_HOUR = 3
@@ -78,9 +77,4 @@ def reset_password(session: Session, token: str, form: Mapping[str, Any]) -> Use
     errors: validation.Errors = {}
     password = accounts.new_password(errors, form, "new_password", "new_password_confirm")
     validation.raise_if(errors)
-    user.password_hash = hash_password(password)
-    user.session_epoch += 1
-    session.add(user)
-    audit.record(session, actor_id=user.id, action="reset_password", entity="user", entity_id=user.id)
-    session.commit()
-    return user
+    return accounts.set_password(session, user, password, action="reset_password")
