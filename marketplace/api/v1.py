@@ -1,7 +1,7 @@
 """Open data for the city's other platforms (Hue-S, open data portal): read-only, published records only."""
 
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
@@ -106,32 +106,42 @@ class StatsOut(BaseModel):
     commercialized: int
 
 
-@router.get("/offers", response_model=Page[OfferOut], summary="Published technology offers")
-def list_offers(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0, sector: Sector = None,
-                organization_id: OrgId = None) -> Page[OfferOut]:  # fmt: skip
-    total, rows = open_data.published_page(session, Offer, sector=sector, organization_id=organization_id,
+def _published(
+    request: Request,
+    session: Session,
+    kind: str,
+    out: Any,
+    *,
+    limit: int,
+    offset: int,
+    sector: str | None,
+    organization_id: int | None,
+) -> Any:
+    """One page of published offers or needs, shaped as `out`, with their organization and page address."""
+    model = Offer if kind == "offer" else Need
+    total, rows = open_data.published_page(session, model, sector=sector, organization_id=organization_id,
                                            limit=limit, offset=offset)  # fmt: skip
     orgs = open_data.names(session, {r.organization_id for r in rows})
     items = [
-        OfferOut(**r.model_dump(include=set(OfferOut.model_fields)), sector=r.sector_code,
-                 organization=orgs.get(r.organization_id, ""), url=str(request.url_for("offer_detail", offer_id=r.id)))
+        out(**r.model_dump(include=set(out.model_fields)), sector=r.sector_code, organization=orgs.get(r.organization_id, ""),
+            url=str(request.url_for(f"{kind}_detail", **{f"{kind}_id": r.id})))
         for r in rows
     ]  # fmt: skip
     return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+@router.get("/offers", response_model=Page[OfferOut], summary="Published technology offers")
+def list_offers(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0, sector: Sector = None,
+                organization_id: OrgId = None) -> Page[OfferOut]:  # fmt: skip
+    return _published(request, session, "offer", OfferOut, limit=limit, offset=offset, sector=sector,
+                      organization_id=organization_id)  # fmt: skip
 
 
 @router.get("/needs", response_model=Page[NeedOut], summary="Published technology needs and commissioned problems")
 def list_needs(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0, sector: Sector = None,
                organization_id: OrgId = None) -> Page[NeedOut]:  # fmt: skip
-    total, rows = open_data.published_page(session, Need, sector=sector, organization_id=organization_id,
-                                           limit=limit, offset=offset)  # fmt: skip
-    orgs = open_data.names(session, {r.organization_id for r in rows})
-    items = [
-        NeedOut(**r.model_dump(include=set(NeedOut.model_fields)), sector=r.sector_code,
-                organization=orgs.get(r.organization_id, ""), url=str(request.url_for("need_detail", need_id=r.id)))
-        for r in rows
-    ]  # fmt: skip
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    return _published(request, session, "need", NeedOut, limit=limit, offset=offset, sector=sector,
+                      organization_id=organization_id)  # fmt: skip
 
 
 @router.get("/organizations", response_model=Page[OrganizationOut], summary="Organizations")
