@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable
 
 import scipy.sparse as sp
 
@@ -111,13 +110,13 @@ def explain_terms(
     document_text: str,
     query: sp.csr_matrix,
     document: sp.csr_matrix,
-    analyzer: Callable[[str], list[str]],
-    vocabulary: dict[str, int],
+    names: dict[int, str],
     n: int,
 ) -> list[str]:
-    """Return up to n readable terms shared by query and document, strongest first."""
-    shared = set(analyzer(query_text)) & set(analyzer(document_text))
-    names = {vocabulary[t]: t for t in shared if t in vocabulary}
+    """Return up to n readable terms shared by query and document, strongest first.
+
+    `names` gives the analyser term of each column the two texts share.
+    """
     limit = min(MAX_CANDIDATES, CANDIDATES_PER_TERM * n)
     ranked = _contributions(query, document, names, limit) if names else []
     token_sets = [token_lines(query_text), token_lines(document_text)]

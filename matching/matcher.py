@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -11,22 +12,16 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from matching import weighting
+from matching.encoding import Encoder, columns_of, count_matrix
 from matching.explain import explain_terms
 from matching.glossary import Glossary
-from matching.text import EXACT_PREFIX, FUNCTION_WORDS, VietnameseAnalyzer, has_diacritics, normalize
+from matching.text import FUNCTION_WORDS, VietnameseAnalyzer
 from matching.topn import Ranking, top_k
 
-MATCHER_VERSION = "tfidf-1"
+MATCHER_VERSION = "tfidf-2"  # 2: no n-grams made only of function words
 
 
-_PHRASE, _SYLLABLE, _EXACT = 0, 1, 2
-
-
-def _term_kind(term: str) -> int:
-    """Return whether a feature is an exact-view term, a folded syllable or a folded phrase."""
-    if term.startswith(EXACT_PREFIX):
-        return _EXACT
-    return _PHRASE if " " in term else _SYLLABLE
+_EXACT = 2  # Encoder.kinds: 0 folded phrase, 1 folded syllable, 2 exact-view term
 
 
 class MatcherNotFittedError(NotFittedError):
@@ -90,15 +85,18 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         if not 0.0 <= self.accent_weight < 1.0:
             raise ValueError(f"accent_weight must be in [0, 1), got {self.accent_weight}")
         self.analyzer_ = VietnameseAnalyzer(self.ngram_range, self.accent_weight > 0, self.stop_words)
-        vocabulary = weighting.new_vocabulary()
+        self.encoder_ = Encoder(self.analyzer_.stop_words, self.ngram_range, self.accent_weight > 0)
         # Kept as analysed (cut, glossary lines added) so explanations need not expand them again.
         self.documents_ = [self._expand(text) for text in texts]
-        counts = weighting.count_terms(self.documents_, self.analyzer_, vocabulary)
-        kinds = np.fromiter(map(_term_kind, vocabulary), dtype=np.int8, count=len(vocabulary))
+        rows, codes, _ = self.encoder_.encode(self.documents_, grow=True)
+        features, columns = np.unique(codes, return_inverse=True)
+        counts = count_matrix(rows, columns, len(self.documents_), len(features), weighting.DTYPE)
+        kinds = self.encoder_.kinds(features)
         max_share = np.array([self.max_df, self.syllable_max_df, self.accent_max_df])[kinds]
         df = weighting.document_frequency(counts)
         keep = weighting.kept_terms(df, max_share, counts.shape[0], self.min_df, self.prune_from)
-        counts, self.vocabulary_ = weighting.drop_terms(counts, vocabulary, keep)
+        counts = weighting.drop_columns(counts, keep)
+        self.features_ = features[keep]  # sorted feature codes, one per column
         self.exact_ = kinds[keep] == _EXACT
         self.n_documents_ = counts.shape[0]
         df = weighting.document_frequency(counts)
@@ -106,6 +104,20 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self.mean_length_ = float(counts.sum() / max(self.n_documents_, 1))
         self.index_ = self._weigh(counts, as_query=[False] * self.n_documents_).T.tocsr()
         return self
+
+    @property
+    def vocabulary_(self) -> dict[str, int]:
+        """The analyser term ("tinh dau", "=tinh dầu") of every column (built on first use: it is large)."""
+        self._check_fitted()
+        if getattr(self, "_vocabulary", None) is None:
+            self._vocabulary = {self.encoder_.term(int(code)): j for j, code in enumerate(self.features_)}
+        return self._vocabulary
+
+    def _count(self, texts: Sequence[str]) -> tuple[sp.csr_matrix, np.ndarray]:
+        """Return the term counts of (expanded) texts in the fitted columns, and which texts have diacritics."""
+        rows, codes, accented = self.encoder_.encode(texts)
+        found, columns = columns_of(codes, self.features_)
+        return count_matrix(rows[found], columns, len(texts), len(self.features_), weighting.DTYPE), accented
 
     def _check_fitted(self) -> None:
         if not hasattr(self, "index_"):
@@ -144,9 +156,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         """Return the weighted vectors of texts (rows) in the fitted feature space."""
         self._check_fitted()
         expanded = [self._expand(text) for text in texts]
-        counts = weighting.count_terms(expanded, self.analyzer_, self.vocabulary_)
-        accent_free = [text.isascii() or not has_diacritics(normalize(text)) for text in expanded]
-        return self._weigh(counts, [as_query] * len(texts), accent_free)
+        counts, accented = self._count(expanded)
+        return self._weigh(counts, [as_query] * len(texts), list(~accented))
 
     def rank(self, queries: Sequence[str], k: int = 10) -> list[list[tuple[int, float]]]:
         """Return, per query, up to k (fitted index, cosine score) pairs, best first, scores > 0."""
@@ -181,5 +192,9 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
             raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
         query_text, document = self._expand(query), self.documents_[index]
         vectors = self.transform([query])
-        document_vector = self._weigh(weighting.count_terms([document], self.analyzer_, self.vocabulary_), [False])
-        return explain_terms(query_text, document, vectors, document_vector, self.analyzer_, self.vocabulary_, n)
+        document_vector = self._weigh(self._count([document])[0], [False])
+        shared = set(self.analyzer_(query_text)) & set(self.analyzer_(document))
+        terms, codes = self.encoder_.encode_terms(shared)
+        found, columns = columns_of(codes, self.features_)
+        names = {int(j): term for term, j in zip(compress(terms, found), columns, strict=True)}
+        return explain_terms(query_text, document, vectors, document_vector, names, n)

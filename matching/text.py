@@ -118,10 +118,16 @@ class VietnameseAnalyzer:
         self.stop_words = frozenset(normalize(w) for w in stop_words or ())
 
     def _grams(self, tokens: list[str], keep: list[bool] | None) -> list[str]:
-        """Return the n-grams of one line, leaving out the unigrams not kept (function words)."""
+        """Return the n-grams of one line without those made only of function words ("và các")."""
         low, high = self.ngram_range
-        unigrams = (list(compress(tokens, keep)) if keep else tokens) if low == 1 else []
-        return unigrams + ngrams(tokens, (max(low, 2), high))
+        if not keep:
+            return (tokens if low == 1 else []) + ngrams(tokens, (max(low, 2), high))
+        out = list(compress(tokens, keep)) if low == 1 else []
+        for n in range(max(low, 2), high + 1):
+            grams = zip(*(tokens[i:] for i in range(n)), strict=False)
+            content = map(any, zip(*(keep[i:] for i in range(n)), strict=False))
+            out.extend(map(" ".join, compress(grams, content)))
+        return out
 
     def __call__(self, text: str) -> list[str]:
         """Return the features of text."""

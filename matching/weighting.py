@@ -1,50 +1,11 @@
-"""Term counting and TF-IDF weighting of sparse term matrices."""
+"""TF-IDF weighting of sparse term-count matrices (counting: `matching.encoding`)."""
 
 from __future__ import annotations
-
-from array import array
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping
 
 import numpy as np
 import scipy.sparse as sp
 
 DTYPE = np.float32
-
-
-def _index_dtype(nnz: int) -> type[np.integer]:
-    """Return int32 while it can address nnz entries (half the memory of int64)."""
-    return np.int32 if nnz < np.iinfo(np.int32).max else np.int64
-
-
-def new_vocabulary() -> defaultdict[str, int]:
-    """Return an empty vocabulary that numbers a term on first lookup (no Python-level loop)."""
-    vocabulary: defaultdict[str, int] = defaultdict()
-    vocabulary.default_factory = vocabulary.__len__
-    return vocabulary
-
-
-def count_terms(
-    texts: Iterable[str], analyze: Callable[[str], list[str]], vocabulary: Mapping[str, int]
-) -> sp.csr_matrix:
-    """Return the term-count matrix of texts; a defaultdict vocabulary grows with unseen terms."""
-    grow = isinstance(vocabulary, defaultdict)
-    indptr, indices, counts = [0], array("i"), array("f")
-    for text in texts:
-        counter = Counter(analyze(text))
-        if not grow:
-            counter = Counter({t: c for t, c in counter.items() if t in vocabulary})
-        indices.extend([vocabulary[term] for term in counter])
-        counts.extend(counter.values())
-        indptr.append(len(indices))
-    return sp.csr_matrix(
-        (
-            np.array(counts, dtype=DTYPE),
-            np.array(indices, dtype=np.int32),
-            np.array(indptr, dtype=_index_dtype(len(indices))),
-        ),
-        shape=(len(indptr) - 1, len(vocabulary)),
-    )
 
 
 def kept_terms(df: np.ndarray, max_share: np.ndarray, n_docs: int, min_df: int, prune_from: int) -> np.ndarray:
@@ -56,19 +17,16 @@ def kept_terms(df: np.ndarray, max_share: np.ndarray, n_docs: int, min_df: int, 
     return keep
 
 
-def drop_terms(
-    counts: sp.csr_matrix, vocabulary: Mapping[str, int], keep: np.ndarray
-) -> tuple[sp.csr_matrix, dict[str, int]]:
-    """Return counts and vocabulary restricted to the kept terms, renumbered."""
+def drop_columns(counts: sp.csr_matrix, keep: np.ndarray) -> sp.csr_matrix:
+    """Return counts restricted to the kept columns, renumbered in order."""
     if keep.all():
-        return counts, dict(vocabulary)
+        return counts
     new_ids = (np.cumsum(keep) - 1).astype(counts.indices.dtype)
     kept = keep[counts.indices]
     indptr = np.concatenate([[0], np.cumsum(kept)])[counts.indptr].astype(counts.indptr.dtype)
-    pruned = sp.csr_matrix(
+    return sp.csr_matrix(
         (counts.data[kept], new_ids[counts.indices[kept]], indptr), shape=(counts.shape[0], int(keep.sum()))
     )
-    return pruned, {t: int(new_ids[j]) for t, j in vocabulary.items() if keep[j]}
 
 
 def document_frequency(counts: sp.csr_matrix) -> np.ndarray:

@@ -42,6 +42,12 @@ def test_function_words_drop_as_unigrams_but_stay_inside_bigrams():
     assert "=dầu của" in features
 
 
+def test_ngrams_made_only_of_function_words_are_left_out():
+    features = set(VietnameseAnalyzer()("cam và các loại cây có múi"))
+    assert "=và các" not in features and "va cac" not in features
+    assert {"=cam và", "=các loại", "=cây có", "=có múi"} <= features
+
+
 def test_function_words_match_only_their_accented_form():
     features = set(VietnameseAnalyzer()("lá sen là dược liệu, cửa hàng"))
     assert "=lá" in features and "=cửa" in features
