@@ -11,6 +11,9 @@ from sqlmodel import Session, create_engine
 
 from marketplace.config import get_settings
 
+SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: pages are shared with the OS cache
+SQLITE_CACHE_KIB = 32 * 1024  # per connection
+
 
 def make_engine(url: str) -> Engine:
     """An engine for `url`; SQLite gets foreign keys, WAL and a busy timeout."""
@@ -31,6 +34,10 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Read pages straight from the memory-mapped file, and keep more of them: the search index is
+    # read page by page (copying each one through read() made searches at 100k listings 2-7x slower).
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
 
 

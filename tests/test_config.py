@@ -26,3 +26,15 @@ def test_production_refuses_a_short_secret_key() -> None:
 
 def test_production_accepts_a_long_random_secret_key() -> None:
     assert Settings(ENVIRONMENT="production", SECRET_KEY="k" * 48).ENVIRONMENT == "production"
+
+
+def test_sqlite_connections_map_the_file_and_keep_a_larger_page_cache(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from marketplace.db import SQLITE_CACHE_KIB, SQLITE_MMAP_BYTES, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path}/pragmas.db")
+    with engine.connect() as conn:
+        settings = [
+            conn.exec_driver_sql(f"PRAGMA {name}").scalar() for name in ("mmap_size", "cache_size", "journal_mode")
+        ]
+    engine.dispose()
+    assert settings == [SQLITE_MMAP_BYTES, -SQLITE_CACHE_KIB, "wal"]

@@ -147,6 +147,11 @@ class DatabaseSearch:
         # past the last page: count separately
         return rows, count_up_to_limit(session, select(literal(1)).select_from(match.source).where(*where))
 
+    def rows(self, session: Session, ids: list[int]) -> list[Any]:
+        """The shown columns of documents `ids`, in that order."""
+        found = {row["id"]: row for row in session.execute(select(*DISPLAY).where(doc.c.id.in_(ids))).mappings()}
+        return [found[i] for i in ids if i in found]
+
     def stale_weight(self) -> ColumnElement[float]:
         stale_before = int(time.time()) - self.freshness_days * 86400
         return case((doc.c.confirmed_ts < stale_before, STALE_WEIGHT), else_=1.0)

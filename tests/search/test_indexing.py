@@ -4,13 +4,15 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import text, update
+from sqlalchemy import select, text, update
 from sqlmodel import Session, col
 
 from marketplace.config import ROOT
 from marketplace.models import Offer, SearchOutbox
+from marketplace.models._base import utcnow
 from marketplace.search import SearchQuery, find, index_after_commit
 from marketplace.search.documents import search_document
 from marketplace.search.rebuild import rebuild
@@ -100,3 +102,14 @@ def test_the_reindex_command_rebuilds_with_a_progress_bar(tmp_path: Path) -> Non
         assert "offer: 0doc" in done.stderr and "expert: 0doc" in done.stderr  # tqdm's bars
     finally:
         drop()  # type: ignore[operator]
+
+
+def test_rebuild_numbers_documents_oldest_first(db: Session) -> None:
+    org, now = make_org(db), utcnow()
+    for days in (3, 30, 1, 300):
+        make_offer(db, org, title=f"Chế phẩm vi sinh {days}", published_at=now - timedelta(days=days))
+    rebuild(db)
+    doc = search_document.c
+    rows = db.execute(select(doc.published_ts).where(doc.kind == "offer").order_by(doc.id)).scalars().all()
+    assert rows == sorted(rows) and len(rows) == 4
+    assert titles(db, "che pham vi sinh ")  # the text index follows the new numbers

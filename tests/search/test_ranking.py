@@ -1,4 +1,4 @@
-"""Ranking shortcuts must not change results: the same pages whether few or many candidates are ranked."""
+"""The SQLite ranking window: bm25 ranks the most recently indexed matches, older ones follow, nothing is lost."""
 
 from datetime import timedelta
 
@@ -9,34 +9,73 @@ from marketplace.models._base import utcnow
 from marketplace.search import SearchQuery, find, sqlite_fts
 from tests.builders import make_offer, make_org
 
+WORDS = "bay con trung "
 
-def pages(db: Session, words: str, per_page: int) -> list[tuple[int, list[str]]]:
+
+def pages(db: Session, per_page: int, count: int = 4) -> list[tuple[int, list[str]]]:
     out = []
-    for number in (1, 2, 3):
-        result = find(db, SearchQuery(text=words, page=number, per_page=per_page), None)
+    for number in range(1, count + 1):
+        result = find(db, SearchQuery(text=WORDS, page=number, per_page=per_page), None)
         out.append((result.total, [h.title.striptags() for h in result.hits]))
     return out
 
 
-def test_ranking_few_candidates_gives_the_same_pages_as_ranking_all(
-    db: Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def insects(db: Session) -> list[str]:
+    """16 offers on insect traps, written in order (the last one holds the highest id); n = 7 is a draft,
+    even n are at TRL 8."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("the ranking window belongs to the SQLite backend; PostgreSQL ranks every match")
     org, now = make_org(db), utcnow()
+    titles = []
     for n in range(16):
         stale = n % 5 == 0  # not confirmed for a year: counts half
+        titles.append(f"Bẫy {'bẫy ' * (n % 6)}côn trùng{' loại' * n} mẫu {n}")
         make_offer(
             db,
             org,
-            title=f"Bẫy {'bẫy ' * (n % 6)}côn trùng{' loại' * n} mẫu {n}",
+            title=titles[-1],
             summary="",
             description="",
             keywords=[],
             status="draft" if n == 7 else "published",
+            trl=8 if n % 2 == 0 else 6,
             confirmed_at=now - timedelta(days=400 if stale else n),
         )
     for n in range(30):  # other listings, so that the words searched for are rare enough to weigh
         make_offer(db, org, title=f"Máy sấy nông sản mẫu {n}", summary="", description="", keywords=[])
-    everything = pages(db, "bay con trung ", per_page=4)
-    monkeypatch.setattr(sqlite_fts, "CANDIDATES", 3)
-    assert pages(db, "bay con trung ", per_page=4) == everything
-    assert everything[0][0] == 15 and len(everything[2][1]) == 4
+    return titles
+
+
+def test_a_window_larger_than_the_matches_ranks_them_all(db: Session, insects: list[str]) -> None:
+    everything = pages(db, per_page=4)
+    assert [total for total, _ in everything] == [15] * 4
+    shown = [title for _, titles in everything for title in titles]
+    assert sorted(shown) == sorted(t for n, t in enumerate(insects) if n != 7)
+    assert shown[0] != insects[-1]  # ranked by relevance, not by recency
+
+
+def test_a_small_window_ranks_the_newest_matches_then_lists_older_ones_newest_first(
+    db: Session, insects: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ranked_in_full = [title for _, titles in pages(db, per_page=4) for title in titles]
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)
+    windowed = pages(db, per_page=4)
+    assert [total for total, _ in windowed] == [15] * 4
+    shown = [title for _, titles in windowed for title in titles]
+    assert sorted(shown) == sorted(ranked_in_full)  # nothing lost, nothing twice
+    window = insects[11:]  # the five written last
+    assert shown[:5] == [title for title in ranked_in_full if title in window]
+    assert shown[5:] == [insects[n] for n in (10, 9, 8, 6, 5, 4, 3, 2, 1, 0)]
+
+
+def test_a_page_after_the_window_with_filters_skips_only_what_passes_them(
+    db: Session, insects: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)  # n = 15..11, of which 14 and 12 pass the filter
+    query = SearchQuery(text=WORDS, page=2, per_page=4, filters={"trl": ("7-9",)})
+    result = find(db, query, None)
+    assert result.total == 8
+    assert [h.title.striptags() for h in result.hits] == [insects[n] for n in (6, 4, 2, 0)]
+    past_the_end = find(db, SearchQuery(text=WORDS, page=5, per_page=4), None)
+    assert past_the_end.hits == [] and past_the_end.total == 15
