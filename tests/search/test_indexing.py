@@ -7,6 +7,7 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text, update
 from sqlmodel import Session, col
 
@@ -104,7 +105,9 @@ def test_the_reindex_command_rebuilds_with_a_progress_bar(tmp_path: Path) -> Non
         drop()  # type: ignore[operator]
 
 
-def test_rebuild_numbers_documents_oldest_first(db: Session) -> None:
+def test_rebuild_numbers_documents_oldest_first_on_sqlite(db: Session) -> None:
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("only SQLite ranks a window of the newest documents, so only there do ids follow age")
     org, now = make_org(db), utcnow()
     for days in (3, 30, 1, 300):
         make_offer(db, org, title=f"Chế phẩm vi sinh {days}", published_at=now - timedelta(days=days))
