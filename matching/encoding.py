@@ -150,21 +150,6 @@ class Encoder:
         high = self.ngram_range[1]
         return [(code >> (1 + self.bits * (high - 1 - k))) & self.unknown for k in range(high)]
 
-    def encode_terms(self, terms: Iterable[str]) -> tuple[list[str], np.ndarray]:
-        """Return the analyser terms ("tinh dau", "=tinh dầu") that can be coded, and their codes."""
-        kept, codes = [], []
-        high = self.ngram_range[1]
-        for term in terms:
-            numbers = [self.table.ids.get(s) for s in term.removeprefix(EXACT_PREFIX).split(" ")]
-            if None in numbers or not 1 <= len(numbers) <= high:
-                continue
-            code = 0
-            for number in numbers + [0] * (high - len(numbers)):
-                code = (code << self.bits) | number  # type: ignore[operator]
-            kept.append(term)
-            codes.append((code << 1) | int(term.startswith(EXACT_PREFIX)))
-        return kept, np.array(codes, dtype=np.int64)
-
     def term(self, code: int) -> str:
         """Return the analyser term of a feature code."""
         names = self.table.names

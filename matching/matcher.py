@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from itertools import compress
 
 import numpy as np
 import scipy.sparse as sp
@@ -97,6 +96,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         keep = weighting.kept_terms(df, max_share, counts.shape[0], self.min_df, self.prune_from)
         counts = weighting.drop_columns(counts, keep)
         self.features_ = features[keep]  # sorted feature codes, one per column
+        self._vocabulary: dict[str, int] | None = None  # `vocabulary_`, built on first use
         self.exact_ = kinds[keep] == _EXACT
         self.n_documents_ = counts.shape[0]
         df = weighting.document_frequency(counts)
@@ -109,7 +109,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     def vocabulary_(self) -> dict[str, int]:
         """The analyser term ("tinh dau", "=tinh dầu") of every column (built on first use: it is large)."""
         self._check_fitted()
-        if getattr(self, "_vocabulary", None) is None:
+        if self._vocabulary is None:
             self._vocabulary = {self.encoder_.term(int(code)): j for j, code in enumerate(self.features_)}
         return self._vocabulary
 
@@ -193,8 +193,6 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         query_text, document = self._expand(query), self.documents_[index]
         vectors = self.transform([query])
         document_vector = self._weigh(self._count([document])[0], [False])
-        shared = set(self.analyzer_(query_text)) & set(self.analyzer_(document))
-        terms, codes = self.encoder_.encode_terms(shared)
-        found, columns = columns_of(codes, self.features_)
-        names = {int(j): term for term, j in zip(compress(terms, found), columns, strict=True)}
+        shared = set(vectors.indices.tolist()) & set(document_vector.indices.tolist())
+        names = {j: self.encoder_.term(int(self.features_[j])) for j in shared}
         return explain_terms(query_text, document, vectors, document_vector, names, n)

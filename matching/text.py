@@ -92,15 +92,6 @@ def token_lines(text: str) -> list[list[str]]:
     return [tokens for tokens in lines if tokens]
 
 
-def ngrams(tokens: list[str], ngram_range: tuple[int, int]) -> list[str]:
-    """Return the space-joined n-grams of tokens for n in ngram_range (inclusive)."""
-    low, high = ngram_range
-    out = list(tokens) if low == 1 else []
-    for n in range(max(low, 2), high + 1):
-        out.extend(map(" ".join, zip(*(tokens[i:] for i in range(n)), strict=False)))
-    return out
-
-
 EXACT_PREFIX = "="  # marks features of the exact (accented) view; never part of a \w token
 
 
@@ -120,8 +111,7 @@ class VietnameseAnalyzer:
     def _grams(self, tokens: list[str], keep: list[bool] | None) -> list[str]:
         """Return the n-grams of one line without those made only of function words ("và các")."""
         low, high = self.ngram_range
-        if not keep:
-            return (tokens if low == 1 else []) + ngrams(tokens, (max(low, 2), high))
+        keep = keep or [True] * len(tokens)
         out = list(compress(tokens, keep)) if low == 1 else []
         for n in range(max(low, 2), high + 1):
             grams = zip(*(tokens[i:] for i in range(n)), strict=False)

@@ -132,11 +132,10 @@ class DatabaseSearch:
     ) -> tuple[list[Any], int]:
         """The rows of the asked page, in order, and how many documents match in all."""
         match = self.text_match(terms) if terms else TextMatch(doc)
-        where = [*where, *match.conditions]
         statement = (
             select(*DISPLAY, func.count().over().label("total"))
             .select_from(match.source)
-            .where(*where)
+            .where(*where, *match.conditions)
             .order_by(*self.ordering(query, match))
             .limit(query.per_page)
             .offset(query.offset)
@@ -145,7 +144,12 @@ class DatabaseSearch:
         if rows:
             return rows, int(rows[0]["total"])
         # past the last page: count separately
-        return rows, count_up_to_limit(session, select(literal(1)).select_from(match.source).where(*where))
+        return rows, count_up_to_limit(session, self.matching(terms, where))
+
+    def matching(self, terms: Terms, where: list[ColumnElement[bool]]) -> Select[Any]:
+        """The documents that match `terms` (all documents without terms) and `where`."""
+        match = self.text_match(terms, scored=False) if terms else TextMatch(doc)
+        return select(literal(1)).select_from(match.source).where(*where, *match.conditions)
 
     def rows(self, session: Session, ids: list[int]) -> list[Any]:
         """The shown columns of documents `ids`, in that order."""

@@ -25,10 +25,14 @@ class Fts5Search(DatabaseSearch):
     name = "sqlite-fts5"
 
     def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
-        # Ranked inside a subquery: bm25() only works next to its MATCH, not under the window count.
-        columns = [fts.c.rowid.label("id"), *([self.score(terms).label("score")] if scored else [])]
-        matches = select(*columns).where(self.match(terms)).subquery("matches")
-        return TextMatch(doc.join(matches, matches.c.id == doc.c.id), [], matches.c.score if scored else None)
+        if not scored:  # read in the index's order, joined as it goes: a LIMIT stops the reading early
+            return TextMatch(fts.join(doc, doc.c.id == fts.c.rowid), [self.match(terms)])
+        matches = self.scored(terms).subquery("matches")
+        return TextMatch(doc.join(matches, matches.c.id == doc.c.id), [], matches.c.score)
+
+    def scored(self, terms: Terms) -> Select[Any]:
+        """Each match's id and text score, in a statement of their own: bm25() only works next to its MATCH."""
+        return select(fts.c.rowid.label("id"), self.score(terms).label("score")).where(self.match(terms))
 
     def score(self, terms: Terms) -> ColumnElement[float]:
         """bm25 with field weights, doubled for each pair of typed words found side by side."""
@@ -50,8 +54,7 @@ class Fts5Search(DatabaseSearch):
         """
         if query.order != "relevance" or not terms:
             return super().ranked_page(session, query, terms, where)
-        newest = select(fts.c.rowid.label("id"), self.score(terms).label("score")).where(self.match(terms))
-        window = newest.order_by(fts.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
+        window = self.scored(terms).order_by(fts.c.rowid.desc()).limit(RANK_WINDOW).subquery("window")
         weighted = (window.c.score * self.stale_weight()).label("weighted")
         # Ranked on the covering index alone (the rows hold long texts); the page's rows are read after.
         statement = (
@@ -86,10 +89,6 @@ class Fts5Search(DatabaseSearch):
         )
         size, oldest, shown = session.execute(statement).one()
         return int(size or 0), int(oldest or 0), int(shown)
-
-    def matching(self, terms: Terms, where: list[ColumnElement[bool]]) -> Select[Any]:
-        """The documents matching `terms` and `where`, read in the index's order (so a LIMIT stops early)."""
-        return select(literal(1)).select_from(fts.join(doc, doc.c.id == fts.c.rowid)).where(self.match(terms), *where)
 
     def match(self, terms: Terms | Term) -> ColumnElement[bool]:
         return FTS.op("MATCH")(literal(terms.fts5()))

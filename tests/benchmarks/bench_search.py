@@ -196,9 +196,8 @@ def timed(action: Callable[[], object]) -> tuple[float, float]:
 def matches(session: Session, backend: DatabaseSearch, query: str) -> int:
     """How many published documents match (uncapped), to show how selective a query set is."""
     terms = backend.synonyms.expand(SearchQuery(text=query).terms)
-    match = backend.text_match(terms, scored=False)
-    statement = select(func.count()).select_from(match.source).where(visible(Audience()), *match.conditions)
-    return int(session.execute(statement).scalar_one())
+    matching = backend.matching(terms, [visible(Audience())]).subquery()
+    return int(session.execute(select(func.count()).select_from(matching)).scalar_one())
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:

@@ -121,3 +121,10 @@ def test_small_corpora_keep_terms_found_in_every_document():
     texts = ["dược liệu sen", "dược liệu tràm", "dược liệu gừng"]
     matcher = TfidfMatcher().fit(texts)
     assert {"duoc lieu", "=dược liệu"} <= set(matcher.vocabulary_)
+
+
+def test_refitting_renames_the_columns(offers):
+    matcher = TfidfMatcher().fit(offers)
+    assert "=tràm" in matcher.vocabulary_
+    matcher.fit(["Máy sấy nông sản bằng năng lượng mặt trời"])
+    assert "=tràm" not in matcher.vocabulary_ and "=sấy" in matcher.vocabulary_
