@@ -120,12 +120,18 @@ class DatabaseSearch:
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with its total and facet counts."""
         terms = self.synonyms.expand(query.terms)
-        where = [visible(audience), *filter_clauses(query.applied_filters())]
-        rows, total = self.ranked_page(session, query, terms, where)
+        rows, total, counts = self.results(session, query, terms, audience)
         marks = self.highlights(session, terms, [r["id"] for r in rows]) if terms and rows else {}
         hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
-        counts = self.facet_counts(session, query, audience)
         return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
+
+    def results(
+        self, session: Session, query: SearchQuery, terms: Terms, audience: Audience
+    ) -> tuple[list[Any], int, dict[str, dict[str, int]]]:
+        """The rows of the asked page in order, how many documents match in all, and the facet counts."""
+        where = [visible(audience), *filter_clauses(query.applied_filters())]
+        rows, total = self.ranked_page(session, query, terms, where)
+        return rows, total, self.facet_counts(session, query, audience)
 
     def ranked_page(
         self, session: Session, query: SearchQuery, terms: Terms, where: list[ColumnElement[bool]]
@@ -156,9 +162,12 @@ class DatabaseSearch:
         found = {row["id"]: row for row in session.execute(select(*DISPLAY).where(doc.c.id.in_(ids))).mappings()}
         return [found[i] for i in ids if i in found]
 
+    def stale_before(self) -> int:
+        """Listings last confirmed before this moment (seconds) are stale."""
+        return int(time.time()) - self.freshness_days * 86400
+
     def stale_weight(self) -> ColumnElement[float]:
-        stale_before = int(time.time()) - self.freshness_days * 86400
-        return case((doc.c.confirmed_ts < stale_before, STALE_WEIGHT), else_=1.0)
+        return case((doc.c.confirmed_ts < self.stale_before(), STALE_WEIGHT), else_=1.0)
 
     def ordering(self, query: SearchQuery, match: TextMatch) -> list[UnaryExpression[Any]]:
         newest = [doc.c.published_ts.desc().nulls_last(), doc.c.id.desc()]

@@ -1,4 +1,5 @@
-"""The SQLite ranking window: bm25 ranks the most recently indexed matches, older ones follow, nothing is lost."""
+"""The SQLite ranking window: bm25 ranks the most recently indexed matches the reader may see and asked for,
+older ones follow, nothing is lost."""
 
 from datetime import timedelta
 
@@ -69,13 +70,21 @@ def test_a_small_window_ranks_the_newest_matches_then_lists_older_ones_newest_fi
     assert shown[5:] == [insects[n] for n in (10, 9, 8, 6, 5, 4, 3, 2, 1, 0)]
 
 
-def test_a_page_after_the_window_with_filters_skips_only_what_passes_them(
+def test_the_window_holds_the_newest_matches_that_pass_the_filters(
     db: Session, insects: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)  # n = 15..11, of which 14 and 12 pass the filter
-    query = SearchQuery(text=WORDS, page=2, per_page=4, filters={"trl": ("7-9",)})
-    result = find(db, query, None)
-    assert result.total == 8
-    assert [h.title.striptags() for h in result.hits] == [insects[n] for n in (6, 4, 2, 0)]
+    def shown(*numbers: int) -> list[str]:
+        found = [
+            find(db, SearchQuery(text=WORDS, page=n, per_page=4, filters={"trl": ("7-9",)}), None) for n in numbers
+        ]
+        assert {page.total for page in found} == {8}  # even n: TRL 8
+        return [h.title.striptags() for page in found for h in page.hits]
+
+    ranked_in_full = shown(1, 2)
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)
+    windowed = shown(1, 2)
+    window = [insects[n] for n in (14, 12, 10, 8, 6)]  # the five newest at TRL 7-9, not the five newest matches
+    assert windowed[:5] == [title for title in ranked_in_full if title in window]
+    assert windowed[5:] == [insects[n] for n in (4, 2, 0)]
     past_the_end = find(db, SearchQuery(text=WORDS, page=5, per_page=4), None)
     assert past_the_end.hits == [] and past_the_end.total == 15
