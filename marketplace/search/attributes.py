@@ -61,6 +61,11 @@ class AttributeTable:
 
     # -- keeping in step ---------------------------------------------------------------------------
 
+    def prepare(self, session: Session) -> None:
+        """Read every document now (a server does it at start), so that the first search need not."""
+        with self._lock:
+            self.refresh(session)
+
     def refresh(self, session: Session) -> None:
         """Take in the documents added and removed since the last call."""
         highest, position = session.execute(
@@ -172,7 +177,10 @@ class AttributeTable:
                 others = [p for name, p in passes.items() if name != facet.name]
                 among = ids[np.logical_and.reduce(others)] if others else ids
                 counts[facet.name] = self._count(facet.field, among)
-            return Selection(np.sort(ids[everything])[::-1], counts)
+            chosen = ids[everything]
+            if len(chosen) > 1 and not (chosen[1:] > chosen[:-1]).all():  # FTS5 gives ascending ids
+                chosen = np.sort(chosen)
+            return Selection(chosen[::-1], counts)
 
     def _visible(self, ids: np.ndarray, audience: Audience) -> np.ndarray:
         if audience.everything:
@@ -194,6 +202,8 @@ class AttributeTable:
 
     def _equal(self, field: str, ids: np.ndarray, values: Iterable[str]) -> np.ndarray:
         codes = [self.codes[field][v] for v in values if v and v in self.codes[field]]
+        if len(codes) == 1:
+            return self.coded[field][ids] == codes[0]
         return np.isin(self.coded[field][ids], codes)
 
     def _count(self, field: str, ids: np.ndarray) -> dict[str, int]:

@@ -108,6 +108,9 @@ class DatabaseSearch:
         the typed words side by side (`terms.adjacent_pairs()`) score higher."""
         raise NotImplementedError
 
+    def prepare(self, session: Session) -> None:
+        """Load what the backend keeps in memory, if anything, before the first search."""
+
     def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
         """Title and best snippet of each document, matches wrapped in the marker characters."""
         found = marking.pattern(terms)

@@ -60,6 +60,22 @@ class SearchService:
         page.degraded = self.meili is not None
         return page
 
+    def prepare(self) -> None:
+        """Get the database backend ready before the first search (SQLite reads every document's fields)."""
+        from marketplace.search.indexing import has_index
+
+        try:
+            with Session(self.engine) as session:
+                if has_index(session):
+                    self.database.prepare(session)
+        except Exception:  # a search will try again; the server must start anyway
+            log.exception("search could not prepare its in-memory data at start")
+
+    def prepare_in_background(self) -> threading.Thread:
+        thread = threading.Thread(target=self.prepare, name="search-prepare", daemon=True)
+        thread.start()
+        return thread
+
     def available(self) -> bool:
         return time.monotonic() >= self.down_until
 

@@ -23,7 +23,7 @@ from marketplace.search.terms import Term, Terms
 fts = table("search_fts", column("rowid"))
 FTS: ColumnElement[Any] = literal_column("search_fts")
 WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0)  # title, summary, keywords, org_name, body
-RANK_WINDOW = 2000  # matches ranked by bm25 at most: the most recently indexed that the reader may see
+RANK_WINDOW = 1000  # matches ranked by bm25 at most: the most recently indexed that the reader may see
 
 
 class Fts5Search(DatabaseSearch):
@@ -42,6 +42,9 @@ class Fts5Search(DatabaseSearch):
         engine = engine_of(session)
         with self._tables_lock:
             return self._tables.setdefault(engine, AttributeTable())
+
+    def prepare(self, session: Session) -> None:
+        self.attributes(session).prepare(session)
 
     def results(
         self, session: Session, query: SearchQuery, terms: Terms, audience: Audience
@@ -66,22 +69,23 @@ class Fts5Search(DatabaseSearch):
     def by_relevance(self, session: Session, terms: Terms, ids: np.ndarray, table: AttributeTable) -> np.ndarray:
         """`ids` (newest first) with the RANK_WINDOW newest ranked by score, the older ones following, newest first.
 
-        FTS5 computes bm25 at about 1-3 µs a match, on top of a pass over each word's whole postings
-        list, so a one-word query matching a tenth of 100,000 listings would take 20-60 ms to rank in
-        full; its window takes 3-8 ms. Documents get growing ids each time they are written (`rebuild`
-        writes them oldest first), so the window holds the listings published or edited last. Queries
-        with fewer matches, after the reader's filters, are ranked in full.
+        FTS5 computes bm25 at about 2 µs a match, on top of a pass over each word's whole postings
+        list (3 ms for a two-letter prefix), so a one-word query matching a tenth of 100,000 listings
+        would take 20-60 ms to rank in full; its window takes 2-6 ms. Documents get growing ids each
+        time they are written (`rebuild` writes them oldest first), so the window holds the listings
+        published or edited last. Queries with fewer matches, after the reader's filters, are ranked in full.
         """
         window = ids[:RANK_WINDOW]
         if not len(window):
             return ids
         oldest = int(window[-1])
-        scored = session.execute(
+        # Up to thousands of (id, score) pairs: read from the driver's cursor, without making Row objects.
+        with session.connection().execute(
             select(fts.c.rowid, self.score(terms, oldest)).where(self.match(terms), fts.c.rowid >= oldest)
-        ).all()
+        ) as result:
+            scored = np.array([*result.cursor.fetchall(), (-1, 0.0)], dtype=np.float64).reshape(-1, 2)
         # FTS5 returns rowids in ascending order; a document deleted meanwhile keeps a score of 0.
-        found = np.array([row[0] for row in scored] + [-1], dtype=np.int64)
-        scores = np.array([row[1] for row in scored] + [0.0], dtype=np.float64)
+        found, scores = scored[:, 0].astype(np.int64), scored[:, 1]
         at = np.searchsorted(found[:-1], window).clip(0, len(found) - 1)
         at[found[at] != window] = len(found) - 1
         weighted = scores[at] * table.weights(window, self.stale_before(), STALE_WEIGHT)

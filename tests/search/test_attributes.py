@@ -2,13 +2,15 @@
 
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from sqlalchemy import insert, select, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from marketplace.config import Settings
 from marketplace.models import Organization
-from marketplace.search import Audience, SearchQuery
+from marketplace.search import Audience, SearchQuery, SearchService
 from marketplace.search.database import DatabaseSearch
 from marketplace.search.documents import search_document
 from marketplace.search.rebuild import rebuild
@@ -132,3 +134,16 @@ def test_members_see_their_organizations_drafts_only(db: Session) -> None:
     assert backend.search(db, SearchQuery(text="thanh tra"), Audience()).total == 0
     assert backend.search(db, SearchQuery(text="thanh tra"), Audience(organization_id=mine.id)).total == 1
     assert backend.search(db, SearchQuery(text="thanh tra"), Audience(everything=True)).total == 2
+
+
+def test_a_server_reads_every_document_before_the_first_search(db: Session, engine: Engine, settings: Settings) -> None:
+    sqlite_only(db)
+    for n in range(3):
+        make_offer(db, title=f"Bảo quản lạnh cá đầm phá mẫu {n}")
+    service = SearchService(engine, settings)
+    service.prepare_in_background().join(timeout=30)
+    assert isinstance(service.database, Fts5Search)
+    table = service.database.attributes(db)
+    documents = db.execute(select(search_document.c.id)).scalars().all()
+    assert len(documents) >= 6  # three offers and their organizations
+    assert sorted(np.flatnonzero(table.known).tolist()) == sorted(documents)
