@@ -56,21 +56,21 @@ FILTERS = [
 ]
 
 
-@pytest.mark.parametrize("sort", ["relevance", "newest", "freshness"])
 @pytest.mark.parametrize("text_", QUERIES)
-def test_the_same_pages_totals_and_counts_as_the_sql_search(demo: Session, text_: str, sort: str) -> None:
+def test_the_same_pages_totals_and_counts_as_the_sql_search(demo: Session, text_: str) -> None:
     backend = Fts5Search(synonyms=Synonyms.from_glossary(SEED_DIR / "glossary.csv"))
     org_id = demo.execute(select(Organization.id).order_by(Organization.id).limit(1)).scalar_one()
     audiences = [Audience(), Audience(organization_id=org_id), Audience(everything=True)]
     compared = 0
-    for audience in audiences:
-        for filters in FILTERS:
-            for page in (1, 2):
-                query = SearchQuery(text=text_, filters=filters, sort=sort, page=page, per_page=7)
-                expected = in_sql(backend, demo, query, audience)
-                assert in_memory(backend, demo, query, audience) == expected, (audience, filters, page)
-                compared += bool(expected[0])
-    assert compared >= 3  # the comparisons were not all of empty pages
+    for sort in ("relevance", "newest", "freshness"):
+        for audience in audiences:
+            for filters in FILTERS:
+                for page in (1, 2):
+                    query = SearchQuery(text=text_, filters=filters, sort=sort, page=page, per_page=7)
+                    expected = in_sql(backend, demo, query, audience)
+                    assert in_memory(backend, demo, query, audience) == expected, (sort, audience, filters, page)
+                    compared += bool(expected[0])
+    assert compared >= 9  # the comparisons were not all of empty pages
 
 
 def ids_found(backend: Fts5Search, session: Session, text_: str, audience: Audience | None = None) -> list[int]:
