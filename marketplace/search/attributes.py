@@ -21,7 +21,7 @@ from sqlalchemy import column, func, select, table
 from sqlmodel import Session
 
 from marketplace.search.documents import LISTING_KINDS, search_document
-from marketplace.search.query import FACETS, Audience
+from marketplace.search.query import FACET_BY_NAME, FACETS, Audience
 
 doc = search_document.c
 removal = table("search_removal", column("position"), column("document_id"))
@@ -76,22 +76,17 @@ class AttributeTable:
         ).one()
         highest, position = int(highest or 0), int(position or 0)
         if self.log_position is None or position < self.log_position:  # first use, or a new database
-            self._reset()
-            self._load(session, doc.id > 0)
+            self._reload(session)
         elif position > self.log_position:
-            removed = (
-                session.execute(select(removal.c.document_id).where(removal.c.position > self.log_position))
-                .scalars()
-                .all()
-            )
-            if len(removed) < position - self.log_position:  # emptied (`reindex`) before this copy read it
-                self._reset()
-                self._load(session, doc.id > 0)
+            removed = session.execute(
+                select(removal.c.document_id).where(removal.c.position > self.log_position)
+            ).scalars()
+            ids = [int(i) for i in removed]
+            if len(ids) < position - self.log_position:  # emptied (`reindex`) before this copy read it
+                self._reload(session)
             else:
-                ids = sorted({int(i) for i in removed})
                 self._forget(ids)
-                for start in range(0, len(ids), LOAD_BATCH):  # ids given out again hold new documents
-                    self._load(session, doc.id.in_(ids[start : start + LOAD_BATCH]))
+                self._load_ids(session, sorted(set(ids)))  # ids given out again hold new documents
         if highest > self.highest_id:
             self._load(session, doc.id > self.highest_id)
         self.log_position = position
@@ -99,11 +94,17 @@ class AttributeTable:
     def ensure(self, session: Session, ids: np.ndarray) -> np.ndarray:
         """`ids` whose documents exist, after loading those written since the last refresh."""
         inside = ids < self.size
-        missing = np.concatenate([ids[~inside], ids[inside][~self.known[ids[inside]]]])
-        for start in range(0, len(missing), LOAD_BATCH):
-            self._load(session, doc.id.in_([int(i) for i in missing[start : start + LOAD_BATCH]]))
+        self._load_ids(session, [*ids[~inside].tolist(), *ids[inside][~self.known[ids[inside]]].tolist()])
         ids = ids[ids < self.size]
         return ids[self.known[ids]]
+
+    def _reload(self, session: Session) -> None:
+        self._reset()
+        self._load(session, doc.id > 0)
+
+    def _load_ids(self, session: Session, ids: Sequence[int]) -> None:
+        for start in range(0, len(ids), LOAD_BATCH):
+            self._load(session, doc.id.in_(ids[start : start + LOAD_BATCH]))
 
     def _forget(self, ids: Sequence[int]) -> None:
         inside = [i for i in ids if i < self.size]
@@ -194,7 +195,7 @@ class AttributeTable:
         return public | own
 
     def _passes(self, facet_name: str, ids: np.ndarray, values: Sequence[str]) -> np.ndarray:
-        field = next(f.field for f in FACETS if f.name == facet_name)
+        field = FACET_BY_NAME[facet_name].field
         if field in self.bits:
             wanted = sum(1 << self.bit_of[field][v] for v in values if v in self.bit_of[field])
             return (self.bits[field][ids] & wanted) != 0
@@ -217,8 +218,7 @@ class AttributeTable:
 
     def ordered(self, ids: np.ndarray, order: str) -> np.ndarray:
         """`ids` by newest publication (or latest confirmation, for "freshness"), missing dates last."""
-        published = np.nan_to_num(self.numbers["published_ts"][ids], nan=-np.inf)
-        keys = [-ids, -published]
+        keys = [-ids, -self.published(ids)]
         if order == "freshness":
             keys.append(-np.nan_to_num(self.numbers["confirmed_ts"][ids], nan=-np.inf))
         return ids[np.lexsort(keys)]
@@ -228,4 +228,5 @@ class AttributeTable:
         return np.where(self.numbers["confirmed_ts"][ids] < stale_before, stale_weight, 1.0)
 
     def published(self, ids: np.ndarray) -> np.ndarray:
+        """Publication times, missing ones as -inf (last when sorted newest first)."""
         return np.nan_to_num(self.numbers["published_ts"][ids], nan=-np.inf)
