@@ -2,11 +2,15 @@
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import CursorResult, Engine, make_url
+from sqlalchemy.sql import ClauseElement
 from sqlmodel import Session, create_engine
 
 from marketplace.config import get_settings
@@ -57,3 +61,22 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
 def is_postgres(session: Session) -> bool:
     """True when the session talks to PostgreSQL."""
     return session.get_bind().dialect.name == "postgresql"
+
+
+@dataclass(frozen=True)
+class SqlitePrepared:
+    """A Core statement compiled once to SQLite's text, parameters given by name when executed.
+
+    For the few statements run on every keystroke of a search: building the expression and its
+    cache key on each call costs SQLAlchemy 0.1-0.5 ms a statement, a tenth of a 5-10 ms search."""
+
+    sql: str
+    defaults: dict[str, Any]
+
+    @classmethod
+    def of(cls, statement: ClauseElement) -> "SqlitePrepared":
+        compiled = statement.compile(dialect=sqlite.dialect(paramstyle="named"))
+        return cls(str(compiled), dict(compiled.params))
+
+    def execute(self, session: Session, **params: Any) -> CursorResult[Any]:
+        return session.connection().exec_driver_sql(self.sql, {**self.defaults, **params})

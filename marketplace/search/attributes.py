@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import column, func, select, table
 from sqlmodel import Session
 
+from marketplace.db import SqlitePrepared
 from marketplace.search.documents import LISTING_KINDS, search_document
 from marketplace.search.query import FACET_BY_NAME, FACETS, Audience
 
@@ -30,6 +31,13 @@ CODED = ("status", "kind", *[f.field for f in FACETS if not f.multi_valued])  # 
 MULTI = [f.field for f in FACETS if f.multi_valued]  # "|a|b|" fields, one bit a value
 NUMBERS = ("organization_id", "published_ts", "confirmed_ts")  # missing values are NaN
 FIELDS = [*dict.fromkeys([*CODED, *MULTI, *NUMBERS])]
+# Where the database stands: its highest document id, and how far the removal log has gone.
+STATE = SqlitePrepared.of(
+    select(
+        select(func.max(doc.id)).scalar_subquery(),
+        select(sequence.c.seq).where(sequence.c.name == "search_removal").scalar_subquery(),
+    )
+)
 LOAD_BATCH = 900  # ids per IN (…) when reloading ids named in the log
 
 
@@ -68,12 +76,7 @@ class AttributeTable:
 
     def refresh(self, session: Session) -> None:
         """Take in the documents added and removed since the last call."""
-        highest, position = session.execute(
-            select(
-                select(func.max(doc.id)).scalar_subquery(),
-                select(sequence.c.seq).where(sequence.c.name == "search_removal").scalar_subquery(),
-            )
-        ).one()
+        highest, position = tuple(STATE.execute(session).one())
         highest, position = int(highest or 0), int(position or 0)
         if self.log_position is None or position < self.log_position:  # first use, or a new database
             self._reload(session)

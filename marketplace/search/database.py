@@ -53,6 +53,7 @@ DISPLAY = [
         "confirmed_ts",
     )
 ]
+TEXTS = [doc.c[name] for name in ("id", "title", "summary", "body", "keywords")]  # what `highlights` marks
 STALE_WEIGHT = 0.5  # a listing not confirmed within the freshness period counts half as relevant
 
 
@@ -111,20 +112,25 @@ class DatabaseSearch:
     def prepare(self, session: Session) -> None:
         """Load what the backend keeps in memory, if anything, before the first search."""
 
-    def highlights(self, session: Session, terms: Terms, ids: list[int]) -> dict[int, tuple[str, str]]:
-        """Title and best snippet of each document, matches wrapped in the marker characters."""
+    def highlights(self, session: Session, terms: Terms, rows: list[Any]) -> dict[int, tuple[str, str]]:
+        """Title and best snippet of each row's document, matches wrapped in the marker characters
+        (the texts are read unless the rows hold them)."""
         found = marking.pattern(terms)
-        texts = select(doc.c.id, doc.c.title, doc.c.summary, doc.c.body, doc.c.keywords).where(doc.c.id.in_(ids))
+        if "body" not in rows[0]:
+            rows = list(session.execute(select(*TEXTS).where(doc.c.id.in_([r["id"] for r in rows]))).mappings())
         return {
-            row.id: (marking.mark(row.title, found), marking.best_snippet(found, row.summary, row.body, row.keywords))
-            for row in session.execute(texts)
+            row["id"]: (
+                marking.mark(row["title"], found),
+                marking.best_snippet(found, row["summary"], row["body"], row["keywords"]),
+            )
+            for row in rows
         }
 
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with its total and facet counts."""
         terms = self.synonyms.expand(query.terms)
         rows, total, counts = self.results(session, query, terms, audience)
-        marks = self.highlights(session, terms, [r["id"] for r in rows]) if terms and rows else {}
+        marks = self.highlights(session, terms, rows) if terms and rows else {}
         hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
         return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
 
@@ -161,8 +167,9 @@ class DatabaseSearch:
         return select(literal(1)).select_from(match.source).where(*where, *match.conditions)
 
     def rows(self, session: Session, ids: list[int]) -> list[Any]:
-        """The shown columns of documents `ids`, in that order."""
-        found = {row["id"]: row for row in session.execute(select(*DISPLAY).where(doc.c.id.in_(ids))).mappings()}
+        """The shown columns of documents `ids`, in that order, with the texts that `highlights` marks."""
+        shown = select(*DISPLAY, doc.c.body, doc.c.keywords).where(doc.c.id.in_(ids))
+        found = {row["id"]: row for row in session.execute(shown).mappings()}
         return [found[i] for i in ids if i in found]
 
     def stale_before(self) -> int:

@@ -5,14 +5,17 @@ documents keep the original accented text, which `marking` marks for display.
 """
 
 import threading
+from collections.abc import Sequence
+from functools import cache
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, cast, column, func, literal, literal_column, select, table
+from sqlalchemy import ColumnElement, Integer, bindparam, cast, column, func, literal, literal_column, select, table
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from marketplace.db import SqlitePrepared
 from marketplace.search.attributes import AttributeTable
 from marketplace.search.database import STALE_WEIGHT, DatabaseSearch, TextMatch, doc
 from marketplace.search.indexing import engine_of
@@ -63,7 +66,7 @@ class Fts5Search(DatabaseSearch):
 
     def matching_ids(self, session: Session, terms: Terms) -> np.ndarray:
         """Every document matching `terms`, read from the index alone (one string: 20,000 ids in ~3 ms)."""
-        listed = session.execute(select(func.group_concat(fts.c.rowid)).where(self.match(terms))).scalar_one()
+        listed = MATCHING_IDS.execute(session, query=terms.fts5()).scalar_one()
         return np.fromstring(listed, dtype=np.int64, sep=",") if listed else np.zeros(0, dtype=np.int64)
 
     def by_relevance(self, session: Session, terms: Terms, ids: np.ndarray, table: AttributeTable) -> np.ndarray:
@@ -78,12 +81,10 @@ class Fts5Search(DatabaseSearch):
         window = ids[:RANK_WINDOW]
         if not len(window):
             return ids
-        oldest = int(window[-1])
-        # Up to thousands of (id, score) pairs: read from the driver's cursor, without making Row objects.
-        with session.connection().execute(
-            select(fts.c.rowid, self.score(terms, oldest)).where(self.match(terms), fts.c.rowid >= oldest)
-        ) as result:
-            scored = np.array([*result.cursor.fetchall(), (-1, 0.0)], dtype=np.float64).reshape(-1, 2)
+        pairs = {f"pair{i}": pair.fts5() for i, pair in enumerate(terms.adjacent_pairs())}
+        # Up to a thousand (id, score) pairs: read from the driver's cursor, without making Row objects.
+        result = scored_window(len(pairs)).execute(session, query=terms.fts5(), oldest=int(window[-1]), **pairs)
+        scored = np.array([*result.cursor.fetchall(), (-1, 0.0)], dtype=np.float64).reshape(-1, 2)
         # FTS5 returns rowids in ascending order; a document deleted meanwhile keeps a score of 0.
         found, scores = scored[:, 0].astype(np.int64), scored[:, 1]
         at = np.searchsorted(found[:-1], window).clip(0, len(found) - 1)
@@ -96,24 +97,41 @@ class Fts5Search(DatabaseSearch):
         """The SQL form of the match, for `DatabaseSearch.matching` (the benchmark counts with it)."""
         if not scored:  # read in the index's order, joined as it goes: a LIMIT stops the reading early
             return TextMatch(fts.join(doc, doc.c.id == fts.c.rowid), [self.match(terms)])
-        matches = select(fts.c.rowid.label("id"), self.score(terms).label("score")).where(self.match(terms))
-        sub = matches.subquery("matches")
+        pairs = [literal(p.fts5()) for p in terms.adjacent_pairs()]
+        ranked = select(fts.c.rowid.label("id"), score(pairs, literal(0)).label("score")).where(self.match(terms))
+        sub = ranked.subquery("matches")
         return TextMatch(doc.join(sub, sub.c.id == doc.c.id), [], sub.c.score)
 
-    def score(self, terms: Terms, oldest: int = 0) -> ColumnElement[float]:
-        """bm25 with field weights, doubled for each pair of typed words found side by side (looked for
-        among documents from id `oldest` on)."""
-        pairs = [
-            cast(
-                fts.c.rowid.in_(select(fts.c.rowid).where(self.match(p), fts.c.rowid >= oldest).correlate(None)),
-                Integer,
-            )
-            for p in terms.adjacent_pairs()
-        ]
-        return -func.bm25(FTS, *WEIGHTS) * sum(pairs, literal(1))
-
     def match(self, terms: Terms | Term) -> ColumnElement[bool]:
-        return FTS.op("MATCH")(literal(terms.fts5()))
+        return matches(literal(terms.fts5()))
+
+
+def matches(expression: ColumnElement[str]) -> ColumnElement[bool]:
+    return FTS.op("MATCH")(expression)
+
+
+def score(pairs: Sequence[ColumnElement[str]], oldest: ColumnElement[int]) -> ColumnElement[float]:
+    """bm25 with field weights, doubled for each of the `pairs` (phrases of two typed words side by
+    side) that a document holds; looked for among documents from id `oldest` on."""
+    held = [
+        cast(fts.c.rowid.in_(select(fts.c.rowid).where(matches(p), fts.c.rowid >= oldest).correlate(None)), Integer)
+        for p in pairs
+    ]
+    return -func.bm25(FTS, *WEIGHTS) * sum(held, literal(1))
+
+
+MATCHING_IDS = SqlitePrepared.of(select(func.group_concat(fts.c.rowid)).where(matches(bindparam("query"))))
+
+
+@cache
+def scored_window(pairs: int) -> SqlitePrepared:
+    """(id, score) of the matches of :query from id :oldest on, with phrases :pair0, :pair1, … ."""
+    oldest = bindparam("oldest", type_=Integer)
+    return SqlitePrepared.of(
+        select(fts.c.rowid, score([bindparam(f"pair{i}") for i in range(pairs)], oldest)).where(
+            matches(bindparam("query")), fts.c.rowid >= oldest
+        )
+    )
 
 
 TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body")
