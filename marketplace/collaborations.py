@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import audit, validation
 from marketplace.errors import Conflict, Forbidden, NotFound
@@ -107,12 +108,16 @@ def get_visible(session: Session, collab_id: int, user: User | None) -> Collabor
 
 def of_organization(session: Session, organization_id: int) -> list[Collaboration]:
     """An organization's collaborations (as provider or seeker), most recently changed first."""
-    query = (
+    return list(session.exec(of_organization_query(organization_id)).all())
+
+
+def of_organization_query(organization_id: int) -> SelectOfScalar[Collaboration]:
+    """The query of `of_organization`, for callers that show it a page at a time."""
+    return (
         select(Collaboration)
         .where(or_(Collaboration.provider_org_id == organization_id, Collaboration.seeker_org_id == organization_id))
-        .order_by(col(Collaboration.updated_at).desc())
+        .order_by(col(Collaboration.updated_at).desc(), col(Collaboration.id).desc())
     )
-    return list(session.exec(query).all())
 
 
 def _require_staff(user: User) -> None:

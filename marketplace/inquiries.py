@@ -6,9 +6,11 @@ shown only once the inquiry is accepted.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import audit, validation
 from marketplace.errors import Conflict, Forbidden, NotFound
@@ -71,6 +73,17 @@ def subject_of(session: Session, kind: str, target_id: int, *, open_only: bool =
     if listing is None or (open_only and listing.status != "published"):
         raise NotFound()
     return Subject(kind, target_id, listing.title, listing.organization_id, listing.owner_id, listing.sector_code)
+
+
+def open_ids(kind: str) -> SelectOfScalar[Any]:
+    """The ids of the listings (published) or experts (active, with a profile) `subject_of` lets be asked about."""
+    if kind == "expert":
+        profiles = select(ExpertiseProfile.user_id)
+        return select(User.id).where(
+            col(User.is_active), col(User.organization_id).is_not(None), col(User.id).in_(profiles)
+        )
+    model: type[Offer] | type[Need] = Offer if kind == "offer" else Need
+    return select(model.id).where(model.status == "published")
 
 
 def recipient_org_of(session: Session, listing_kind: str, listing_id: int) -> int:

@@ -4,14 +4,13 @@ from typing import Any
 
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import mail
 from marketplace.errors import NotFound
 from marketplace.i18n import gettext
 from marketplace.models import Notification, User
 from marketplace.models._base import utcnow
-
-RECENT_LIMIT = 30
 
 
 def notify(session: Session, user_id: int, message: str, link: str | None = None, **params: Any) -> Notification:
@@ -60,15 +59,13 @@ def unread_count(session: Session, user_id: int) -> int:
     return session.exec(query).one()
 
 
-def recent(session: Session, user_id: int, limit: int = RECENT_LIMIT) -> list[Notification]:
-    """The user's latest notices, unread ones first."""
-    query = (
+def newest_first(user_id: int) -> SelectOfScalar[Notification]:
+    """The query of all the user's notices, unread ones first, then newest first."""
+    return (
         select(Notification)
         .where(Notification.user_id == user_id)
         .order_by(col(Notification.read_at).is_not(None), col(Notification.at).desc(), col(Notification.id).desc())
-        .limit(limit)
     )
-    return list(session.exec(query).all())
 
 
 def mark_read(session: Session, *, user: User, notification_id: int) -> Notification:

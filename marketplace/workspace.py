@@ -1,9 +1,12 @@
-"""My exchange (/me): a member's listings, proposals, inquiries, collaborations and notices, in one read."""
+"""My exchange (/me): a member's listings, proposals, inquiries, collaborations and notices, a page at a time."""
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar, cast
 
-from sqlmodel import Session, col, or_, select
+from sqlalchemy import String, func, literal, not_, union_all
+from sqlmodel import Session, and_, col, or_, select
 
 from marketplace import collaborations, inquiries, notifications
 from marketplace.errors import NotFound
@@ -24,6 +27,32 @@ from marketplace.models._base import utcnow
 
 LIST_LIMIT = 50
 PROPOSAL_LIMIT = 20
+NOTICE_LIMIT = 30
+LISTING_MODELS: dict[str, type[Offer] | type[Need]] = {"offer": Offer, "need": Need}
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Section(Generic[Row]):
+    """One page of a section of /me and how many rows the section has in all."""
+
+    rows: list[Row] = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = LIST_LIMIT
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position (from 1) of the page's first row in the whole section."""
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -58,55 +87,90 @@ class DealRow:
 
 @dataclass
 class Workspace:
-    listings: list[tuple[str, Offer | Need]] = field(default_factory=list)
-    proposals: list[ProposalRow] = field(default_factory=list)
-    received: list[InquiryRow] = field(default_factory=list)
-    sent: list[InquiryRow] = field(default_factory=list)
-    deals: list[DealRow] = field(default_factory=list)
-    notices: list[Notification] = field(default_factory=list)
+    """The sections of /me, each one page of its rows; `waiting` counts the pending inquiries received."""
+
+    received: Section[InquiryRow] = field(default_factory=Section)
+    sent: Section[InquiryRow] = field(default_factory=Section)
+    listings: Section[tuple[str, Offer | Need]] = field(default_factory=Section)
+    proposals: Section[ProposalRow] = field(default_factory=Section)
+    collaborations: Section[DealRow] = field(default_factory=Section)
+    notifications: Section[Notification] = field(default_factory=Section)
+    waiting: int = 0
 
 
-def overview(session: Session, user: User) -> Workspace:
-    """Everything /me shows for `user`."""
+def overview(
+    session: Session, user: User, pages: Mapping[str, int] | None = None, only: str | None = None
+) -> Workspace:
+    """What /me shows for `user`: the asked page of each section (or of section `only`), moved into range."""
     assert user.id is not None
-    space = Workspace(notices=notifications.recent(session, user.id))
-    org_id = user.organization_id
-    if org_id is None:
-        return space
-    offers = _of_org(session, Offer, org_id)
-    needs = _of_org(session, Need, org_id)
-    space.listings = sorted(
-        [("offer", o) for o in offers] + [("need", n) for n in needs],
-        key=lambda pair: _aware(pair[1].updated_at),
-        reverse=True,
-    )
-    space.proposals = proposals_for(session, user, offers, needs)
-    space.received = [inquiry_row(session, i, user) for i in received(session, user)]
-    space.sent = [inquiry_row(session, i, user) for i in sent(session, org_id)]
-    space.deals = _deals(session, org_id)
+    space = Workspace()
+    for name, build in SECTIONS.items():
+        if only in (None, name) and (name == "notifications" or user.organization_id is not None):
+            setattr(space, name, build(session, user, (pages or {}).get(name, 1)))
+    if only in (None, "received") and user.organization_id is not None:
+        space.waiting = _count(session, _received_query(user).where(Inquiry.status == InquiryStatus.PENDING))
     return space
 
 
-def _of_org(session: Session, model: type[Offer] | type[Need], org_id: int) -> list:  # type: ignore[type-arg]
-    query = select(model).where(model.organization_id == org_id).order_by(col(model.updated_at).desc())
-    return list(session.exec(query.limit(LIST_LIMIT)).all())
+def _page(session: Session, query: Any, page: int, per_page: int) -> tuple[list[Any], int, int]:
+    """The rows of page `page` of `query` (moved into 1..last), the total and the page given."""
+    total = _count(session, query)
+    page = min(max(1, page), max(1, -(-total // per_page)))
+    return list(session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()), total, page
 
 
-def received(session: Session, user: User) -> list[Inquiry]:
-    """Inquiries to the user's organization (to them alone when addressed to them as an expert), pending first."""
+def _count(session: Session, query: Any) -> int:
+    return session.exec(select(func.count()).select_from(query.order_by(None).subquery())).one()
+
+
+def _received(session: Session, user: User, page: int) -> Section[InquiryRow]:
+    found, total, page = _page(session, _pending_first(_received_query(user)), page, LIST_LIMIT)
+    return Section([inquiry_row(session, i, user) for i in found], total, page, LIST_LIMIT)
+
+
+def _sent(session: Session, user: User, page: int) -> Section[InquiryRow]:
+    query = _pending_first(select(Inquiry).where(Inquiry.sender_org_id == user.organization_id))
+    found, total, page = _page(session, query, page, LIST_LIMIT)
+    return Section([inquiry_row(session, i, user) for i in found], total, page, LIST_LIMIT)
+
+
+def _received_query(user: User) -> Any:
+    """Inquiries to the user's organization (to them alone when addressed to them as an expert)."""
     to_me = or_(col(Inquiry.listing_kind) != "expert", Inquiry.listing_id == user.id)
-    query = select(Inquiry).where(Inquiry.recipient_org_id == user.organization_id, to_me)
-    return _pending_first(session, query)
+    return select(Inquiry).where(Inquiry.recipient_org_id == user.organization_id, to_me)
 
 
-def sent(session: Session, org_id: int) -> list[Inquiry]:
-    """Inquiries the organization sent, pending first."""
-    return _pending_first(session, select(Inquiry).where(Inquiry.sender_org_id == org_id))
+def _pending_first(query: Any) -> Any:
+    """Waiting inquiries first, then newest first (the id settles ties, so pages neither skip nor repeat)."""
+    pending_last = col(Inquiry.status) != InquiryStatus.PENDING
+    return query.order_by(pending_last, col(Inquiry.created_at).desc(), col(Inquiry.id).desc())
 
 
-def _pending_first(session: Session, query):  # type: ignore[no-untyped-def]
-    query = query.order_by(col(Inquiry.status) != InquiryStatus.PENDING, col(Inquiry.created_at).desc())
-    return list(session.exec(query.limit(LIST_LIMIT)).all())
+def _listings(session: Session, user: User, page: int) -> Section[tuple[str, Offer | Need]]:
+    """The organization's offers and needs in one list, most recently changed first."""
+    keys = union_all(
+        *(
+            select(
+                literal(kind, String).label("kind"), col(model.id).label("id"), col(model.updated_at).label("at")
+            ).where(model.organization_id == user.organization_id)
+            for kind, model in LISTING_MODELS.items()
+        )
+    ).subquery()
+    query = select(keys.c.kind, keys.c.id).order_by(keys.c.at.desc(), keys.c.kind, keys.c.id.desc())
+    found, total, page = _page(session, query, page, LIST_LIMIT)
+    loaded: dict[tuple[str, int | None], Offer | Need] = {}
+    for kind, model in LISTING_MODELS.items():
+        ids = [i for k, i in found if k == kind]
+        rows = session.exec(select(model).where(col(model.id).in_(ids))).all() if ids else []
+        for listing in cast(list[Offer | Need], rows):
+            loaded[(kind, listing.id)] = listing
+    return Section([(k, loaded[(k, i)]) for k, i in found if (k, i) in loaded], total, page, LIST_LIMIT)
+
+
+def _notifications(session: Session, user: User, page: int) -> Section[Notification]:
+    assert user.id is not None
+    found, total, page = _page(session, notifications.newest_first(user.id), page, NOTICE_LIMIT)
+    return Section(found, total, page, NOTICE_LIMIT)
 
 
 def inquiry_row(session: Session, inquiry: Inquiry, viewer: User) -> InquiryRow:
@@ -154,53 +218,66 @@ def latest_about(session: Session, user: User | None, kind: str, target_id: int)
     return session.exec(query).first()
 
 
-def proposals_for(session: Session, user: User, offers: list[Offer], needs: list[Need]) -> list[ProposalRow]:
+def _proposals(session: Session, user: User, page: int) -> Section[ProposalRow]:
     """New proposals for the organization's listings, and for the user as an expert, best first."""
-    offer_ids, need_ids = [o.id for o in offers], [n.id for n in needs]
+    org_id = user.organization_id
+    need_is_mine = col(MatchProposal.need_id).in_(select(Need.id).where(Need.organization_id == org_id))
     mine = or_(
-        col(MatchProposal.offer_id).in_(offer_ids),
-        col(MatchProposal.need_id).in_(need_ids),
+        need_is_mine,
+        col(MatchProposal.offer_id).in_(select(Offer.id).where(Offer.organization_id == org_id)),
         MatchProposal.expert_id == user.id,
+    )
+    # The partner must still be open to inquiries (as `inquiries.subject_of` checks), so totals match the rows.
+    partner_open = or_(
+        and_(
+            need_is_mine,
+            or_(
+                col(MatchProposal.offer_id).in_(inquiries.open_ids("offer")),
+                col(MatchProposal.expert_id).in_(inquiries.open_ids("expert")),
+            ),
+        ),
+        and_(not_(need_is_mine), col(MatchProposal.need_id).in_(inquiries.open_ids("need"))),
     )
     query = (
         select(MatchProposal)
-        .where(mine, MatchProposal.status == ProposalStatus.NEW)
-        .order_by(col(MatchProposal.score).desc())
-        .limit(PROPOSAL_LIMIT)
+        .where(mine, partner_open, MatchProposal.status == ProposalStatus.NEW)
+        .order_by(col(MatchProposal.score).desc(), col(MatchProposal.id))
     )
-    rows = []
-    for proposal in session.exec(query).all():
-        row = _proposal_row(session, proposal, set(offer_ids), set(need_ids))
-        if row is not None:
-            rows.append(row)
-    return rows
+    found, total, page = _page(session, query, page, PROPOSAL_LIMIT)
+    rows = [row for p in found if (row := _proposal_row(session, p, org_id or 0)) is not None]
+    return Section(rows, total, page, PROPOSAL_LIMIT)
 
 
-def _proposal_row(session: Session, proposal: MatchProposal, offer_ids: set, need_ids: set) -> ProposalRow | None:  # type: ignore[type-arg]
+def _proposal_row(session: Session, proposal: MatchProposal, org_id: int) -> ProposalRow | None:
     """Which side is mine and which is the partner's; None when the partner is no longer visible."""
-    mine: tuple[str, int | None]
-    partner: tuple[str, int | None]
-    if proposal.need_id in need_ids:
-        mine = ("need", proposal.need_id)
-        partner = ("offer", proposal.offer_id) if proposal.offer_id else ("expert", proposal.expert_id)
-    else:
-        mine = ("offer", proposal.offer_id) if proposal.offer_id in offer_ids else ("expert", proposal.expert_id)
-        partner = ("need", proposal.need_id)
+    other = ("offer", proposal.offer_id) if proposal.offer_id else ("expert", proposal.expert_id)
     try:
-        return ProposalRow(
-            proposal,
-            inquiries.subject_of(session, mine[0], mine[1] or 0, open_only=False),
-            inquiries.subject_of(session, partner[0], partner[1] or 0),
-        )
+        need = inquiries.subject_of(session, "need", proposal.need_id, open_only=False)
+        if need.organization_id == org_id:
+            return ProposalRow(proposal, need, inquiries.subject_of(session, other[0], other[1] or 0))
+        mine = inquiries.subject_of(session, other[0], other[1] or 0, open_only=False)
+        return ProposalRow(proposal, mine, inquiries.subject_of(session, "need", proposal.need_id))
     except NotFound:
         return None
 
 
-def _deals(session: Session, org_id: int) -> list[DealRow]:
-    deals = collaborations.of_organization(session, org_id)
+def _collaborations(session: Session, user: User, page: int) -> Section[DealRow]:
+    org_id = user.organization_id or 0
+    deals, total, page = _page(session, collaborations.of_organization_query(org_id), page, LIST_LIMIT)
     ids = {d.seeker_org_id if d.provider_org_id == org_id else d.provider_org_id for d in deals}
     orgs = {o.id: o for o in session.exec(select(Organization).where(col(Organization.id).in_(ids)))} if ids else {}
-    return [DealRow(d, orgs.get(d.seeker_org_id if d.provider_org_id == org_id else d.provider_org_id)) for d in deals]
+    rows = [DealRow(d, orgs.get(d.seeker_org_id if d.provider_org_id == org_id else d.provider_org_id)) for d in deals]
+    return Section(rows, total, page, LIST_LIMIT)
+
+
+SECTIONS: dict[str, Callable[[Session, User, int], Section[Any]]] = {
+    "received": _received,
+    "sent": _sent,
+    "listings": _listings,
+    "proposals": _proposals,
+    "collaborations": _collaborations,
+    "notifications": _notifications,
+}
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,27 +1,54 @@
 """My exchange (/me), notifications and the unread count shown in the header."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from marketplace import notifications, workspace
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import Csrf, CurrentUser, SessionDep
 from marketplace.web.inquiries import RecordId
+from marketplace.web.listings import PageNumber
 from marketplace.web.templating import env, render
 
 router = APIRouter()
 
 
+class SectionPages(BaseModel):
+    """The page asked of each section of My exchange (`?sent_page=2`); junk or zero is refused (422), as on /offers."""
+
+    received_page: PageNumber = 1
+    sent_page: PageNumber = 1
+    listings_page: PageNumber = 1
+    proposals_page: PageNumber = 1
+    collaborations_page: PageNumber = 1
+    notifications_page: PageNumber = 1
+
+    def by_section(self) -> dict[str, int]:
+        return {name: getattr(self, f"{name}_page") for name in workspace.SECTIONS}
+
+    def others(self, name: str) -> dict[str, int]:
+        """The query parameters that keep the other sections on their page (the first pages are left out)."""
+        return {f"{other}_page": n for other, n in self.by_section().items() if other != name and n > 1}
+
+
 @router.get("/me", name="my_exchange")
-def my_exchange(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+def my_exchange(
+    request: Request, session: SessionDep, user: CurrentUser, pages: Annotated[SectionPages, Query()]
+) -> Response:
+    """The whole page, or only the section a pager link asked for with htmx."""
+    only = request.headers.get("hx-target") if request.headers.get("hx-target") in workspace.SECTIONS else None
     context = {
-        "space": workspace.overview(session, user),
+        "space": workspace.overview(session, user, pages.by_section(), only=only),
+        "other_pages": pages.others,
         "freshness_days": request.app.state.settings.LISTING_FRESHNESS_DAYS,
         "notice_text": notifications.text_of,
-        "flash": request.session.pop("flash", None),
+        "flash": None if only else request.session.pop("flash", None),
     }
-    return render(request, "me.html", context)
+    return render(request, "me.html", context, block=only)
 
 
 @router.post("/notifications/{notification_id}/read", name="notification_read", dependencies=[Csrf])
