@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
 
 from marketplace.search import marking
-from marketplace.search.documents import LISTING_KINDS, search_document
+from marketplace.search.documents import LISTING_KINDS, readable, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 from marketplace.search.synonyms import Synonyms
@@ -121,7 +121,7 @@ class DatabaseSearch:
         return {
             row["id"]: (
                 marking.mark(row["title"], found),
-                marking.best_snippet(found, row["summary"], row["body"], row["keywords"]),
+                marking.best_snippet(found, row["summary"], readable(row["body"]), row["keywords"]),
             )
             for row in rows
         }

@@ -18,6 +18,9 @@ from marketplace.models import ExpertiseProfile, Need, Offer, Organization, Role
 KINDS = ("offer", "need", "organization", "expert")
 LISTING_KINDS = ("offer", "need")
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in real text, survive HTML escaping
+# Before the labels at the end of a body: a control character, so a separator to every tokenizer,
+# and not white space to Python's strip() (as \x1c-\x1f would be).
+LABELS_START = "\x07"
 
 metadata = MetaData()
 search_document = Table(
@@ -74,6 +77,18 @@ def _clean(*parts: str | None) -> str:
     """Non-empty parts joined by line breaks, without the highlight markers."""
     text = "\n".join(p.strip() for p in parts if p and p.strip())
     return text.replace(MARK_START, "").replace(MARK_END, "")
+
+
+def _labelled(text: str, *labels: str | None) -> str:
+    """`text`, then the labels that make the record findable by them (sector, organisation kind, ward)
+    after LABELS_START: matched like the text, never shown as a snippet (see `readable`)."""
+    shown = _clean(*labels)
+    return f"{text}\n{LABELS_START}\n{shown}" if shown else text
+
+
+def readable(body: str) -> str:
+    """A document's body without the labels that follow LABELS_START: what a snippet may show."""
+    return body.split(LABELS_START, 1)[0]
 
 
 def _both_languages(vocabulary: str, value: str | None) -> str:
@@ -135,7 +150,7 @@ def _listing(
         title=listing.title,
         summary=summary,
         keywords="\n".join(listing.keywords or []),
-        body=_clean(*body, sector.name_vi if sector else None, sector.name_en if sector else None),
+        body=_labelled(_clean(*body), sector.name_vi if sector else None, sector.name_en if sector else None),
         sector_code=listing.sector_code,
         trl=trl,
         trl_range=trl_range(trl),
@@ -174,7 +189,7 @@ def organization_document(org: Organization, parent: Organization | None) -> Doc
         parent,
         title=org.name_vi,
         summary=org.description_vi,
-        body=_clean(org.name_en, org.description_en, org.ward, _both_languages("org_kind", org.kind)),
+        body=_labelled(_clean(org.name_en, org.description_en), org.ward, _both_languages("org_kind", org.kind)),
         published_ts=timestamp(org.created_at),
     )
     return doc | {"organization_id": org.id, "org_kind": org.kind, "ward": org.ward or None}

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from marketplace.models import SearchOutbox
 from marketplace.models._base import utcnow
-from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, search_document
+from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, readable, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 
@@ -193,7 +193,9 @@ class MeiliSearch:
                     counts[facet.name] = dict(values)
         hits = [
             hit_from(
-                h, formatted(h, "title"), first_marked([formatted(h, n) or "" for n in ("summary", "body", "keywords")])
+                h,
+                formatted(h, "title"),
+                first_marked([formatted(h, "summary") or "", readable_crop(h), formatted(h, "keywords") or ""]),
             )
             for h in results[0]["hits"]
         ]
@@ -234,6 +236,13 @@ class MeiliSearch:
 
 def formatted(hit: Mapping[str, Any], field: str) -> str | None:
     return (hit.get("_formatted") or {}).get(field)
+
+
+def readable_crop(hit: Mapping[str, Any]) -> str:
+    """The cropped body, unless the crop shows only the labels that end the body (`documents.readable`)."""
+    crop = readable(formatted(hit, "body") or "")
+    plain = crop.replace(MARK_START, "").replace(MARK_END, "").strip("…").strip()
+    return crop if plain in readable(hit.get("body") or "") else ""
 
 
 def first_marked(candidates: list[str]) -> str:

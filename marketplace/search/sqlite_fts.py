@@ -138,7 +138,8 @@ TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body")
 _FOLDED = ", ".join(f"replace(replace({c}, 'đ', 'd'), 'Đ', 'D')" for c in TEXT_COLUMNS)
 _ALL = ", ".join(c.name for c in doc.c if c.name != "id")
 # After a full rewrite: documents renumbered oldest first (the newest then sit in the ranking window),
-# the removal log emptied, and, as FTS5's own 'rebuild' would re-read the unfolded text, the index emptied and refilled with đ folded.
+# the removal log emptied, and, as FTS5's own 'rebuild' would re-read the unfolded text, the index emptied and refilled
+# with đ folded, then merged into one segment.
 REFILL = [
     f"CREATE TEMP TABLE search_document_order AS SELECT {_ALL} FROM search_document"  # noqa: S608  (constant names)
     " ORDER BY coalesce(published_ts, 0), kind, entity_id",
@@ -148,4 +149,5 @@ REFILL = [
     "INSERT INTO search_fts(search_fts) VALUES ('delete-all')",
     "DELETE FROM search_removal",  # every copy in memory starts again (it finds entries it never read gone)
     f"INSERT INTO search_fts(rowid, {', '.join(TEXT_COLUMNS)}) SELECT id, {_FOLDED} FROM search_document",  # noqa: S608  (constant names)
+    "INSERT INTO search_fts(search_fts) VALUES ('optimize')",  # one b-tree segment: each word's postings in one place
 ]

@@ -59,6 +59,21 @@ def test_matches_are_marked_in_the_original_accented_text(backend: Backend, db: 
     assert "<mark>Phong</mark>" in str(hit.title)
 
 
+def test_a_listing_found_by_its_sector_name_shows_its_own_text_not_the_label(backend: Backend, db: Session) -> None:
+    make_offer(
+        db,
+        title="Ứng dụng quản lý vùng trồng cho hợp tác xã",
+        summary="Ghi nhật ký canh tác và truy xuất nguồn gốc trên điện thoại.",
+        description="Hợp tác xã nhập dữ liệu mùa vụ, in tem QR cho từng lô hàng.",
+        keywords=["nhật ký canh tác"],
+        sector_code="digital",  # "Chuyển đổi số và phần mềm" / "Digital transformation and software"
+    )
+    hit = backend.find("chuyen doi so ").hits[0]
+    assert hit.title.striptags() == "Ứng dụng quản lý vùng trồng cho hợp tác xã"
+    assert str(hit.snippet) == "Ghi nhật ký canh tác và truy xuất nguồn gốc trên điện thoại."
+    assert backend.titles("digital transformation ") == ["Ứng dụng quản lý vùng trồng cho hợp tác xã"]
+
+
 def test_text_typed_by_users_is_escaped_in_highlights(backend: Backend, db: Session) -> None:
     make_offer(db, title="Cảm biến <b>độ mặn</b> & nhiệt độ", summary="Đo <script>độ mặn</script> liên tục.")
     hit = backend.find("do man ").hits[0]
