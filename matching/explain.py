@@ -1,131 +1,177 @@
-"""Readable explanations: the shared terms that contribute most to a match score."""
+"""Readable explanations: the whole terms both texts share that contribute most to a match score.
+
+A term is a phrase of both texts, as long as they share it ("chăm sóc hỗ trợ", never "chăm sóc hỗ"),
+that cuts no glossary term or generic phrase in either text, has no function word, number, one-letter
+token or place-name syllable, is not made only of generic project words ("thời gian", "hỗ trợ"), and
+adds a fair share of the score. A single syllable is shown only when it is a glossary term ("tràm"),
+an English word, or stands alone between punctuation, line ends or such tokens in both texts
+("liệu" of "dược liệu" never is).
+"""
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 import scipy.sparse as sp
 
-from matching.text import EXACT_PREFIX, FUNCTION_WORDS, fold, has_diacritics, token_lines
+from matching.lexicon import Lexicon, Span
+from matching.text import _LINES, EXACT_PREFIX, FUNCTION_WORDS, TOKEN_PATTERN, fold, has_diacritics, normalize
 
-# Only the strongest shared features are merged into phrases (keeps explanations cheap: merging is quadratic).
-MAX_CANDIDATES = 40
-CANDIDATES_PER_TERM = 4
-# Words that say nothing on their own at the edge of an explanation ("giữa các lô" → "lô", "a capsule" → "capsule").
-EDGE_WORDS = frozenset(fold(w) for w in FUNCTION_WORDS) | frozenset(
-    "a an the of and or to for in on with by from at as is are be that this its our we it into per within than "
-    "giua nhu cung nhieu".split()
+MAX_TERM_SYLLABLES = 8
+MIN_SHARE = 0.05  # a term adding less than this share of the score is too weak to show
+BOUNDARY_WORDS = FUNCTION_WORDS | {"giữa"}
+# Function words of English lines; "in vitro" in a Vietnamese line keeps its "in".
+ENGLISH_WORDS = frozenset(
+    "a an the of and or to for in on with by from at as is are be that this its our we it into per within than".split()
 )
+# Words that tell an English line from Vietnamese typed without accents ("an toan" is Vietnamese).
+_ENGLISH_MARKERS = frozenset("the of and for with from is are this that by into within than our its".split())
+_VIETNAMESE_MARKERS = frozenset(fold(word) for word in FUNCTION_WORDS) - {"do", "an", "to", "on", "it"}
+_PUNCTUATION = re.compile(r"[^\w\s]+")
+
+Gram = tuple[str, ...]
 
 
-def _contributions(
-    query: sp.csr_matrix, document: sp.csr_matrix, names: dict[int, str], limit: int = MAX_CANDIDATES
-) -> list[tuple[str, float]]:
-    """Return (folded n-gram, contribution) pairs, both views summed, largest first."""
+@dataclass
+class _Line:
+    """One line or clause of a text between punctuation, with what an explanation may show of it."""
+
+    tokens: list[str]  # normalised, accented as written
+    folded: list[str]
+    original: bool  # False for the glossary translations the matcher added
+    english: bool
+    shown: list[bool]  # may the token be part of a term
+    whole: list[Span]  # glossary terms and generic phrases: a term must not cut them
+
+
+def _is_english(tokens: list[str]) -> bool:
+    """Return True for a line without diacritics that reads as English rather than accent-free Vietnamese."""
+    if any(map(has_diacritics, tokens)):
+        return False
+    return sum(t in _ENGLISH_MARKERS for t in tokens) > sum(t in _VIETNAMESE_MARKERS for t in tokens)
+
+
+def _line(tokens: list[str], original: bool, accented: bool, english: bool, lexicon: Lexicon) -> _Line:
+    """Return a clause with its showable tokens and the spans a term must not cut."""
+    shown = [not (t in BOUNDARY_WORDS or (english and t in ENGLISH_WORDS) or t.isdigit() or len(t) < 2) for t in tokens]
+    terms = lexicon.whole.spans(tokens, accented)
+    for start, stop in terms:  # glossary terms stay whole ("cây có múi", "rattan and bamboo")
+        shown[start:stop] = [True] * (stop - start)
+    for start, stop in lexicon.places.spans(tokens, accented):
+        shown[start:stop] = [False] * (stop - start)
+    whole = terms + lexicon.generic.spans(tokens, accented)
+    return _Line(tokens, [fold(t) for t in tokens], original, english, shown, whole)
+
+
+def _lines(text: str, translations: str, lexicon: Lexicon) -> list[_Line]:
+    """Return the clauses of a text and of the glossary translations added to it."""
+    out = []
+    for part, original in ((text, True), (translations, False)):
+        for line in _LINES.split(normalize(part)):
+            tokens = TOKEN_PATTERN.findall(line)
+            accented, english = any(map(has_diacritics, tokens)), _is_english(tokens)
+            for clause in _PUNCTUATION.split(line):
+                if words := TOKEN_PATTERN.findall(clause):
+                    out.append(_line(words, original, accented, english, lexicon))
+    return out
+
+
+def _grams(lines: list[_Line]) -> defaultdict[Gram, list[tuple[int, int, int]]]:
+    """Return every folded n-gram of showable tokens with its occurrences (line, start, stop)."""
+    found: defaultdict[Gram, list[tuple[int, int, int]]] = defaultdict(list)
+    for number, line in enumerate(lines):
+        for start in range(len(line.tokens)):
+            for stop in range(start + 1, min(start + MAX_TERM_SYLLABLES, len(line.tokens)) + 1):
+                if not line.shown[stop - 1]:
+                    break
+                if line.shown[start]:
+                    found[tuple(line.folded[start:stop])].append((number, start, stop))
+    return found
+
+
+def _clean(line: _Line, start: int, stop: int) -> bool:
+    """Return True when tokens start:stop of the line are whole words (no glossary term or generic phrase cut)."""
+    if (start, stop) in line.whole:
+        return True  # a glossary term is a word even inside a longer one ("tinh dầu" of "tinh dầu tràm")
+    if any(a < stop and start < b and not (start <= a and b <= stop) for a, b in line.whole):
+        return False
+    if stop - start > 1 or line.english:
+        return True
+    # A lone syllable must stand alone, not be torn out of a longer run ("thảo" of "thảo dược", "tế" of "y tế").
+    return _apart(line, start - 1) and _apart(line, stop)
+
+
+def _apart(line: _Line, position: int) -> bool:
+    """Return True when the token at position (or the clause's edge) ends a word: hidden and not one letter."""
+    inside = 0 <= position < len(line.tokens)
+    return not inside or (not line.shown[position] and len(line.tokens[position]) > 1)
+
+
+def _contributions(query: sp.csr_matrix, document: sp.csr_matrix, names: dict[int, str]) -> dict[str, float]:
+    """Return each shared folded n-gram's part of the score, both views summed."""
     product = query.multiply(document).tocsr()
     totals: defaultdict[str, float] = defaultdict(float)
     for column, value in zip(product.indices, product.data, strict=True):
         name = names.get(int(column))
-        if name is not None:
+        if name is not None and value > 0:
             totals[fold(name.removeprefix(EXACT_PREFIX))] += float(value)
-    ranked = sorted(totals.items(), key=lambda item: -item[1])[:limit]
-    return [(term, score) for term, score in ranked if score > 0]
+    return totals
 
 
-def _occurs(phrase: list[str], folded_lines: list[str]) -> bool:
-    """Return True when the folded phrase occurs contiguously in one of the lines."""
-    needle = " " + " ".join(phrase) + " "
-    return any(needle in line for line in folded_lines)
+def _score(gram: Gram, contributions: dict[str, float]) -> float:
+    """Return the summed contributions of the features inside a term."""
+    size = len(gram)
+    return sum(
+        contributions.get(" ".join(gram[i : i + n]), 0.0) for n in range(1, size + 1) for i in range(size - n + 1)
+    )
 
 
-def _merge(a: list[str], b: list[str], lines: list[list[str]]) -> list[str] | None:
-    """Return a and b as one phrase (containment, or overlap occurring in every text), else None."""
-    if _contains(a, b):
-        return a
-    if _contains(b, a):
-        return b
-    for left, right in ((a, b), (b, a)):
-        for overlap in range(min(len(left), len(right)) - 1, 0, -1):
-            if left[-overlap:] == right[:overlap]:
-                merged = left + right[overlap:]
-                if all(_occurs(merged, text_lines) for text_lines in lines):
-                    return merged
-    return None
+def _surface(occurrences: list[tuple[_Line, int, int]]) -> str:
+    """Return the most frequent written form of a term, accented forms and the listings' own text first."""
+    forms = Counter(" ".join(line.tokens[start:stop]) for line, start, stop in occurrences)
+    originals = Counter(" ".join(line.tokens[start:stop]) for line, start, stop in occurrences if line.original)
+    return max(forms, key=lambda form: (has_diacritics(form), originals[form], forms[form]))
 
 
-def _contains(outer: list[str], inner: list[str]) -> bool:
+def _contains(outer: Gram, inner: Gram) -> bool:
     """Return True when inner is a contiguous part of outer."""
     return any(outer[i : i + len(inner)] == inner for i in range(len(outer) - len(inner) + 1))
 
 
-def _join_all(chosen: list[tuple[list[str], float]], lines: list[list[str]]) -> list[tuple[list[str], float]]:
-    """Return the phrases after merging every pair that can be merged, scores summed."""
-    merged_any = True
-    while merged_any:
-        merged_any = False
-        for i in range(len(chosen)):
-            for j in range(i + 1, len(chosen)):
-                merged = _merge(chosen[i][0], chosen[j][0], lines)
-                if merged is not None:
-                    chosen[i] = (merged, chosen[i][1] + chosen.pop(j)[1])
-                    merged_any = True
-                    break
-            if merged_any:
-                break
-    return chosen
-
-
-def _phrases(ranked: list[tuple[str, float]], lines: list[list[str]]) -> list[list[str]]:
-    """Return shared n-grams joined into the longest phrases found in both texts, best first."""
-    chosen = _join_all([(term.split(), score) for term, score in ranked], lines)
-    return [phrase for phrase, _ in sorted(chosen, key=lambda item: -item[1])]
-
-
-def _trimmed(phrase: list[str]) -> list[str]:
-    """Return the phrase without function words at either end (empty when nothing else is left)."""
-    start, stop = 0, len(phrase)
-    while start < stop and phrase[start] in EDGE_WORDS:
-        start += 1
-    while stop > start and phrase[stop - 1] in EDGE_WORDS:
-        stop -= 1
-    return phrase[start:stop]
-
-
-def _surface(phrase: list[str], texts: list[list[tuple[list[str], list[str]]]]) -> str:
-    """Return the most frequent written form of a folded phrase, accented forms first."""
-    forms: Counter[str] = Counter()
-    size = len(phrase)
-    for lines in texts:
-        for tokens, folded in lines:
-            for i in range(len(tokens) - size + 1):
-                if folded[i : i + size] == phrase:
-                    forms[" ".join(tokens[i : i + size])] += 1
-    if not forms:
-        return " ".join(phrase)
-    return max(forms, key=lambda form: (has_diacritics(form), forms[form]))
-
-
 def explain_terms(
-    query_text: str,
-    document_text: str,
+    query_text: tuple[str, str],
+    document_text: tuple[str, str],
     query: sp.csr_matrix,
     document: sp.csr_matrix,
     names: dict[int, str],
     n: int,
+    lexicon: Lexicon,
 ) -> list[str]:
-    """Return up to n readable terms shared by query and document, strongest first.
+    """Return up to n whole terms shared by query and document, strongest first (possibly fewer, or none).
 
-    `names` gives the analyser term of each column the two texts share.
+    Each text is (its own text, the glossary translations added to it); `names` gives the analyser
+    term of each column the two texts share.
     """
-    limit = min(MAX_CANDIDATES, CANDIDATES_PER_TERM * n)
-    ranked = _contributions(query, document, names, limit) if names else []
-    token_sets = [token_lines(query_text), token_lines(document_text)]
-    folded_lines = [[" " + fold(" ".join(tokens)) + " " for tokens in lines] for lines in token_sets]
-    phrases = [p for p in map(_trimmed, _phrases(ranked, folded_lines)) if p][: 2 * n]
-    # Each line folded once, token by token, for every phrase looked up in it.
-    written = [
-        [(tokens, folded[1:-1].split(" ")) for tokens, folded in zip(lines, folds, strict=True)]
-        for lines, folds in zip(token_sets[::-1], folded_lines[::-1], strict=True)
-    ]
-    terms = list(dict.fromkeys(_surface(phrase, written) for phrase in phrases))
-    return terms[:n]
+    contributions = _contributions(query, document, names) if names else {}
+    total = sum(contributions.values())
+    if total <= 0:
+        return []
+    texts = [_lines(*query_text, lexicon), _lines(*document_text, lexicon)]
+    grams = [_grams(lines) for lines in texts]
+    scored: dict[Gram, tuple[float, str]] = {}
+    for gram in grams[0].keys() & grams[1].keys():
+        occurrences = [[(lines[i], a, b) for i, a, b in found[gram]] for lines, found in zip(texts, grams, strict=True)]
+        score = _score(gram, contributions)
+        if score < MIN_SHARE * total or not all(any(_clean(*o) for o in side) for side in occurrences):
+            continue
+        if not any(line.original for side in occurrences for line, _, _ in side):
+            continue  # only in glossary translations: its own-language form is shown instead
+        surface = _surface(occurrences[0] + occurrences[1])
+        words = surface.split()
+        if not lexicon.generic.covers(words, has_diacritics(surface), BOUNDARY_WORDS | ENGLISH_WORDS):
+            scored[gram] = (score, surface)
+    kept = [gram for gram in scored if not any(other != gram and _contains(other, gram) for other in scored)]
+    kept.sort(key=lambda gram: -scored[gram][0])
+    return list(dict.fromkeys(scored[gram][1] for gram in kept))[:n]

@@ -14,6 +14,7 @@ from matching import weighting
 from matching.encoding import Encoder, columns_of, count_matrix
 from matching.explain import explain_terms
 from matching.glossary import Glossary
+from matching.lexicon import Lexicon
 from matching.text import FUNCTION_WORDS, VietnameseAnalyzer
 from matching.topn import Ranking, top_k
 
@@ -21,6 +22,9 @@ MATCHER_VERSION = "tfidf-2"  # 2: no n-grams made only of function words
 
 
 _EXACT = 2  # Encoder.kinds: 0 folded phrase, 1 folded syllable, 2 exact-view term
+# Starts the glossary translations added to a text: a line break to the analyser, so scores do not
+# see it, while explanations tell the listing's own words from the added ones.
+GLOSSARY_MARK = "\u2029"
 
 
 class MatcherNotFittedError(NotFittedError):
@@ -87,6 +91,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self.encoder_ = Encoder(self.analyzer_.stop_words, self.ngram_range, self.accent_weight > 0)
         # Kept as analysed (cut, glossary lines added) so explanations need not expand them again.
         self.documents_ = [self._expand(text) for text in texts]
+        self.lexicon_ = Lexicon.of(self.glossary)
         rows, codes, _ = self.encoder_.encode(self.documents_, grow=True)
         features, columns = np.unique(codes, return_inverse=True)
         counts = count_matrix(rows, columns, len(self.documents_), len(features), weighting.DTYPE)
@@ -131,7 +136,14 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         text = text[: self.max_chars] if self.max_chars else text
         if self.glossary is None:
             return text
-        return "\n".join([text, *self.glossary.expand(text)])
+        return text + GLOSSARY_MARK + "\n".join(self.glossary.expand(text))
+
+    def _parts(self, expanded: str) -> tuple[str, str]:
+        """Return an expanded text's own text and its glossary translations."""
+        if self.glossary is None:
+            return expanded, ""
+        text, _, translations = expanded.rpartition(GLOSSARY_MARK)
+        return text, translations
 
     def _view_scale(self, as_query: Sequence[bool], accent_free: Sequence[bool]) -> np.ndarray:
         """Return per-row norms for the (folded, exact) views."""
@@ -186,7 +198,7 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         return int(self.transform([query]).nnz)
 
     def explain(self, query: str, index: int, n: int = 5) -> list[str]:
-        """Return the (accented) terms contributing most to the score of fitted text `index`."""
+        """Return up to n whole (accented) terms contributing most to the score of fitted text `index`."""
         self._check_fitted()
         if not 0 <= index < self.n_documents_:
             raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
@@ -195,4 +207,5 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         document_vector = self._weigh(self._count([document])[0], [False])
         shared = set(vectors.indices.tolist()) & set(document_vector.indices.tolist())
         names = {j: self.encoder_.term(int(self.features_[j])) for j in shared}
-        return explain_terms(query_text, document, vectors, document_vector, names, n)
+        texts = self._parts(query_text), self._parts(document)
+        return explain_terms(*texts, vectors, document_vector, names, n, self.lexicon_)
