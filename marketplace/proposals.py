@@ -1,4 +1,4 @@
-"""Match proposals: computed when a listing changes, shown to owners, accepted or dismissed.
+"""Match proposals: computed when a listing changes; owners answer them (`proposal_answers`, re-exported).
 
 A proposal pairs a need with an offer or with a researcher (expert). Accepted and dismissed
 proposals are never recomputed away: a dismissed pair is never proposed again.
@@ -11,13 +11,15 @@ from typing import Any
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from marketplace import audit, inquiries, matchmaking, validation
-from marketplace.errors import Conflict, Forbidden, NotFound
-from marketplace.i18n import Msg
+from marketplace import matchmaking
 from marketplace.matchmaking import RULES
 from marketplace.models import Need, Offer, ProposalStatus, User
 from marketplace.models._base import utcnow
 from marketplace.models.deals import MatchProposal
+from marketplace.proposal_answers import ProposalView as ProposalView
+from marketplace.proposal_answers import accept as accept
+from marketplace.proposal_answers import dismiss as dismiss
+from marketplace.proposal_answers import for_listing as for_listing
 
 Listing = Offer | Need
 
@@ -201,100 +203,6 @@ def recompute_all(session: Session, progress: Callable[[Iterable[Any]], Iterable
             if listing is not None:
                 total.merge(refresh_listing(session, listing))
     return total
-
-
-# -- what owners see and do ----------------------------------------------------------------------
-
-
-@dataclass
-class ProposalView:
-    """A stored proposal as its owner sees it: the partner, their organization, the strength."""
-
-    proposal: MatchProposal
-    partner_kind: str  # "offer", "need" or "expert"
-    partner: Any
-    strength: str  # "strong", "good", "possible"
-
-
-def strength_of(score: float) -> str:
-    """A plain-language strength for a score (thresholds read off the demo data's score spread)."""
-    return "strong" if score >= 0.30 else "good" if score >= 0.15 else "possible"
-
-
-def for_listing(session: Session, listing: Listing, user: User | None) -> list[ProposalView]:
-    """The new proposals of a listing, best first, for members of its organization and staff only."""
-    if user is None or not (user.is_staff or user.organization_id == listing.organization_id):
-        return []
-    own = MatchProposal.offer_id if isinstance(listing, Offer) else MatchProposal.need_id
-    rows = session.exec(
-        select(MatchProposal)
-        .where(own == listing.id, MatchProposal.status == ProposalStatus.NEW)
-        .order_by(col(MatchProposal.score).desc())
-    ).all()
-    views = []
-    for proposal in rows:
-        kind, partner = _partner(session, listing, proposal)
-        if partner is not None:
-            views.append(ProposalView(proposal, kind, partner, strength_of(proposal.score)))
-    return views[: 2 * RULES.per_listing]
-
-
-def _partner(session: Session, listing: Listing, proposal: MatchProposal) -> tuple[str, Any]:
-    if isinstance(listing, Offer):
-        return "need", session.get(Need, proposal.need_id)
-    if proposal.offer_id is not None:
-        return "offer", session.get(Offer, proposal.offer_id)
-    return "expert", session.get(User, proposal.expert_id)
-
-
-def _decidable(session: Session, proposal_id: int, user: User) -> tuple[MatchProposal, str, int]:
-    """The proposal, and what the user's side would ask about (kind, id); checks the user may decide."""
-    proposal = session.get(MatchProposal, proposal_id)
-    if proposal is None:
-        raise NotFound()
-    need = session.get(Need, proposal.need_id)
-    offer = session.get(Offer, proposal.offer_id) if proposal.offer_id else None
-    if need is not None and user.organization_id == need.organization_id:
-        target = ("offer", proposal.offer_id) if proposal.offer_id else ("expert", proposal.expert_id)
-    elif offer is not None and user.organization_id == offer.organization_id:
-        target = ("need", proposal.need_id)
-    else:
-        raise Forbidden(Msg("Only the owners of the listing can answer this proposal."))
-    if proposal.status != ProposalStatus.NEW:
-        raise Conflict(Msg("This proposal has already been answered."), current=proposal)
-    return proposal, target[0], int(target[1] or 0)
-
-
-def accept(session: Session, proposal_id: int, user: User, message: str = "") -> Any:
-    """Accept a proposal: it becomes an inquiry to the other side; returns the inquiry."""
-    proposal, kind, target_id = _decidable(session, proposal_id, user)
-    text = validation.nfc(message) or str(
-        Msg(
-            "Hello, the exchange proposed your listing as a match for ours and we would like to discuss working together."
-        )
-    )
-    inquiry = inquiries.send_inquiry(
-        session, sender=user, listing_kind=kind, listing_id=target_id, message=text, proposal_id=proposal.id
-    )
-    proposal.status, proposal.decided_by_id, proposal.updated_at = ProposalStatus.ACCEPTED, user.id, utcnow()
-    audit.record(session, actor_id=user.id, action="accept_proposal", entity="matchproposal", entity_id=proposal.id)
-    session.commit()
-    return inquiry
-
-
-def dismiss(session: Session, proposal_id: int, user: User, reason: str) -> MatchProposal:
-    """Dismiss a proposal with a reason (kept for the Department); the pair is never proposed again."""
-    errors: validation.Errors = {}
-    text = validation.text(errors, {"reason": reason}, "reason", max_len=1000, min_len=3)
-    validation.raise_if(errors)
-    proposal, _kind, _target = _decidable(session, proposal_id, user)
-    proposal.status, proposal.dismiss_reason = ProposalStatus.DISMISSED, text
-    proposal.decided_by_id, proposal.updated_at = user.id, utcnow()
-    audit.record(
-        session, actor_id=user.id, action="dismiss_proposal", entity="matchproposal", entity_id=proposal.id, reason=text
-    )
-    session.commit()
-    return proposal
 
 
 def similar_offers(session: Session, offer: Offer, k: int = 4) -> list[Offer]:

@@ -37,19 +37,18 @@ def test_visitors_and_other_organizations_see_no_proposals(client: TestClient, d
     assert page(client.get(f"/needs/{need.id}")).select_one("#proposals") is None
 
 
-def test_accepting_without_javascript_sends_an_inquiry_and_returns_to_the_listing(
-    client: TestClient, db: Session
-) -> None:
+def test_accepting_without_javascript_sends_the_written_inquiry_and_shows_it(client: TestClient, db: Session) -> None:
     offer, need, buyer = setup_pair(db)
     log_in(client, buyer)
     proposal = db.exec(select(MatchProposal).where(MatchProposal.offer_id == offer.id)).one()
     response = client.post(
         f"/proposals/{proposal.id}/accept",
-        data={"csrf_token": csrf_of(client, f"/needs/{need.id}")},
+        data={"csrf_token": csrf_of(client, f"/needs/{need.id}"), "message": "Chúng tôi muốn trao đổi thêm."},
         follow_redirects=False,
     )
-    assert response.status_code == 303 and response.headers["location"] == f"/needs/{need.id}#proposals"
-    assert db.exec(select(Inquiry).where(Inquiry.proposal_id == proposal.id)).one().listing_id == offer.id
+    inquiry = db.exec(select(Inquiry).where(Inquiry.proposal_id == proposal.id)).one()
+    assert response.status_code == 303 and response.headers["location"].endswith(f"/inquiries/{inquiry.id}")
+    assert inquiry.listing_id == offer.id
 
 
 def test_dismissing_with_htmx_replaces_the_card(client: TestClient, db: Session) -> None:
