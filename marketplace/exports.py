@@ -16,8 +16,9 @@ from sqlmodel import Session, col, select
 
 from marketplace import indicators, labels
 from marketplace.cli import command
-from marketplace.i18n import format_datetime, gettext, local_time
+from marketplace.i18n import LOCALES, current_locale, format_datetime, gettext, local_time
 from marketplace.indicators import Period, Scope
+from marketplace.inquiries import org_name
 from marketplace.models import Collaboration, Need, Offer, Organization, StageChange, User
 
 WHAT = ("listings", "collaborations", "indicators")
@@ -114,12 +115,13 @@ def listings_sheets(session: Session, period: Period, scope: Scope, today: date)
                gettext("Maximum budget (VND)"), gettext("Commissioned"), gettext("Keywords")]  # fmt: skip
     found: list[Offer | Need] = [*_published(session, Offer, period, scope), *_published(session, Need, period, scope)]
     orgs = _names(session, Organization, {x.organization_id for x in found})
+    language = current_locale.get()
     sheet = Sheet(gettext("Listings"), headers)
     for x in found:
         is_offer = isinstance(x, Offer)
         sheet.rows.append([
             labels.label("listing_kind", "offer" if is_offer else "need"), x.id, x.title,
-            orgs[x.organization_id].name_vi if x.organization_id in orgs else "", labels.sector_name(x.sector_code),
+            org_name(orgs.get(x.organization_id), language), labels.sector_name(x.sector_code),
             labels.label("listing_status", x.status), x.published_at, x.trl if isinstance(x, Offer) else x.min_trl,
             _money(None if isinstance(x, Offer) else x.budget_min_vnd),
             _money(None if isinstance(x, Offer) else x.budget_max_vnd),
@@ -169,9 +171,10 @@ def _collab_headers() -> list[str]:
 
 
 def _collab_row(c: Collaboration, orgs: dict[int, Any], users: dict[int, Any]) -> list[Any]:
+    language = current_locale.get()
     return [
-        c.id, c.title, orgs[c.provider_org_id].name_vi if c.provider_org_id in orgs else "",
-        orgs[c.seeker_org_id].name_vi if c.seeker_org_id in orgs else "", labels.sector_name(c.sector_code),
+        c.id, c.title, org_name(orgs.get(c.provider_org_id), language),
+        org_name(orgs.get(c.seeker_org_id), language), labels.sector_name(c.sector_code),
         labels.label("stage", c.stage), c.stage_entered_at, users[c.broker_id].full_name if c.broker_id in users else "",
         c.next_action or "", c.next_action_due, labels.label("collaboration_type", c.contract_type),
         _money(c.contract_value_vnd), c.signed_at, c.closed_reason or "", c.st_task_code or "",
@@ -192,8 +195,8 @@ def indicators_sheets(session: Session, period: Period, scope: Scope, today: dat
     main = Sheet(gettext("Indicators"), [gettext("Group"), gettext("Indicator"), gettext("Value")])
     for group, rows in _indicator_groups(f):
         main.rows += [[group, name, value] for name, value in rows]
-    sectors = Sheet(gettext("Supply and demand"), [gettext("Sector"), gettext("Published offers"),
-                    gettext("Published needs"), gettext("Needs without a proposal")])  # fmt: skip
+    sectors = Sheet(gettext("Supply and demand"), [gettext("Sector"), gettext("Technology offers public now"),
+                    gettext("Technology needs public now"), gettext("Needs without a proposal")])  # fmt: skip
     sectors.rows = [[labels.sector_name(c), o, n, u] for c, o, n, u in f.gaps]
     months = Sheet(gettext("By month"), [gettext("Month"), gettext("Offers"), gettext("Needs")])
     months.rows = [[m, o, n] for m, o, n in f.by_month]
@@ -206,8 +209,8 @@ def _indicator_groups(f: indicators.Indicators) -> list[tuple[str, list[tuple[st
     reply = round(f.median_reply_hours, 1) if f.median_reply_hours is not None else ""
     return [
         (gettext("Period"), [(gettext("Period"), period)]),
-        (gettext("Listings"), [(gettext("Published offers"), f.offers_published),
-                               (gettext("Published needs"), f.needs_published)]),
+        (gettext("Listings"), [(gettext("Offers published in the period"), f.offers_published),
+                               (gettext("Needs published in the period"), f.needs_published)]),
         (gettext("Matching"), [(gettext("Match proposals made"), f.proposals), (gettext("Inquiries sent"), f.inquiries),
                                (gettext("Acceptance rate (%)"), rate),
                                (gettext("Median time to first reply (hours)"), reply)]),
@@ -235,6 +238,8 @@ def _export_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="end", help="last day of the period, YYYY-MM-DD (default: today)")
     parser.add_argument("--sector", help="sector code, e.g. medicinal")
     parser.add_argument("--organization", help="organization id")
+    parser.add_argument("--lang", choices=LOCALES, default="vi",
+                        help="language of headers, labels and organization names (default: vi)")  # fmt: skip
 
 
 @command("export", "write listings, collaborations or indicators of a period as CSV or XLSX", _export_arguments)
@@ -249,14 +254,18 @@ def export_command(args: argparse.Namespace) -> int:
         "sector": args.sector or "",
         "organization": args.organization or "",
     }
-    with session_scope() as session:
-        period, errors = indicators.parse_period(params, today)
-        scope, scope_errors = indicators.parse_scope(session, params)
-        for name, message in (errors | scope_errors).items():
-            print(f"--{name}: {message}", file=sys.stderr)
-        if errors or scope_errors:
-            return 2
-        content = build(session, what=args.what, fmt=args.fmt, period=period, scope=scope, today=today)
+    language = current_locale.set(args.lang)
+    try:
+        with session_scope() as session:
+            period, errors = indicators.parse_period(params, today)
+            scope, scope_errors = indicators.parse_scope(session, params)
+            for name, message in (errors | scope_errors).items():
+                print(f"--{name}: {message}", file=sys.stderr)
+            if errors or scope_errors:
+                return 2
+            content = build(session, what=args.what, fmt=args.fmt, period=period, scope=scope, today=today)
+    finally:
+        current_locale.reset(language)
     if args.out == "-":
         sys.stdout.buffer.write(content)
     else:

@@ -107,3 +107,11 @@ def test_create_user_reports_bad_input_without_a_traceback(cli_database: str) ->
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert "email:" in result.stderr and "password:" in result.stderr
+
+
+def test_export_writes_english_headers_with_lang_en_and_vietnamese_ones_by_default(cli_database: str) -> None:
+    args = ("export", "--what", "collaborations", "--format", "csv", "--out", "-")
+    english = run(cli_database, *args, "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert english.stdout.lstrip("\ufeff").startswith("Number,Title,Provider,Seeker,")
+    assert run(cli_database, *args).stdout.lstrip("\ufeff").startswith("Số,Tiêu đề,Bên cung cấp,Bên tiếp nhận,")

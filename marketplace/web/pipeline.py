@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from marketplace import board, collaborations, labels, organizations
 from marketplace.errors import Conflict, Invalid
-from marketplace.i18n import TIMEZONE, Msg
+from marketplace.i18n import TIMEZONE, Msg, current_locale
+from marketplace.inquiries import org_name
 from marketplace.models import Collaboration, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
 from marketplace.web.templating import render
@@ -61,7 +62,7 @@ def collaboration_create(request: Request, session: SessionDep, user: StaffUser,
 
 
 def _new_context(session: Session, form: dict[str, Any], errors: dict[str, Msg]) -> dict[str, Any]:
-    org_choices = [(o.id, o.name_vi) for o in organizations.directory(session)]
+    org_choices = [(o.id, org_name(o, current_locale.get())) for o in organizations.directory(session)]
     return {
         "form": form, "errors": errors, "org_choices": org_choices,
         "stage_choices": [(s, labels.label("stage", s)) for s in collaborations.OPEN_STAGES],

@@ -113,3 +113,48 @@ def test_an_htmx_filter_returns_only_the_board(staff_client: TestClient, db: Ses
     html = page(response)
     assert html.select_one("#board-area") is not None
     assert html.select_one("form.filters") is None and html.select_one("header") is None
+
+
+def parties(html, collab_id: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [s.get_text(strip=True) for s in html.select(f"#collab-{collab_id} .collab-parties span[title]")]
+
+
+def test_english_cards_and_list_rows_name_the_parties_in_english(staff_client: TestClient, db: Session) -> None:
+    provider = make_org(db, name_vi="Trường Đại học Nông Lâm, Đại học Huế",
+                        name_en="University of Agriculture and Forestry, Hue University")  # fmt: skip
+    seeker = make_org(db, kind="enterprise", name_vi="Công ty CP Dược Medipharco-Tenamyd",
+                      name_en="Medipharco-Tenamyd Pharmaceutical JSC")  # fmt: skip
+    collab = make_collab(db, provider=provider, seeker=seeker)
+    english = page(staff_client.get("/pipeline?lang=en"))
+    assert parties(english, collab.id) == [
+        "University of Agriculture and Forestry, Hue University",
+        "Medipharco-Tenamyd Pharmaceutical JSC",
+    ]
+    row = page(staff_client.get("/pipeline?view=list&lang=en")).select_one(f'tr[data-id="{collab.id}"] .muted')
+    assert (
+        row.get_text(strip=True)
+        == "University of Agriculture and Forestry, Hue University → Medipharco-Tenamyd Pharmaceutical JSC"
+    )
+    vietnamese = page(staff_client.get("/pipeline?lang=vi"))
+    assert parties(vietnamese, collab.id) == [
+        "Trường Đại học Nông Lâm, Đại học Huế",
+        "Công ty CP Dược Medipharco-Tenamyd",
+    ]
+
+
+def test_a_party_without_an_english_name_keeps_its_vietnamese_name_in_english(
+    staff_client: TestClient, db: Session
+) -> None:
+    seeker = make_org(db, kind="cooperative", name_vi="Hợp tác xã Nông nghiệp Liên Hương", name_en="")
+    collab = make_collab(db, seeker=seeker)
+    assert parties(page(staff_client.get("/pipeline?lang=en")), collab.id)[1] == "Hợp tác xã Nông nghiệp Liên Hương"
+
+
+def test_the_new_collaboration_form_offers_the_organizations_by_their_english_names_in_english(
+    staff_client: TestClient, db: Session
+) -> None:
+    make_org(db, name_vi="Viện Công nghệ sinh học, Đại học Huế", name_en="Institute of Biotechnology, Hue University")
+    html = page(staff_client.get("/collaborations/new?lang=en"))
+    options = [o.get_text(strip=True) for o in html.select("select[name=provider_org_id] option")]
+    assert "Institute of Biotechnology, Hue University" in options
+    assert "Viện Công nghệ sinh học, Đại học Huế" not in options

@@ -1,5 +1,6 @@
 """The indicators dashboard and its downloads: figures for a period, bad input, staff only, XLSX and CSV."""
 
+import csv
 import io
 from datetime import timedelta
 
@@ -10,7 +11,7 @@ from sqlmodel import Session
 
 from marketplace.models import Inquiry, MatchProposal, StageChange
 from marketplace.models._base import utcnow
-from tests.builders import make_need, make_offer, make_user, page
+from tests.builders import make_need, make_offer, make_org, make_user, page
 from tests.pipeline.conftest import client_for, make_collab
 
 
@@ -152,7 +153,7 @@ def test_the_xlsx_of_indicators_and_listings_open_with_their_rows(staff_client: 
     sign(db, 450_000_000)
     book = load_workbook(io.BytesIO(staff_client.get("/dashboard/export?what=indicators&format=xlsx").content))
     figures = {row[1]: row[2] for row in book["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)}
-    assert figures["Công nghệ chào bán đã đăng"] == 1 and figures["Tổng giá trị hợp đồng (VND)"] == 450_000_000
+    assert figures["Công nghệ chào bán đã đăng trong kỳ"] == 1 and figures["Tổng giá trị hợp đồng (VND)"] == 450_000_000
     book = load_workbook(io.BytesIO(staff_client.get("/dashboard/export?what=listings&format=xlsx").content))
     rows = list(book["Tin đăng"].iter_rows(min_row=2, values_only=True))
     assert {r[2] for r in rows} == {"Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole",
@@ -173,3 +174,67 @@ def test_unknown_exports_and_bad_periods_are_refused_clearly(staff_client: TestC
         response = staff_client.get(f"/dashboard/export?{query}")
         assert response.status_code == 422, query
         assert "Không thể xuất báo cáo" in page(response).select_one(".toast").get_text()
+
+
+def label(html, name: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    return html.select_one(f"#kpi-{name} .kpi-label").get_text(strip=True), html.select_one(
+        f"#kpi-{name} .kpi-note"
+    ).get_text(strip=True)
+
+
+def test_the_dashboard_counts_offers_published_in_the_period_and_the_home_page_those_public_now(
+    staff_client: TestClient, db: Session
+) -> None:
+    make_offer(db)
+    make_offer(db, status="archived", title="Máy sấy lạnh nông sản dùng bơm nhiệt")
+    make_need(db)
+    dashboard, home = page(staff_client.get("/dashboard")), page(staff_client.get("/"))
+    assert label(dashboard, "offers") == ("Công nghệ chào bán đã đăng trong kỳ", "kể cả tin nay không còn công khai")
+    assert label(dashboard, "needs")[0] == "Nhu cầu công nghệ đã đăng trong kỳ"
+    assert kpi(dashboard, "offers") == "2"
+    stats = {
+        dt.get_text(strip=True): dd.get_text(strip=True)
+        for dt, dd in zip(home.select(".stats dt"), home.select(".stats dd"), strict=True)
+    }
+    assert stats["Công nghệ chào bán đang hiển thị công khai"] == "1"
+    assert stats["Nhu cầu công nghệ đang hiển thị công khai"] == "1"
+    english = page(staff_client.get("/dashboard?lang=en"))
+    assert label(english, "offers") == ("Offers published in the period", "including those no longer public")
+    assert [dt.get_text(strip=True) for dt in page(staff_client.get("/?lang=en")).select(".stats dt")][:2] == [
+        "Technology offers public now",
+        "Technology needs public now",
+    ]
+
+
+def party_names(response) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    book = load_workbook(io.BytesIO(response.content))
+    return [(row[2], row[3]) for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+
+
+def test_an_english_export_names_the_organizations_in_english(staff_client: TestClient, db: Session) -> None:
+    provider = make_org(db, name_vi="Trường Đại học Y - Dược, Đại học Huế",
+                        name_en="University of Medicine and Pharmacy, Hue University")  # fmt: skip
+    make_collab(db, provider=provider, seeker=make_org(db, kind="cooperative", name_vi="Hợp tác xã Liên Hương",
+                                                       name_en="Lien Huong Cooperative"))  # fmt: skip
+    make_offer(db, organization=provider)
+    english = staff_client.get("/dashboard/export?what=collaborations&format=xlsx&lang=en")
+    assert party_names(english) == [("University of Medicine and Pharmacy, Hue University", "Lien Huong Cooperative")]
+    listings = staff_client.get("/dashboard/export?what=listings&format=csv&lang=en").content.decode("utf-8-sig")
+    header, row = list(csv.reader(io.StringIO(listings)))
+    assert row[header.index("Organization")] == "University of Medicine and Pharmacy, Hue University"
+    vietnamese = staff_client.get("/dashboard/export?what=collaborations&format=xlsx&lang=vi")
+    assert party_names(vietnamese) == [("Trường Đại học Y - Dược, Đại học Huế", "Hợp tác xã Liên Hương")]
+
+
+def test_an_english_export_keeps_the_vietnamese_name_of_an_organization_without_an_english_one(
+    staff_client: TestClient, db: Session
+) -> None:
+    make_collab(db, seeker=make_org(db, kind="cooperative", name_vi="Hợp tác xã Nông nghiệp Liên Hương", name_en=""))
+    english = staff_client.get("/dashboard/export?what=collaborations&format=xlsx&lang=en")
+    assert party_names(english)[0][1] == "Hợp tác xã Nông nghiệp Liên Hương"
+
+
+def test_the_export_links_ask_for_the_language_of_the_page(staff_client: TestClient) -> None:
+    for lang in ("en", "vi"):
+        links = page(staff_client.get(f"/dashboard?lang={lang}")).select("#exports a")
+        assert links and all(f"lang={lang}" in a["href"] for a in links)

@@ -82,7 +82,7 @@ def test_the_export_command_writes_an_xlsx_of_the_indicators(db: Session, tmp_pa
         r[1]: r[2]
         for r in load_workbook(io.BytesIO(out.read_bytes()))["Chỉ tiêu"].iter_rows(min_row=2, values_only=True)
     }
-    assert rows["Công nghệ chào bán đã đăng"] == 1
+    assert rows["Công nghệ chào bán đã đăng trong kỳ"] == 1
 
 
 def test_the_export_command_refuses_a_bad_period(cli_database, capsys) -> None:  # type: ignore[no-untyped-def]
