@@ -4,6 +4,7 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from starlette.middleware.sessions import SessionMiddleware
@@ -37,6 +38,11 @@ from marketplace.web.middleware import BodyLimit, Locale
 STATIC = Path(__file__).resolve().parent / "static"
 
 
+def favicon() -> FileResponse:
+    """The site icon at the address browsers try by themselves (base.html also links the SVG)."""
+    return FileResponse(STATIC / "favicon.ico", media_type="image/x-icon", headers={"Cache-Control": "max-age=604800"})
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """A configured application on `engine` (by default the one for DATABASE_URL)."""
     settings = settings or get_settings()
@@ -55,6 +61,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     search.install(app)
     api_docs.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", favicon, include_in_schema=False)  # browsers ask for it on every page
     # listings first: its /offers/new must win over the detail route /offers/{offer_id}
     for router in (
         listings.router,

@@ -28,7 +28,9 @@ def text(
     elif value and len(value) < min_len:
         errors[field] = Msg("Please write at least %(min)d characters.", min=min_len)
     elif len(value) > max_len:
-        errors[field] = Msg("Please keep this under %(max)d characters (now %(now)d).", max=max_len, now=len(value))
+        # numbers formatted now, in the reader's language (207.999 in Vietnamese, 207,999 in English)
+        limit, now = format_number(max_len), format_number(len(value))
+        errors[field] = Msg("Please keep this under %(max)s characters (now %(now)s).", max=limit, now=now)
     return value
 
 

@@ -18,3 +18,91 @@ if (window.htmx) {
     { code: "[45]..", swap: true, error: true },
   ];
 }
+
+// Error summary (GOV.UK pattern). A form sent back with errors shows a message (`.notice.error`, or the
+// `error_summary` macro) and a `p.error#e-…` beside each field. Here the message gains a list of links to
+// those fields (when the server did not print one) and takes the focus, so keyboard and screen-reader
+// users hear what went wrong and can jump to each field.
+function fieldOf(message) {
+  return document.querySelector('[aria-describedby~="' + message.id + '"]') ||
+    (message.closest(".field") || message.parentElement).querySelector("input:not([type=hidden]), select, textarea");
+}
+
+function fieldName(control) {
+  var box = control.closest("fieldset.field") || control.closest(".field");
+  var label = box && box.matches("fieldset") ? box.querySelector("legend") : document.querySelector('label[for="' + control.id + '"]');
+  if (!label) return "";
+  var copy = label.cloneNode(true);
+  copy.querySelectorAll(".req, .visually-hidden").forEach(function (e) { e.remove(); });
+  return copy.textContent.trim();
+}
+
+function errorSummary(root) {
+  var summary = root.querySelector("[data-error-summary]");
+  var messages = Array.prototype.filter.call(root.querySelectorAll("p.error[id]"), function (m) { return fieldOf(m); });
+  if (!summary) {
+    var notice = root.querySelector(".notice.error");
+    if (!notice || notice.closest("#toasts") || !messages.length) return null;
+    summary = notice;
+  }
+  if (!summary.querySelector("ul") && messages.length) {
+    var list = document.createElement("ul");
+    list.className = "error-summary-list";
+    messages.forEach(function (message) {
+      var control = fieldOf(message);
+      var target = control.closest("fieldset.field") || control;
+      var link = document.createElement("a");
+      var name = fieldName(control);
+      link.href = "#" + target.id;
+      link.textContent = (name ? name + ": " : "") + message.textContent.trim();
+      var item = document.createElement("li");
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    summary.classList.add("error-summary");
+    summary.appendChild(list);
+  }
+  summary.removeAttribute("role");  // it takes the focus, which reads it; an alert would read it twice
+  summary.tabIndex = -1;
+  return summary;
+}
+
+// A link of the summary moves the focus into its field (an anchor alone only scrolls).
+document.addEventListener("click", function (event) {
+  var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+  var target = link && document.getElementById(link.getAttribute("href").slice(1));
+  if (!target) return;
+  var control = target.matches("fieldset") ? target.querySelector("input, select, textarea") : target;
+  if (!control) return;
+  event.preventDefault();
+  (target.querySelector("legend") || document.querySelector('label[for="' + control.id + '"]') || control).scrollIntoView();
+  control.focus({ preventScroll: true });
+});
+
+document.addEventListener("DOMContentLoaded", function () {
+  var main = document.querySelector("main") || document.body;
+  var summary = errorSummary(main);
+  if (summary && (!document.activeElement || document.activeElement === document.body)) summary.focus();
+});
+
+// After an htmx swap replaced the element that had the focus (an "Approve" or "Accept" button), the focus
+// falls back to <body>. Move it to what the new content says: an element marked `data-focus`, an error
+// summary, or the confirmation (`role="status"` / `role="alert"`). Toasts are left to their live region,
+// and a swap that kept the focus where the user is (typing in a search box) is left alone.
+var focusAfterSettle = null;
+document.addEventListener("htmx:load", function (event) {
+  var root = event.detail.elt;
+  if (!root || root === document.body || root.closest("#toasts")) return;
+  var pick = function (selector) { return root.matches(selector) ? root : root.querySelector(selector); };
+  var target = pick("[data-focus]") || errorSummary(root) || pick('[role="status"], [role="alert"]');
+  if (target && !focusAfterSettle) focusAfterSettle = target;
+});
+document.addEventListener("htmx:afterSettle", function () {
+  var target = focusAfterSettle;
+  focusAfterSettle = null;
+  if (!target || !target.isConnected) return;
+  var lost = !document.activeElement || document.activeElement === document.body;
+  if (!lost && !target.hasAttribute("data-focus")) return;
+  if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.tabIndex = -1;
+  target.focus();
+});

@@ -65,7 +65,11 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 
 async def validation_error(request: Request, exc: Exception) -> Response:
+    """422 for bad query or form values; 404 when a path segment (a record id, a kind) cannot be one."""
     assert isinstance(exc, RequestValidationError)
+    if any(tuple(e.get("loc", ()))[:1] == ("path",) for e in exc.errors()):
+        # /offers/abc, /organizations/0 and /offers/99999999999 name no record, like /offers/999999
+        return error_response(request, 404, STATUS_MESSAGES[404])
     errors = {
         ".".join(str(p) for p in e.get("loc", ())[1:]) or "request": Msg("This value is not valid.")
         for e in exc.errors()

@@ -3,8 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from marketplace import listings, profiles
-from marketplace.i18n import Msg
+from marketplace import listings, profiles, validation
 from marketplace.models import Need, Offer
 from marketplace.web.deps import OptionalUser, SessionDep
 from marketplace.web.inquiries import RecordId
@@ -15,11 +14,8 @@ router = APIRouter()
 
 @router.get("/experts", name="expert_list")
 def expert_list(request: Request, session: SessionDep, user: OptionalUser, q: str = "") -> Response:
-    errors = {}
-    if len(q) > profiles.QUERY_MAX:
-        errors["q"] = Msg(
-            "Please keep this under %(max)d characters (now %(now)d).", max=profiles.QUERY_MAX, now=len(q)
-        )
+    errors: validation.Errors = {}
+    validation.text(errors, {"q": q}, "q", max_len=profiles.QUERY_MAX, required=False)
     experts = profiles.expert_directory(session, q if not errors else "")
     context = {"experts": experts, "q": q, "errors": errors}
     block = "results" if request.headers.get("hx-request") == "true" else None

@@ -76,7 +76,7 @@ def test_an_overlong_message_is_refused_and_kept(client: TestClient, db: Session
     response = express_interest(client, "offer", parties.offer.id, message=message)
     html = page(response)
     assert response.status_code == 422
-    assert html.select_one("#e-message").get_text() == "Vui lòng viết không quá 3000 ký tự (hiện có 4799)."
+    assert html.select_one("#e-message").get_text() == "Vui lòng viết không quá 3.000 ký tự (hiện có 4.799)."
     assert html.select_one("#f-message").get_text() == message
     assert inquiries_in(db) == []
 

@@ -74,6 +74,6 @@ def test_visitors_see_the_publish_button_that_leads_to_the_form(client: TestClie
     assert page(client.get("/needs")).select_one(".listings-head a.button")["href"] == "http://testserver/needs/new"
 
 
-def test_an_id_too_large_for_the_database_is_refused_not_a_server_error(client: TestClient) -> None:
+def test_an_id_too_large_for_the_database_is_not_found_not_a_server_error(client: TestClient) -> None:
     for path in ("/offers/99999999999", "/needs/99999999999", "/organizations/99999999999"):
-        assert client.get(path).status_code == 422, path
+        assert client.get(path).status_code == 404, path

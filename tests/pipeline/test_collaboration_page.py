@@ -40,7 +40,7 @@ def test_an_empty_or_overlong_note_is_refused_and_kept(staff_client: TestClient,
         f"/collaborations/{collab.id}/notes", data={"csrf_token": token, "text": "ghi chú " * 400}
     )
     assert response.status_code == 422
-    assert "2000" in page(response).select_one("#e-text").get_text()
+    assert "2.000" in page(response).select_one("#e-text").get_text()
     assert page(response).select_one("#f-text").get_text().startswith("ghi chú ghi chú")
     assert db.exec(select(CollaborationNote)).all() == []
 

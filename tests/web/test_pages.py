@@ -69,10 +69,10 @@ def test_unknown_pages_get_a_404_page_in_the_readers_language(client: TestClient
     assert english.select_one("html")["lang"] == "en"
 
 
-def test_a_malformed_id_is_a_clear_error_not_a_crash(client: TestClient) -> None:
+def test_a_malformed_id_is_a_page_not_found_not_a_crash(client: TestClient) -> None:
     response = client.get("/offers/abc")
-    assert response.status_code == 422
-    assert page(response).select_one(".toast").get_text() == "Một số giá trị gửi lên không hợp lệ."
+    assert response.status_code == 404
+    assert page(response).select_one("h1").get_text() == "Không tìm thấy trang"
 
 
 def test_the_language_switch_only_redirects_within_the_site(client: TestClient) -> None:
