@@ -2,18 +2,26 @@
 
 import json
 import re
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as default
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, literal, union_all
 from sqlmodel import Session, col, select
 
 from marketplace import audit, validation
 from marketplace.config import get_settings
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import Msg
-from marketplace.models import Organization, OrgKind, User
+from marketplace.inquiries import org_name
+from marketplace.models import ListingStatus, Need, Offer, Organization, OrgKind, User
+from matching.text import TOKEN_PATTERN, fold, normalize
+
+DIRECTORY_PAGE_SIZE = 24
+QUERY_MAX = 100
 
 
 def get_organization(session: Session, organization_id: int) -> Organization:
@@ -29,6 +37,125 @@ def directory(session: Session, kind: str | None = None) -> list[Organization]:
     if kind:
         query = query.where(Organization.kind == kind)
     return list(session.exec(query).all())
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """One card of the directory: the organization, its name in the reader's language, its published listings."""
+
+    organization: Organization
+    name: str
+    offers: int = 0
+    needs: int = 0
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    """One page of the directory, how many match in all, and how many of each kind (in the chosen ward) and of
+    each ward (of the chosen kind) would match."""
+
+    entries: list[DirectoryEntry]
+    total: int
+    page: int
+    pages: int
+    text: str
+    kind: str
+    ward: str
+    kind_counts: dict[str, int]
+    ward_counts: dict[str, int]
+    in_any_ward: int  # with every ward, including organizations that give none
+    problems: dict[str, Msg] = default(default_factory=dict)
+
+
+def browse(
+    session: Session, *, text: str = "", kind: str = "", ward: str = "", page: int = 1, language: str = "vi"
+) -> DirectoryPage:
+    """The directory filtered by words (with or without accents), kind and ward, by name; unusable filters are
+    left out and explained in `problems`; a page past the end shows the last one."""
+    everyone = list(session.exec(select(Organization)).all())
+    text, kind, ward, problems = _usable_filters(everyone, text, kind, ward)
+    ranked = _ranked(everyone, text, language)
+    of_kind = [o for o in ranked if not kind or o.kind == kind]
+    in_ward = [o for o in ranked if not ward or o.ward == ward]
+    found = [o for o in of_kind if not ward or o.ward == ward]
+    pages = max(1, -(-len(found) // DIRECTORY_PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    shown = found[(page - 1) * DIRECTORY_PAGE_SIZE : page * DIRECTORY_PAGE_SIZE]
+    counts = published_counts(session, [o.id for o in shown if o.id is not None])
+    entries = [DirectoryEntry(o, org_name(o, language), *counts.get(o.id or 0, (0, 0))) for o in shown]
+    return DirectoryPage(
+        entries, len(found), page, pages, text, kind, ward,
+        kind_counts=_in_order(Counter(o.kind for o in in_ward), [k.value for k in OrgKind]),
+        ward_counts=_in_order(Counter(o.ward for o in of_kind if o.ward), sorted(ward_names(), key=_folded)),
+        in_any_ward=len(of_kind),
+        problems=problems,
+    )  # fmt: skip
+
+
+def _in_order(counts: Counter[str], order: list[str]) -> dict[str, int]:
+    """Counts in a fixed order (values outside it last, by name)."""
+    rank = {value: i for i, value in enumerate(order)}
+    return {v: counts[v] for v in sorted(counts, key=lambda v: (rank.get(v, len(rank)), _folded(v)))}
+
+
+def _usable_filters(
+    everyone: list[Organization], text: str, kind: str, ward: str
+) -> tuple[str, str, str, dict[str, Msg]]:
+    problems: dict[str, Msg] = {}
+    text = validation.text(problems, {"q": text}, "q", max_len=QUERY_MAX, required=False)
+    if "q" in problems:
+        text = ""
+    if kind and kind not in {k.value for k in OrgKind}:
+        problems["kind"] = Msg("This kind of organization is not known; organizations of every kind are shown.")
+        kind = ""
+    ward = validation.nfc(ward)
+    if ward and ward not in {*ward_names(), *(o.ward for o in everyone)}:
+        problems["ward"] = Msg("This ward or commune is not known; organizations in every ward are shown.")
+        ward = ""
+    return text, kind, ward, problems
+
+
+def _ranked(organizations: Iterable[Organization], text: str, language: str) -> list[Organization]:
+    """The organizations having every word of `text`: those whose name holds the words as typed first, then
+    those whose name has every word, then the rest; by name in `language` within each group."""
+    wanted = _folded(text)
+    words = TOKEN_PATTERN.findall(wanted)
+    ranked = []
+    for org in organizations:
+        names = _folded(f"{org.name_vi} {org.name_en}")
+        everything = f"{names} {_folded(f'{org.description_vi} {org.description_en} {org.ward}')}"
+        if not _has_words(everything, words):
+            continue
+        group = 0 if wanted in names else 1 if _has_words(names, words) else 2
+        ranked.append((group, _folded(org_name(org, language)), org.id or 0, org))
+    return [org for *_, org in sorted(ranked, key=lambda row: row[:3])]
+
+
+def _folded(text: str) -> str:
+    return " ".join(TOKEN_PATTERN.findall(fold(normalize(text))))
+
+
+def _has_words(folded: str, words: list[str]) -> bool:
+    """Every word begins a word of `folded` ("cong ng" finds "công nghệ" while typing)."""
+    padded = f" {folded}"
+    return all(f" {w}" in padded for w in words)
+
+
+def published_counts(session: Session, organization_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(published offers, published needs) of each organization, in one grouped query."""
+    if not organization_ids:
+        return {}
+    grouped = [
+        select(literal(kind).label("kind"), col(model.organization_id), func.count().label("n"))
+        .where(model.status == ListingStatus.PUBLISHED, col(model.organization_id).in_(organization_ids))
+        .group_by(col(model.organization_id))
+        for kind, model in (("offer", Offer), ("need", Need))
+    ]
+    counts: dict[int, tuple[int, int]] = {}
+    for kind, organization_id, n in session.execute(union_all(*grouped)).all():
+        offers, needs = counts.get(organization_id, (0, 0))
+        counts[organization_id] = (n, needs) if kind == "offer" else (offers, n)
+    return counts
 
 
 def members_of(session: Session, parent_id: int) -> list[Organization]:

@@ -1,16 +1,43 @@
-"""Members edit their organization's profile; staff verify organizations."""
+"""The directory (/organizations); members edit their organization's profile; staff verify organizations."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from marketplace import labels, organizations
 from marketplace.errors import Forbidden, Invalid
-from marketplace.i18n import Msg
+from marketplace.i18n import Msg, current_locale
 from marketplace.models import Organization
-from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
+from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, SessionDep, StaffUser
 from marketplace.web.templating import render
 
 router = APIRouter()
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]  # as /offers: junk answers 422 with a message
+
+
+@router.get("/organizations", name="organization_list")
+def organization_list(
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    q: str = "",
+    kind: str = "",
+    ward: str = "",
+    page: PageNumber = 1,
+) -> Response:
+    """The directory; only its results (with fresh filter counts) when htmx asks as the reader types."""
+    found = organizations.browse(session, text=q, kind=kind, ward=ward, page=page, language=current_locale.get())
+    fragment = request.headers.get("hx-target") == "results" and not request.headers.get("hx-history-restore-request")
+    chosen = {"q": found.text, "kind": found.kind, "ward": found.ward}
+    context = {
+        "found": found, "q": q, "query": {k: v for k, v in chosen.items() if v},
+        "page": found.page, "pages": found.pages, "list_route": "organization_list", "fragment": fragment,
+    }  # fmt: skip
+    block = "results" if fragment else None
+    return render(request, "organizations.html", context, block=block, status_code=422 if found.problems else 200)
+
+
 FIELDS = ("name_vi", "name_en", "ward", "website", "description_vi", "description_en", "kind")
 
 

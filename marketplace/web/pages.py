@@ -73,11 +73,6 @@ def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_
     return listing_page(request, session, user, listings.get_visible(session, Need, need_id, user))
 
 
-@router.get("/organizations", name="organization_list")
-def organization_list(request: Request, session: SessionDep, user: OptionalUser) -> Response:
-    return render(request, "organizations.html", {"organizations": organizations.directory(session)})
-
-
 @router.get("/organizations/{organization_id}", name="organization_detail")
 def organization_detail(
     request: Request, session: SessionDep, user: OptionalUser, organization_id: RecordId
