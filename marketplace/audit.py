@@ -1,13 +1,26 @@
 """The audit log: who did what to which record, and the Department's view of it."""
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from marketplace.i18n import N_, gettext
-from marketplace.models import AuditLog, User
+from marketplace import validation
+from marketplace.i18n import N_, TIMEZONE, Msg, current_locale, gettext
+from marketplace.models import (
+    AuditLog,
+    Collaboration,
+    ExpertiseProfile,
+    Inquiry,
+    MatchProposal,
+    Need,
+    Offer,
+    Organization,
+    User,
+)
 
 PAGE_SIZE = 50
 ACTION_LABELS = {
@@ -35,6 +48,9 @@ ACTION_LABELS = {
     "listing.archived": N_("archived a listing"),
     "listing.confirm": N_("confirmed a listing is still current"),
     "listing.expired": N_("a listing expired"),
+    "listing.revise": N_("sent changes to a published listing for review"),
+    "listing.publish_revision": N_("approved and published changes to a listing"),
+    "listing.reject_revision": N_("sent changes to a listing back to its owner"),
     "collaboration.open": N_("opened a collaboration"),
     "collaboration.move": N_("moved a collaboration to another stage"),
     "collaboration.edit": N_("edited a collaboration"),
@@ -49,12 +65,20 @@ ENTITY_LABELS = {
     "matchproposal": N_("Match proposal"),
     "user": N_("Account"),
 }
-LINKS = {
-    "offer": "/offers/{}",
-    "need": "/needs/{}",
-    "organization": "/organizations/{}",
-    "collaboration": "/collaborations/{}",
+MODELS: dict[str, Any] = {
+    "offer": Offer,
+    "need": Need,
+    "organization": Organization,
+    "collaboration": Collaboration,
+    "inquiry": Inquiry,
+    "matchproposal": MatchProposal,
+    "user": User,
 }
+ENTITIES = tuple(ENTITY_LABELS)
+SYSTEM = "system"  # the actor filter's value for entries no person made (expiry, command line)
+MAX_ID = 2_147_483_647
+EXPORT_LIMIT = 100_000
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # what a date input sends, and what a reader types without one
 
 
 def record(
@@ -65,13 +89,48 @@ def record(
 
 
 @dataclass(frozen=True)
+class LogFilters:
+    """Which entries the Department wants to read."""
+
+    entity: str | None = None
+    record: int | None = None
+    actor: str | None = None  # a user id, or SYSTEM
+    since: date | None = None
+    until: date | None = None
+
+    def params(self, **changes: Any) -> dict[str, str]:
+        """The chosen filters as query parameters, for links that keep them."""
+        values = asdict(self) | changes
+        return {k: (v.isoformat() if isinstance(v, date) else str(v)) for k, v in values.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The record an entry is about, as it is now: its name, the page that shows it, or that it is gone."""
+
+    name: str = ""
+    page: tuple[str, int] | None = None  # ("offer" | "need" | "organization" | "collaboration" | "expert", id)
+    removed: bool = False
+
+
+@dataclass(frozen=True)
 class Entry:
     """An audit entry as the Department reads it."""
 
     log: AuditLog
     actor: User | None
     text: str
-    link: str | None
+    subject: Subject
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of matching entries, newest first."""
+
+    entries: list[Entry]
+    total: int
+    page: int
+    pages: int
 
 
 def entity_label(entity: str) -> str:
@@ -85,24 +144,166 @@ def describe(action: str) -> str:
     return gettext(found) if found else action
 
 
-def entries(session: Session, *, entity: str | None = None, page: int = 1) -> tuple[list[Entry], int]:
-    """One page of the log, newest first, and how many entries match."""
+def actors(session: Session) -> list[User]:
+    """Everyone who appears in the log, by name."""
+    ids = select(AuditLog.actor_id).where(col(AuditLog.actor_id).is_not(None)).distinct()
+    return list(session.exec(select(User).where(col(User.id).in_(ids)).order_by(col(User.full_name), col(User.id))))
+
+
+def parse_filters(session: Session, params: Mapping[str, Any]) -> tuple[LogFilters, validation.Errors]:
+    """Filters from the query string; an unknown record type or person is ignored, bad dates are reported."""
+    errors: validation.Errors = {}
+    entity = params.get("entity")
+    actor = str(params.get("actor") or "")
+    known_actor = actor == SYSTEM or (actor.isdigit() and actor in {str(u.id) for u in actors(session)})
+    since, until = _date(errors, params, "since"), _date(errors, params, "until")
+    if since and until and since > until:
+        errors["until"] = Msg("The end date is before the start date.")
+        since = until = None
+    filters = LogFilters(
+        entity=entity if entity in ENTITIES else None,
+        record=validation.integer(errors, params, "record", low=1, high=MAX_ID, required=False),
+        actor=actor if known_actor else None,
+        since=since,
+        until=until,
+    )
+    return filters, errors
+
+
+def _date(errors: validation.Errors, params: Mapping[str, Any], field: str) -> date | None:
+    raw = validation.nfc(params.get(field))
+    if not raw:
+        return None
+    for pattern in DATE_FORMATS:
+        try:
+            value = datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        if 1900 <= value.year <= 2999:  # beyond that the bounds of the day overflow
+            return value
+    errors[field] = Msg("Please enter a date such as 31/12/2026.")
+    return None
+
+
+def _query(filters: LogFilters) -> Any:
     query = select(AuditLog)
-    if entity:
-        query = query.where(AuditLog.entity == entity)
+    if filters.entity:
+        query = query.where(AuditLog.entity == filters.entity)
+    if filters.record:
+        query = query.where(AuditLog.entity_id == filters.record)
+    if filters.actor == SYSTEM:
+        query = query.where(col(AuditLog.actor_id).is_(None))
+    elif filters.actor:
+        query = query.where(AuditLog.actor_id == int(filters.actor))
+    if filters.since:  # whole days in Huế's time
+        query = query.where(col(AuditLog.at) >= _start_of(filters.since))
+    if filters.until:
+        query = query.where(col(AuditLog.at) < _start_of(filters.until + timedelta(days=1)))
+    return query
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time(), TIMEZONE).astimezone(UTC)
+
+
+def _newest_first(query: Any) -> Any:
+    return query.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
+
+
+def log_page(session: Session, filters: LogFilters, *, page: int = 1) -> LogPage:
+    """One page of the matching entries, newest first; a page past the end shows the last one."""
+    query = _query(filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(
-        query.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
-    ).all()
-    actor_ids = {r.actor_id for r in rows if r.actor_id}
-    actors = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(actor_ids))).all()} if actor_ids else {}
-    found = [
-        Entry(
-            r,
-            actors.get(r.actor_id),
-            describe(r.action),
-            LINKS[r.entity].format(r.entity_id) if r.entity in LINKS and r.entity_id else None,
-        )
-        for r in rows
-    ]
-    return found, total
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    rows = session.exec(_newest_first(query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+    return LogPage(_read(session, list(rows)), total, page, pages)
+
+
+def all_entries(session: Session, filters: LogFilters) -> list[Entry]:
+    """Every matching entry (up to EXPORT_LIMIT), newest first, for an export."""
+    return _read(session, list(session.exec(_newest_first(_query(filters)).limit(EXPORT_LIMIT)).all()))
+
+
+def _read(session: Session, rows: list[AuditLog]) -> list[Entry]:
+    people = _by_id(session, User, {r.actor_id for r in rows if r.actor_id})
+    subjects = _subjects(session, rows)
+    return [Entry(r, people.get(r.actor_id or 0), describe(r.action), _subject(r, subjects)) for r in rows]
+
+
+def _subject(log: AuditLog, subjects: dict[tuple[str, int | None], Subject]) -> Subject:
+    found = subjects.get((log.entity, log.entity_id), Subject())
+    if found.removed and (log.detail or {}).get("title"):  # the name the entry kept, if its writer gave one
+        return Subject(str(log.detail["title"]), None, True)
+    return found
+
+
+def _by_id(session: Session, model: Any, ids: set[int]) -> dict[int, Any]:
+    if not ids:
+        return {}
+    return {x.id: x for x in session.exec(select(model).where(col(model.id).in_(ids))).all()}
+
+
+def _subjects(session: Session, rows: list[AuditLog]) -> dict[tuple[str, int | None], Subject]:
+    """What each (entity, id) of the rows is now, loaded with one query per kind of record."""
+    wanted: dict[str, set[int]] = {}
+    for r in rows:
+        if r.entity in MODELS and r.entity_id:
+            wanted.setdefault(r.entity, set()).add(r.entity_id)
+    found = {entity: _by_id(session, MODELS[entity], ids) for entity, ids in wanted.items()}
+    named = _Names(session, found)
+    subjects: dict[tuple[str, int | None], Subject] = {}
+    for entity, ids in wanted.items():
+        for entity_id in ids:
+            current = found[entity].get(entity_id)
+            subjects[(entity, entity_id)] = named.subject(entity, current) if current else Subject(removed=True)
+    return subjects
+
+
+class _Names:
+    """Names and pages of records, with the listings, organizations and profiles they point to."""
+
+    def __init__(self, session: Session, found: dict[str, dict[int, Any]]) -> None:
+        inquiries = found.get("inquiry", {}).values()
+        proposals = found.get("matchproposal", {}).values()
+        users = found.get("user", {})
+        offer_ids = {i.listing_id for i in inquiries if i.listing_kind == "offer"} | {
+            p.offer_id for p in proposals if p.offer_id
+        }
+        need_ids = {i.listing_id for i in inquiries if i.listing_kind == "need"} | {p.need_id for p in proposals}
+        expert_ids = {i.listing_id for i in inquiries if i.listing_kind == "expert"} | {
+            p.expert_id for p in proposals if p.expert_id
+        }
+        self.offers = found.get("offer", {}) | _by_id(session, Offer, offer_ids)
+        self.needs = found.get("need", {}) | _by_id(session, Need, need_ids)
+        self.users = users | _by_id(session, User, expert_ids)
+        profiles = select(ExpertiseProfile.user_id).where(col(ExpertiseProfile.user_id).in_(set(self.users)))
+        self.experts = set(session.exec(profiles).all()) if self.users else set()
+        self.language = current_locale.get()
+
+    def subject(self, entity: str, record: Any) -> Subject:
+        if entity in ("offer", "need", "collaboration"):
+            return Subject(record.title, (entity, record.id))
+        if entity == "organization":
+            name = record.name_en if self.language == "en" and record.name_en else record.name_vi
+            return Subject(name, (entity, record.id))
+        if entity == "user":
+            return Subject(record.full_name, self._expert_page(record.id))
+        if entity == "inquiry":
+            about = self._listing(record.listing_kind, record.listing_id)
+            return Subject(gettext("about “%(title)s”", title=about.name), about.page) if about.name else Subject()
+        need, other = self._listing("need", record.need_id), self._listing("offer", record.offer_id)
+        if record.expert_id:
+            other = self._listing("expert", record.expert_id)
+        return Subject(f"{other.name} ↔ {need.name}", need.page or other.page)
+
+    def _listing(self, kind: str, listing_id: int | None) -> Subject:
+        if kind == "expert":
+            user = self.users.get(listing_id or 0)
+            return Subject(user.full_name, self._expert_page(user.id)) if user else Subject()
+        listing = (self.offers if kind == "offer" else self.needs).get(listing_id or 0)
+        return Subject(listing.title, (kind, listing.id)) if listing else Subject()
+
+    def _expert_page(self, user_id: int) -> tuple[str, int] | None:
+        user = self.users.get(user_id)
+        return ("expert", user_id) if user and user.is_active and user_id in self.experts else None

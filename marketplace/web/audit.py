@@ -1,36 +1,82 @@
-"""The Department reads the audit log: who did what, when."""
+"""The Department reads the audit log: who did what, when; filtered, paged and exported as CSV."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from starlette.datastructures import URL
 
-from marketplace import audit
+from marketplace import audit, exports
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg, gettext
 from marketplace.web.deps import SessionDep, StaffUser
-from marketplace.web.templating import render
+from marketplace.web.templating import render, route_names
 
 router = APIRouter()
-ENTITIES = ("offer", "need", "organization", "collaboration", "inquiry", "matchproposal", "user")
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+PAGES = {  # the page that shows each kind of record, and its path parameter
+    "offer": ("offer_detail", "offer_id"),
+    "need": ("need_detail", "need_id"),
+    "organization": ("organization_detail", "organization_id"),
+    "collaboration": ("collaboration_detail", "collab_id"),
+    "expert": ("expert_detail", "expert_id"),
+}
+
+
+def link_to(request: Request, subject: audit.Subject) -> URL | None:
+    """The URL of the page that shows the entry's record, if it has one."""
+    if subject.page is None:
+        return None
+    kind, record_id = subject.page
+    route, param = PAGES[kind]
+    return request.url_for(route, **{param: record_id}) if route in route_names(request.app) else None
 
 
 @router.get("/audit", name="audit_log")
-def audit_log(
-    request: Request,
-    session: SessionDep,
-    staff: StaffUser,
-    entity: Annotated[str | None, Query(max_length=30)] = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-) -> Response:
-    chosen = entity if entity in ENTITIES else None
-    found, total = audit.entries(session, entity=chosen, page=page)
-    pages = max(1, -(-total // audit.PAGE_SIZE))
+def audit_log(request: Request, session: SessionDep, staff: StaffUser, page: PageNumber = 1) -> Response:
+    filters, errors = audit.parse_filters(session, request.query_params)
+    found = audit.log_page(session, filters, page=page)
     context = {
-        "entries": found,
-        "total": total,
-        "page": min(page, pages),
-        "pages": pages,
-        "entity": chosen,
-        "entities": [(e, audit.entity_label(e)) for e in ENTITIES],
+        "found": found,
+        "entries": found.entries,
+        "page": found.page,
+        "pages": found.pages,
+        "filters": filters,
+        "query": filters.params(),
+        "errors": errors,
+        "form": dict(request.query_params),
+        "entities": [(e, audit.entity_label(e)) for e in audit.ENTITIES],
+        "actor_choices": [(audit.SYSTEM, gettext("system"))] + [(u.id, u.full_name) for u in audit.actors(session)],
         "entity_label": audit.entity_label,
+        "link_to": lambda subject: link_to(request, subject),
+        "can_export": "audit_export" in route_names(request.app),
     }
-    return render(request, "audit.html", context)
+    block = "results" if request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted") else None
+    return render(request, "audit.html", context, block=block, status_code=422 if errors else 200)
+
+
+@router.get("/audit/export.csv", name="audit_export")
+def audit_export(request: Request, session: SessionDep, staff: StaffUser) -> Response:
+    filters, errors = audit.parse_filters(session, request.query_params)
+    if errors:
+        raise Invalid(errors, Msg("This export could not be made: please check the period and filters."))
+    headers = [gettext("When"), gettext("Who"), gettext("E-mail"), gettext("What"), gettext("Record"),
+               gettext("Number"), gettext("Name"), gettext("Removed"), gettext("Details")]  # fmt: skip
+    sheet = exports.Sheet(gettext("Audit log"), headers, [_row(e) for e in audit.all_entries(session, filters)])
+    disposition = {"Content-Disposition": 'attachment; filename="hue-audit-log.csv"'}
+    return Response(exports.to_csv([sheet]), media_type=exports.MEDIA_TYPES["csv"], headers=disposition)
+
+
+def _row(entry: audit.Entry) -> list[Any]:
+    log, actor, subject = entry.log, entry.actor, entry.subject
+    return [
+        log.at,
+        actor.full_name if actor else gettext("system"),
+        actor.email if actor else "",
+        entry.text,
+        audit.entity_label(log.entity),
+        log.entity_id,
+        subject.name,
+        gettext("yes") if subject.removed else "",
+        ", ".join(f"{k}={v}" for k, v in sorted((log.detail or {}).items()) if v not in (None, "", [])),
+    ]
