@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any, Literal
 
 from marketplace import labels, validation
-from marketplace.i18n import N_, Msg, gettext
+from marketplace.i18n import N_, Msg, format_date, format_vnd, gettext
 from marketplace.models import IPStatus, Need, Offer, TaskLevel
 
 Kind = Literal["offer", "need"]
@@ -147,8 +147,7 @@ def _offer(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool) 
         "advantages": validation.text(errors, data, "advantages", max_len=MEDIUM_MAX, required=False),
         "trl": validation.integer(errors, data, "trl", low=1, high=9),
         "trl_justification": validation.text(errors, data, "trl_justification", max_len=MEDIUM_MAX, required=False),
-        "ip_status": validation.choice(errors, data, "ip_status", [s.value for s in IPStatus], required=strict)
-        or IPStatus.NONE.value,
+        "ip_status": validation.choice(errors, data, "ip_status", [s.value for s in IPStatus], required=strict),
         "ip_reference": validation.text(errors, data, "ip_reference", max_len=60, required=False) or None,
         "terms": validation.text(errors, data, "terms", max_len=MEDIUM_MAX, required=False),
     }
@@ -209,3 +208,43 @@ def flatten(submitted: Mapping[str, list[str]]) -> dict[str, Any]:
     return {
         key: (values if key in MULTI_FIELDS else (values[-1] if values else "")) for key, values in submitted.items()
     }
+
+
+def stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Parsed form values as JSON (a pending revision keeps them so): dates as ISO text."""
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def from_stored(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The model values of `stored(...)` again."""
+    shown = dict(values)
+    if shown.get("deadline"):
+        shown["deadline"] = date.fromisoformat(shown["deadline"])
+    return shown
+
+
+def shown_value(field: str, value: Any) -> str:
+    """A field's value as a reader sees it on the listing page (labels, not codes)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if field == "sector_code":
+        return labels.sector_name(value)
+    if field == "language":
+        return dict((("vi", "Tiếng Việt"), ("en", "English"))).get(value, value)
+    if field == "ip_status":
+        return labels.label("ip_status", value)
+    if field == "collaboration_types":
+        return ", ".join(labels.label("collaboration_type", v) for v in value)
+    if field == "keywords":
+        return ", ".join(value)
+    if field in ("budget_min_vnd", "budget_max_vnd"):
+        return format_vnd(value)
+    if field == "deadline":
+        return format_date(value)
+    return str(value)
+
+
+def differences(listing: Offer | Need, values: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(label, public value, proposed value) of each field the proposed model values change."""
+    changed = [f for f in FIELD_LABELS if f in values and getattr(listing, f, None) != values[f]]
+    return [(field_label(f), shown_value(f, getattr(listing, f)), shown_value(f, values[f])) for f in changed]

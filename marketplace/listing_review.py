@@ -1,15 +1,34 @@
-"""The Department's review of listings: the queue, approving, sending back with a reason."""
+"""The Department's review of listings: the queue, approving, sending back with a reason.
 
+The queue holds listings sent for review and the pending revisions of published listings (their
+owners' changes, which the public does not see until approved).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from marketplace import validation
+from marketplace import listing_forms, validation
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import N_, Msg
-from marketplace.models import ListingStatus, Need, Offer, User
+from marketplace.models import ListingRevision, ListingStatus, Need, Offer, User
 from marketplace.models._base import utcnow
-from marketplace.publishing import Listing, claim_version, commit_change, kind_of, move, tell_owner
+from marketplace.publishing import (
+    Listing,
+    claim_version,
+    commit_change,
+    kind_of,
+    move,
+    pending_revision,
+    record_change,
+    tell_owner,
+)
 
 S = ListingStatus
+MODELS: tuple[tuple[str, type[Offer] | type[Need]], ...] = (("offer", Offer), ("need", Need))
 REASON_MIN, REASON_MAX = 10, 1000
 REVIEWED = Msg("This listing has already been reviewed.")
 PUBLISHED_NOTICE = N_("Your listing “%(title)s” is published on the exchange.")
@@ -24,15 +43,65 @@ REJECTED_BODY = N_(
     "The Department of Science and Technology sent back your listing “%(title)s” with this reason:\n\n"
     "%(reason)s\n\nPlease edit it and send it for review again."
 )
+REVISION_PUBLISHED_NOTICE = N_("The Department approved your changes to “%(title)s”: they are now public.")
+REVISION_PUBLISHED_SUBJECT = N_("Your changes to “%(title)s” are published")
+REVISION_PUBLISHED_BODY = N_(
+    "The Department of Science and Technology has checked your changes to the listing “%(title)s” and published them."
+)
+REVISION_REJECTED_NOTICE = N_("The Department sent back your changes to “%(title)s”: %(reason)s")
+REVISION_REJECTED_SUBJECT = N_("Your changes to “%(title)s” need more work")
+REVISION_REJECTED_BODY = N_(
+    "The Department of Science and Technology sent back your changes to the listing “%(title)s” with this "
+    "reason:\n\n%(reason)s\n\nThe listing stays public as it was approved. Please edit your changes and save "
+    "them to send them for review again."
+)
 CHANGED_IN_REVIEW = Msg("The owner changed this listing after you opened it. Please read it again before deciding.")
 
 
-def review_queue(session: Session) -> list[Listing]:
-    """Offers and needs awaiting review, the longest-waiting first."""
+@dataclass(frozen=True)
+class Waiting:
+    """One item of the queue: a listing sent for review, or a published listing with its pending revision."""
+
+    listing: Listing
+    revision: ListingRevision | None = None
+
+    @property
+    def since(self) -> datetime:
+        if self.revision is not None:
+            return self.revision.updated_at
+        return self.listing.submitted_at or self.listing.created_at
+
+
+def review_queue(session: Session) -> list[Waiting]:
+    """Offers and needs awaiting review, and pending revisions of published ones, the longest-waiting first."""
     offers = session.exec(select(Offer).where(Offer.status == S.SUBMITTED)).all()
     needs = session.exec(select(Need).where(Need.status == S.SUBMITTED)).all()
-    waiting: list[Listing] = [*offers, *needs]
-    return sorted(waiting, key=lambda x: (x.submitted_at or x.created_at, kind_of(x), x.id or 0))
+    waiting = [Waiting(cast(Listing, x)) for x in [*offers, *needs]]
+    for kind, model in MODELS:
+        query = (
+            select(model, ListingRevision)
+            .join(ListingRevision, ListingRevision.listing_id == model.id)  # type: ignore[arg-type]
+            .where(ListingRevision.listing_kind == kind, ListingRevision.status == "pending")
+            .where(model.status == S.PUBLISHED)
+        )
+        waiting += [Waiting(cast(Listing, listing), revision) for listing, revision in session.exec(query).all()]
+    return sorted(waiting, key=lambda w: (w.since, kind_of(w.listing), w.listing.id or 0, w.revision is not None))
+
+
+def queue_size(session: Session) -> int:
+    """How many items the review queue holds."""
+    total = 0
+    for kind, model in MODELS:
+        total += session.exec(select(func.count()).select_from(model).where(model.status == S.SUBMITTED)).one()
+        revisions = (
+            select(func.count())
+            .select_from(ListingRevision)
+            .join(model, ListingRevision.listing_id == model.id)  # type: ignore[arg-type]
+            .where(ListingRevision.listing_kind == kind, ListingRevision.status == "pending")
+            .where(model.status == S.PUBLISHED)
+        )
+        total += session.exec(revisions).one()
+    return total
 
 
 def approve_listing(session: Session, staff: User, listing: Listing, *, version: object) -> Listing:
@@ -74,3 +143,58 @@ def _claim_for_review(session: Session, staff: User, listing: Listing, version: 
         current = exc.current
         edited = isinstance(current, Offer | Need) and current.status == S.SUBMITTED
         raise Conflict(CHANGED_IN_REVIEW if edited else REVIEWED, current=current) from None
+
+
+def approve_revision(session: Session, staff: User, listing: Listing, *, version: object) -> Listing:
+    """Make the pending revision the listing's public content, as the reviewer saw it (`version`)."""
+    revision = _claim_revision(session, staff, listing, version)
+    values = listing_forms.from_stored(revision.values)
+    changed = [field for field, value in values.items() if getattr(listing, field) != value]
+    for field, value in values.items():
+        setattr(listing, field, value)
+    session.delete(revision)
+    record_change(session, staff, listing, "publish_revision", S.PUBLISHED, S.PUBLISHED, fields=changed)
+    tell_owner(
+        session,
+        listing,
+        notice=REVISION_PUBLISHED_NOTICE,
+        subject=REVISION_PUBLISHED_SUBJECT,
+        body=REVISION_PUBLISHED_BODY,
+    )
+    return commit_change(session, listing)
+
+
+def reject_revision(session: Session, staff: User, listing: Listing, *, reason: object, version: object) -> Listing:
+    """Send the owner's changes back with a reason; the public version stays as it was."""
+    _require_staff(staff)
+    errors: validation.Errors = {}
+    text = validation.text(errors, {"reason": reason}, "reason", max_len=REASON_MAX, min_len=REASON_MIN)
+    validation.raise_if(errors)
+    revision = _claim_revision(session, staff, listing, version)
+    revision.status, revision.rejection_reason = "rejected", text
+    session.add(revision)
+    record_change(session, staff, listing, "reject_revision", S.PUBLISHED, S.PUBLISHED, note=text)
+    tell_owner(
+        session,
+        listing,
+        notice=REVISION_REJECTED_NOTICE,
+        subject=REVISION_REJECTED_SUBJECT,
+        body=REVISION_REJECTED_BODY,
+        reason=text,
+    )
+    return commit_change(session, listing)
+
+
+def _claim_revision(session: Session, staff: User, listing: Listing, version: object) -> ListingRevision:
+    """Staff only, a published listing with changes pending, unchanged since the reviewer opened them."""
+    _require_staff(staff)
+    revision = pending_revision(session, listing)
+    if listing.status != S.PUBLISHED or revision is None or revision.status != "pending":
+        raise Conflict(REVIEWED, current=listing)
+    try:
+        claim_version(session, listing, version)
+    except Conflict as exc:
+        still = pending_revision(session, listing)
+        edited = still is not None and still.status == "pending"
+        raise Conflict(CHANGED_IN_REVIEW if edited else REVIEWED, current=exc.current) from None
+    return revision

@@ -3,6 +3,9 @@
 Every change is one unit of work that records a `ListingEvent` and an audit entry; after it is
 committed, `after_listing_change` brings search and matching up to date. The Department's side
 (approve, reject) is in `listing_review`, freshness (confirm, expire) in `freshness`.
+
+An owner's edit of a published listing does not change what the public sees: it becomes the
+listing's one pending `ListingRevision` until the Department approves it; staff edits apply at once.
 """
 
 import logging
@@ -19,7 +22,7 @@ from marketplace.errors import Conflict, Forbidden, Invalid
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.listings import can_manage
-from marketplace.models import ListingEvent, ListingStatus, Need, Offer, User
+from marketplace.models import ListingEvent, ListingRevision, ListingStatus, Need, Offer, User
 from marketplace.models._base import utcnow
 
 log = logging.getLogger("marketplace.publishing")
@@ -103,14 +106,59 @@ def update_listing(
     strict = submit or listing.status in (S.SUBMITTED, S.PUBLISHED)
     values = listing_forms.parse(kind_of(listing), data, strict=strict, today=_today(), staff=user.is_staff)
     claim_version(session, listing, version)
+    if listing.status == S.PUBLISHED and user.organization_id == listing.organization_id:
+        listing.confirmed_at = utcnow()  # the owner just went over it: it is current (applies at once)
+    if listing.status == S.PUBLISHED and not user.is_staff:
+        return _propose_revision(session, user, listing, values)
+    changed = changed_fields(listing, values)
     for field, value in values.items():
         setattr(listing, field, value)
-    if listing.status == S.PUBLISHED and user.organization_id == listing.organization_id:
-        listing.confirmed_at = utcnow()  # the owner just went over it: it is current
-    record_change(session, user, listing, "edit", listing.status, listing.status)
+    if listing.status != S.PUBLISHED:
+        discard_revision(session, listing)  # it proposed changes to a public version that is gone
+    record_change(session, user, listing, "edit", listing.status, listing.status, fields=changed)
     if submit and listing.status != S.SUBMITTED:
         move(session, user, listing, S.SUBMITTED, "submit")
     return commit_change(session, listing)
+
+
+def _propose_revision(session: Session, user: User, listing: Listing, values: dict[str, Any]) -> Listing:
+    """Keep the public version; the changes become (or rewrite) the listing's one pending revision."""
+    changed = changed_fields(listing, values)
+    revision = pending_revision(session, listing)
+    if not changed:  # saved back to the public text: nothing left to review
+        discard_revision(session, listing)
+        record_change(session, user, listing, "edit", S.PUBLISHED, S.PUBLISHED)
+        return commit_change(session, listing)
+    revision = revision or ListingRevision(listing_kind=kind_of(listing), listing_id=id_of(listing))
+    revision.values, revision.author_id = listing_forms.stored(values), user.id
+    revision.status, revision.rejection_reason, revision.updated_at = "pending", None, utcnow()
+    session.add(revision)
+    record_change(session, user, listing, "revise", S.PUBLISHED, S.PUBLISHED, fields=changed)
+    return commit_change(session, listing)
+
+
+def pending_revision(session: Session, listing: Listing) -> ListingRevision | None:
+    """The changes to this listing waiting for review (or sent back), if any."""
+    query = select(ListingRevision).where(
+        ListingRevision.listing_kind == kind_of(listing), ListingRevision.listing_id == listing.id
+    )
+    return session.exec(query).first()
+
+
+def proposed(listing: Listing, revision: ListingRevision) -> Listing:
+    """A detached copy of the listing as the revision would make it (never added to the session)."""
+    return type(listing).model_validate(listing.model_dump() | listing_forms.from_stored(revision.values))
+
+
+def discard_revision(session: Session, listing: Listing) -> None:
+    """Drop the listing's pending revision, if any (in the caller's unit of work)."""
+    if (revision := pending_revision(session, listing)) is not None:
+        session.delete(revision)
+
+
+def changed_fields(listing: Listing, values: dict[str, Any]) -> list[str]:
+    """The fields whose new value differs from the listing's."""
+    return [field for field, value in values.items() if getattr(listing, field) != value]
 
 
 def submit_listing(session: Session, user: User, listing: Listing) -> Listing:
@@ -133,6 +181,7 @@ def archive_listing(session: Session, user: User, listing: Listing) -> Listing:
     if listing.status == S.ARCHIVED:
         return listing
     claim_version(session, listing, listing.version)
+    discard_revision(session, listing)
     move(session, user, listing, S.ARCHIVED, "archived")
     return commit_change(session, listing)
 
@@ -206,6 +255,7 @@ def record_change(
     before: str | None,
     after: str | None,
     note: str | None = None,
+    **detail: Any,
 ) -> None:
     """The listing's own history entry and the audit log entry of one change."""
     kind = kind_of(listing)
@@ -224,6 +274,7 @@ def record_change(
         entity_id=listing.id,
         to_status=after,
         note=note,
+        **detail,
     )
 
 

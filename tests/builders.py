@@ -61,6 +61,7 @@ def make_offer(session: Session, organization: Organization | None = None, **ove
         "sector_code": "medicinal",
         "keywords": ["tinh dầu tràm", "chưng cất", "cineole"],
         "trl": 6,
+        "ip_status": "none",
         "collaboration_types": ["licence"],
         "status": "published",
         "published_at": now - timedelta(days=10),

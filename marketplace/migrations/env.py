@@ -23,17 +23,39 @@ def run_migrations() -> None:
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # A batch migration rebuilds a table (copy, drop, rename) that other tables' rows point at:
+        # SQLite must not check foreign keys meanwhile; they are checked once at the end instead.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        # Python's sqlite3 runs DDL outside any transaction, so a failed migration would stay half done:
+        # all steps go in one explicit transaction instead (SQLite's DDL is transactional).
+        driver = connection.connection.dbapi_connection
+        legacy, driver.isolation_level = driver.isolation_level, None
+        connection.exec_driver_sql("BEGIN")
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         include_name=include_name,
-        render_as_batch=connection.dialect.name == "sqlite",
+        render_as_batch=sqlite,
         compare_type=True,
     )
-    with context.begin_transaction():
-        context.run_migrations()
-    if connection.in_transaction():
-        connection.commit()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite and (broken := connection.exec_driver_sql("PRAGMA foreign_key_check").all()):
+                raise RuntimeError(f"the migration left rows pointing at nothing: {broken[:5]}")
+        if connection.in_transaction():
+            connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
+    finally:
+        if sqlite:
+            driver.isolation_level = legacy
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if connection.in_transaction():
+                connection.commit()
 
 
 run_migrations()

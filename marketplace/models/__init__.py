@@ -14,7 +14,7 @@ from marketplace.models.enums import (
     Stage,
     TaskLevel,
 )
-from marketplace.models.listings import ListingEvent, Need, Offer
+from marketplace.models.listings import ListingEvent, ListingRevision, Need, Offer
 from marketplace.models.people import ExpertiseProfile, LoginAttempt, Organization, Sector, User
 from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox, SubmittedForm
 
@@ -30,6 +30,7 @@ __all__ = [
     "InquiryStatus",
     "ListingEvent",
     "ListingKind",
+    "ListingRevision",
     "ListingStatus",
     "LoginAttempt",
     "MatchProposal",

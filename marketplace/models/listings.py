@@ -1,12 +1,13 @@
 """Offers (research results and technologies) and needs (technology demands), with their history."""
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Date
+from sqlalchemy import JSON, Date, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
-from marketplace.models.enums import IPStatus, ListingStatus
+from marketplace.models.enums import ListingStatus
 
 
 class ListingBase(SQLModel):
@@ -40,7 +41,7 @@ class Offer(ListingBase, table=True):
     advantages: str = long_text()
     trl: int = Field(default=1, ge=1, le=9)
     trl_justification: str = long_text()
-    ip_status: str = short_code(default=IPStatus.NONE.value)
+    ip_status: str | None = short_code()  # None while a draft leaves it open; sending for review requires it
     ip_reference: str | None = Field(default=None, max_length=60)
     terms: str = long_text()
     species: str | None = Field(default=None, max_length=120)
@@ -80,3 +81,22 @@ class ListingEvent(SQLModel, table=True):
     from_status: str | None = short_code()
     to_status: str | None = short_code()
     note: str | None = Field(default=None, max_length=1000)
+
+
+class ListingRevision(SQLModel, table=True):
+    """An owner's changes to a published listing's public content, waiting for the Department.
+
+    At most one per listing: editing again rewrites it. Approving copies `values` onto the listing
+    and deletes the revision; rejecting keeps it (status "rejected", with the reason) for the owner to rework.
+    """
+
+    __table_args__ = (UniqueConstraint("listing_kind", "listing_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    listing_kind: str = short_code(default="offer")
+    listing_id: int = Field(index=True)
+    author_id: int | None = Field(default=None, foreign_key="user.id")
+    values: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
+    status: str = short_code(default="pending", index=True)
+    rejection_reason: str | None = Field(default=None, max_length=1000)
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()

@@ -3,7 +3,7 @@
 from math import ceil
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -12,12 +12,11 @@ from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.models import Need, Offer, User
-from marketplace.web.deps import Csrf, CurrentUser, FormLists, OptionalUser, SessionDep
+from marketplace.web.deps import Csrf, CurrentUser, FormLists, OptionalUser, RecordId, SessionDep
 from marketplace.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 20
-ListingId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 Listing = publishing.Listing
 
@@ -67,6 +66,7 @@ def manage_context(request: Request, session: Session, user: User | None, listin
         "freshness": freshness.freshness(listing),
         "events": publishing.events_of(session, kind, publishing.id_of(listing)),
         "coach": quality.assess(kind, listing_forms.form_of(listing)),
+        "revision": _as_owner_sees(session, listing)[1],
     }
 
 
@@ -104,7 +104,7 @@ def _wants_review(data: dict[str, Any]) -> bool:
     return data.get("intent") == "submit"
 
 
-def _saved(request: Request, kind: Kind, listing: Listing) -> Response:
+def _saved(request: Request, kind: Kind, listing: Listing, *, revised: bool = False) -> Response:
     """After a save: back to the form for a draft (the coach shows), else to the listing's page."""
     if listing.status in ("draft", "rejected", "expired", "archived"):
         request.session["flash"] = str(Msg("Draft saved. The coach beside the form shows what could make it stronger."))
@@ -112,6 +112,13 @@ def _saved(request: Request, kind: Kind, listing: Listing) -> Response:
     if listing.status == "submitted":
         request.session["flash"] = str(
             Msg("Sent for review. The Department will check it and publish it, or tell you what to change.")
+        )
+    elif revised:
+        request.session["flash"] = str(
+            Msg(
+                "Your changes are saved and sent to the Department for review. "
+                "Until they are approved the exchange shows the approved version."
+            )
         )
     else:
         request.session["flash"] = str(Msg("Your changes are saved and published."))
@@ -129,6 +136,12 @@ def _managed(session: Session, user: User, kind: Kind, listing_id: int) -> Listi
         raise NotFound()
     publishing.require_manager(user, listing)
     return listing
+
+
+def _as_owner_sees(session: Session, listing: Listing) -> tuple[Listing, Any]:
+    """The listing with its pending changes, if a published one has some, and that revision (or None)."""
+    revision = publishing.pending_revision(session, listing) if listing.status == "published" else None
+    return (publishing.proposed(listing, revision) if revision else listing), revision
 
 
 def _form_routes(kind: Kind) -> APIRouter:
@@ -153,20 +166,22 @@ def _form_routes(kind: Kind) -> APIRouter:
         return _saved(request, kind, listing)
 
     @routes.get("/{listing_id}/edit", name=f"{kind}_edit")
-    def edit_form(request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId) -> Response:
+    def edit_form(request: Request, session: SessionDep, user: CurrentUser, listing_id: RecordId) -> Response:
         listing = _managed(session, user, kind, listing_id)
+        shown, revision = _as_owner_sees(session, listing)
         return _form_page(
             request,
             kind,
             user,
-            form=listing_forms.form_of(listing),
+            form=listing_forms.form_of(shown),
             listing=listing,
+            revision=revision,
             flash=request.session.pop("flash", None),
         )
 
     @routes.post("/{listing_id}/edit", name=f"{kind}_update", dependencies=[Csrf])
     def update(
-        request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId, submitted: FormLists
+        request: Request, session: SessionDep, user: CurrentUser, listing_id: RecordId, submitted: FormLists
     ) -> Response:
         listing = _managed(session, user, kind, listing_id)
         data = listing_forms.flatten(submitted)
@@ -175,12 +190,13 @@ def _form_routes(kind: Kind) -> APIRouter:
                 session, user, listing, data, version=data.get("version"), submit=_wants_review(data)
             )
         except Invalid as exc:
-            return _form_page(
-                request, kind, user, form=data, listing=listing, errors=exc.errors, message=exc.message, status_code=422
-            )
+            revision = _as_owner_sees(session, listing)[1]
+            return _form_page(request, kind, user, form=data, listing=listing, revision=revision, errors=exc.errors,
+                              message=exc.message, status_code=422)  # fmt: skip
         except Conflict as exc:
-            return _conflict_page(request, kind, user, exc, data)
-        return _saved(request, kind, listing)
+            return _conflict_page(request, session, kind, user, exc, data)
+        revised = listing.status == "published" and publishing.pending_revision(session, listing) is not None
+        return _saved(request, kind, listing, revised=revised and not user.is_staff)
 
     @routes.post("/coach", name=f"{kind}_coach", dependencies=[Csrf])
     def coach(request: Request, user: OptionalUser, submitted: FormLists) -> Response:
@@ -196,7 +212,7 @@ def _action_routes(kind: Kind) -> APIRouter:
     routes = APIRouter(prefix=f"/{kind}s")
 
     @routes.post("/{listing_id}/submit", name=f"{kind}_submit", dependencies=[Csrf])
-    def submit(request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId) -> Response:
+    def submit(request: Request, session: SessionDep, user: CurrentUser, listing_id: RecordId) -> Response:
         listing = _managed(session, user, kind, listing_id)
         try:
             publishing.submit_listing(session, user, listing)
@@ -215,13 +231,13 @@ def _action_routes(kind: Kind) -> APIRouter:
         return _saved(request, kind, listing)
 
     @routes.post("/{listing_id}/archive", name=f"{kind}_archive", dependencies=[Csrf])
-    def archive(request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId) -> Response:
+    def archive(request: Request, session: SessionDep, user: CurrentUser, listing_id: RecordId) -> Response:
         listing = publishing.archive_listing(session, user, _managed(session, user, kind, listing_id))
         request.session["flash"] = str(Msg("The listing is archived and no longer shown on the exchange."))
         return _to_detail(request, kind, listing)
 
     @routes.post("/{listing_id}/confirm", name=f"{kind}_confirm", dependencies=[Csrf])
-    def confirm(request: Request, session: SessionDep, user: CurrentUser, listing_id: ListingId) -> Response:
+    def confirm(request: Request, session: SessionDep, user: CurrentUser, listing_id: RecordId) -> Response:
         listing = freshness.confirm_listing(session, user, _managed(session, user, kind, listing_id))
         request.session["flash"] = str(Msg("Thank you: the listing is confirmed as current."))
         return _to_detail(request, kind, listing)
@@ -229,11 +245,14 @@ def _action_routes(kind: Kind) -> APIRouter:
     return routes
 
 
-def _conflict_page(request: Request, kind: Kind, user: User, exc: Conflict, typed: dict[str, Any]) -> Response:
-    """A stale save: the form again with what the user typed, and the saved values that differ."""
+def _conflict_page(
+    request: Request, session: Session, kind: Kind, user: User, exc: Conflict, typed: dict[str, Any]
+) -> Response:
+    """A stale save: the form again with what the user typed, and the saved values (or pending changes) that differ."""
     current = exc.current
     assert isinstance(current, Offer | Need)
-    saved = listing_forms.form_of(current)
+    shown, revision = _as_owner_sees(session, current)
+    saved = listing_forms.form_of(shown)
     context: dict[str, Any] = {"saved": saved, "conflict": listing_forms.changed_fields(kind, saved, typed)}
     return _form_page(
         request,
@@ -241,6 +260,7 @@ def _conflict_page(request: Request, kind: Kind, user: User, exc: Conflict, type
         user,
         form=typed | {"version": saved["version"]},
         listing=current,
+        revision=revision,
         message=exc.message,
         status_code=409,
         **context,

@@ -1,8 +1,8 @@
-"""The Department's review queue: approve a submitted listing, or send it back with a reason."""
+"""The Department's review queue: approve a submitted listing or a published one's changes, or send it back."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -10,24 +10,31 @@ from marketplace import listing_forms, listing_review, listings, publishing, qua
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
-from marketplace.models import Need, Offer
-from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
+from marketplace.models import ListingRevision, Need, Offer
+from marketplace.web.deps import Csrf, FormData, RecordId, SessionDep, StaffUser
 from marketplace.web.templating import render
 
 router = APIRouter()
-ListingId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 
 
-def _entry(session: Session, listing: publishing.Listing, orgs: dict[int, Any] | None = None) -> dict[str, Any]:
-    """One listing in the queue, with its owner organization and its quality score."""
+def _entry(
+    session: Session,
+    listing: publishing.Listing,
+    orgs: dict[int, Any] | None = None,
+    revision: ListingRevision | None = None,
+) -> dict[str, Any]:
+    """One item of the queue, with its owner organization, its quality score and, for a revision, what it changes."""
     kind = publishing.kind_of(listing)
     orgs = orgs if orgs is not None else listings.organizations_by_id(session, {listing.organization_id})
+    as_proposed = publishing.proposed(listing, revision) if revision is not None else listing
     return {
         "kind": kind,
         "item": listing,
+        "revision": revision,
+        "changes": listing_forms.differences(listing, listing_forms.from_stored(revision.values)) if revision else [],
         "org": orgs.get(listing.organization_id),
-        "coach": quality.assess(kind, listing_forms.form_of(listing)),
-        "key": f"{kind}-{listing.id}",
+        "coach": quality.assess(kind, listing_forms.form_of(as_proposed)),
+        "key": f"{kind}-{listing.id}" + ("-changes" if revision is not None else ""),
     }
 
 
@@ -40,9 +47,10 @@ def _queue_page(
     request: Request, session: Session, *, failed: dict[str, Any] | None = None, status_code: int = 200
 ) -> Response:
     waiting = listing_review.review_queue(session)
-    orgs = listings.organizations_by_id(session, {x.organization_id for x in waiting})
+    orgs = listings.organizations_by_id(session, {w.listing.organization_id for w in waiting})
     context = {
-        "entries": [_entry(session, x, orgs) for x in waiting],
+        "entries": [_entry(session, w.listing, orgs, w.revision) for w in waiting],
+        "waiting_count": len(waiting),
         "failed": failed or {},
         "flash": request.session.pop("flash", None),
         "flash_error": request.session.pop("flash_error", None),
@@ -59,7 +67,7 @@ def _load(session: Session, kind: Kind, listing_id: int) -> publishing.Listing:
 
 @router.post("/review/{kind}/{listing_id}/approve", name="review_approve", dependencies=[Csrf])
 def approve(
-    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: ListingId, form: FormData
+    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
     listing = _load(session, kind, listing_id)
     try:
@@ -69,9 +77,38 @@ def approve(
     return _decided(request, session, listing, Msg("Published: it is now visible to everyone."), ok=True)
 
 
+@router.post("/review/{kind}/{listing_id}/changes/approve", name="review_approve_changes", dependencies=[Csrf])
+def approve_changes(
+    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
+) -> Response:
+    listing = _load(session, kind, listing_id)
+    try:
+        listing_review.approve_revision(session, staff, listing, version=form.get("version"))
+    except Conflict as exc:
+        return _decided(request, session, exc.current, exc.message, ok=False, changes=True)
+    message = Msg("Changes published: the public page shows them now.")
+    return _decided(request, session, listing, message, ok=True, changes=True)
+
+
+@router.post("/review/{kind}/{listing_id}/changes/reject", name="review_reject_changes", dependencies=[Csrf])
+def reject_changes(
+    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
+) -> Response:
+    listing = _load(session, kind, listing_id)
+    reason = form.get("reason", "")
+    try:
+        listing_review.reject_revision(session, staff, listing, reason=reason, version=form.get("version"))
+    except Invalid as exc:
+        return _refused(request, session, listing, key=f"{kind}-{listing_id}-changes", errors=exc.errors, reason=reason)
+    except Conflict as exc:
+        return _decided(request, session, exc.current, exc.message, ok=False, changes=True)
+    message = Msg("Changes sent back to the owner with your reason; the public version is unchanged.")
+    return _decided(request, session, listing, message, ok=True, changes=True)
+
+
 @router.post("/review/{kind}/{listing_id}/reject", name="review_reject", dependencies=[Csrf])
 def reject(
-    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: ListingId, form: FormData
+    request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
     listing = _load(session, kind, listing_id)
     try:
@@ -79,20 +116,36 @@ def reject(
             session, staff, listing, reason=form.get("reason", ""), version=form.get("version")
         )
     except Invalid as exc:
-        failed = {"key": f"{kind}-{listing_id}", "errors": exc.errors, "reason": form.get("reason", "")}
-        if request.headers.get("hx-request") == "true":  # htmx swaps only 2xx answers: the row shows the error
-            return render(request, "review.html", _entry(session, listing) | {"failed": failed}, block="entry")
-        return _queue_page(request, session, failed=failed, status_code=422)
+        reason = form.get("reason", "")
+        return _refused(request, session, listing, key=f"{kind}-{listing_id}", errors=exc.errors, reason=reason)
     except Conflict as exc:
         return _decided(request, session, exc.current, exc.message, ok=False)
     return _decided(request, session, listing, Msg("Sent back to its owner with your reason."), ok=True)
 
 
-def _decided(request: Request, session: Session, listing: object, message: Msg, *, ok: bool) -> Response:
-    """The queue row replaced by the outcome (htmx), or back to the queue with a notice."""
+def _refused(
+    request: Request, session: Session, listing: publishing.Listing, *, key: str, errors: dict[str, Msg], reason: str
+) -> Response:
+    """A reason that does not do: the row again with the error beside the field (htmx), or the whole queue."""
+    failed = {"key": key, "errors": errors, "reason": reason}
+    if request.headers.get("hx-request") == "true":  # htmx swaps only 2xx answers: the row shows the error
+        revision = publishing.pending_revision(session, listing) if key.endswith("-changes") else None
+        return render(
+            request, "review.html", _entry(session, listing, None, revision) | {"failed": failed}, block="entry"
+        )
+    return _queue_page(request, session, failed=failed, status_code=422)
+
+
+def _decided(
+    request: Request, session: Session, listing: object, message: Msg, *, ok: bool, changes: bool = False
+) -> Response:
+    """The queue row replaced by the outcome and the count brought up to date (htmx), or back to the queue."""
     assert isinstance(listing, Offer | Need)
     if request.headers.get("hx-request") == "true":
         context = _entry(session, listing) | {"message": message, "ok": ok}
+        if changes:
+            context["key"] += "-changes"
+        context |= {"waiting_count": listing_review.queue_size(session), "count_oob": True}
         return render(request, "review.html", context, block="decided")
     request.session["flash" if ok else "flash_error"] = str(message)
     return RedirectResponse(request.url_for("review_queue"), status_code=303)

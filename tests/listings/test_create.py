@@ -208,3 +208,23 @@ def test_only_staff_see_and_set_the_commissioned_fields(researcher_client: TestC
     assert page(researcher_client.get("/needs/new")).select_one("input[name=commissioned]") is None
     researcher_client.post("/needs/new", data=new_need_form(researcher_client, commissioned="1", intent="submit"))
     assert db.exec(select(Need.commissioned)).one() is False
+
+
+def test_a_draft_without_an_ip_status_leaves_it_open(researcher_client: TestClient, db: Session) -> None:
+    form = hidden_fields(researcher_client, "/offers/new")
+    assert page(researcher_client.get("/offers/new")).select_one("#f-ip_status option[selected]") is None
+    draft = form | {"title": "Chiết xuất cao khô lá sen giàu nuciferin", "sector_code": "medicinal", "trl": "4",
+                    "intent": "draft"}  # fmt: skip
+    researcher_client.post("/offers/new", data=draft)
+    offer = db.exec(select(Offer)).one()
+    assert offer.ip_status is None
+    html = page(researcher_client.get(f"/offers/{offer.id}/edit"))
+    assert html.select_one("#f-ip_status option[selected]") is None
+    assert html.select_one("#coach [data-check=ip]")["class"] == ["check", "todo"]
+
+
+def test_the_budget_hint_reads_naturally_in_english_and_vietnamese(researcher_client: TestClient) -> None:
+    hint = "#f-budget_min_vnd ~ .hint"
+    assert page(researcher_client.get("/needs/new")).select_one(hint).get_text() == "Tính bằng đồng, ví dụ 150.000.000"
+    english = page(researcher_client.get("/needs/new?lang=en"))
+    assert english.select_one(hint).get_text() == "In VND, e.g. 150,000,000"
