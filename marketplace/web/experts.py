@@ -5,8 +5,7 @@ from fastapi.responses import Response
 
 from marketplace import listings, profiles, validation
 from marketplace.models import Need, Offer
-from marketplace.web.deps import OptionalUser, SessionDep
-from marketplace.web.inquiries import RecordId
+from marketplace.web.deps import OptionalUser, RecordId, SessionDep
 from marketplace.web.templating import render
 
 router = APIRouter()

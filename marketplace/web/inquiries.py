@@ -1,8 +1,8 @@
 """Inquiries on the web: express interest, accept, decline, withdraw — inline with htmx or as plain forms."""
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -10,12 +10,11 @@ from marketplace import inquiries, inquiry_answers, workspace
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import Inquiry, User
-from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
+from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
 from marketplace.web.templating import env, render
 
 router = APIRouter()
 # Ids beyond a 32-bit integer would make PostgreSQL fail: they are refused as invalid (422) instead.
-RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ID_MAX = 2**31 - 1
 SENT = Msg("Your inquiry has been sent. You will be notified when the owner answers.")
 ACCEPTED = Msg("Inquiry accepted. You can now see each other's contact details; the collaboration is in the pipeline.")

@@ -1,8 +1,6 @@
 """Public pages: home, offer and need details, organizations, language switch, health."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
@@ -12,13 +10,12 @@ from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
 from marketplace.web.auth import safe_next
-from marketplace.web.deps import OptionalUser, SessionDep
+from marketplace.web.deps import OptionalUser, RecordId, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.proposal_context import listing_context as proposal_context
 from marketplace.web.templating import render
 
 router = APIRouter()
-RecordId = Annotated[int, Path(ge=1, le=2_147_483_647)]  # beyond a 32-bit id PostgreSQL would fail, not answer 404
 
 
 @router.get("/", name="home")

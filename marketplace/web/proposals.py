@@ -14,8 +14,7 @@ from marketplace import form_tokens
 from marketplace import proposal_answers as answers
 from marketplace.errors import Conflict, Invalid
 from marketplace.models import Inquiry, ProposalStatus, User
-from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
-from marketplace.web.inquiries import RecordId
+from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
 from marketplace.web.proposal_context import accept_step, accepted_message, answered_context, back_path
 from marketplace.web.templating import render
 
