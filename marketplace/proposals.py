@@ -160,6 +160,10 @@ def _store(session: Session, listing: Listing, side: str, found: list[Candidate]
             proposal.score, proposal.scored_from, proposal.updated_at = candidate.score, origin, utcnow()
             proposal.trl_below_minimum, proposal.matcher_version = candidate.trl_below_minimum, matchmaking.VERSION
             changes.updated += 1
+        elif proposal.matcher_version != matchmaking.VERSION:  # explained by an older matcher: explain again
+            proposal.terms = matchmaking.explain(session, side, query, candidate.index)
+            proposal.matcher_version, proposal.updated_at = matchmaking.VERSION, utcnow()
+            changes.updated += 1
         else:
             changes.unchanged += 1
     kept = {_pair(listing, side, c.target_id) for c in found}

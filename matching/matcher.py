@@ -18,7 +18,7 @@ from matching.lexicon import Lexicon
 from matching.text import FUNCTION_WORDS, VietnameseAnalyzer
 from matching.topn import Ranking, top_k
 
-MATCHER_VERSION = "tfidf-2"  # 2: no n-grams made only of function words
+MATCHER_VERSION = "tfidf-3"  # 2: no n-grams made only of function words; 3: explained by whole shared terms
 
 
 _EXACT = 2  # Encoder.kinds: 0 folded phrase, 1 folded syllable, 2 exact-view term

@@ -41,6 +41,20 @@ def test_a_published_need_is_proposed_the_offer_that_answers_it(db: Session) -> 
     assert stored[0].matcher_version == matchmaking.VERSION
 
 
+def test_a_proposal_explained_by_an_older_matcher_is_explained_again(db: Session) -> None:
+    _, _, offer, need = cajeput_pair(db)
+    proposals.refresh_listing(db, need)
+    stored = db.exec(select(MatchProposal).where(MatchProposal.need_id == need.id)).one()
+    stored.terms, stored.matcher_version = ["chăm sóc hỗ", "liệu"], "tfidf-2"
+    db.commit()
+    changes = proposals.refresh_listing(db, need)
+    db.refresh(stored)
+    assert changes.updated == 1
+    assert stored.matcher_version == matchmaking.VERSION
+    assert "liệu" not in stored.terms and any("tràm" in term for term in stored.terms)
+    assert proposals.refresh_listing(db, need).updated == 0  # and then it settles
+
+
 def test_an_accent_free_need_still_finds_the_accented_offer(db: Session) -> None:
     _, _, offer, need = cajeput_pair(
         db,
