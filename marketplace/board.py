@@ -9,7 +9,8 @@ from sqlmodel import Session, col, or_, select
 
 from marketplace import validation
 from marketplace.collaborations import FINISHED_STAGES, STAGES, VERSION_MAX, staff_members
-from marketplace.i18n import Msg, local_time
+from marketplace.i18n import Msg, local_time, sort_key
+from marketplace.inquiries import org_name
 from marketplace.labels import sector_options
 from marketplace.models import (
     Collaboration,
@@ -211,8 +212,8 @@ def last_change(session: Session, collab: Collaboration) -> tuple[StageChange | 
     return change, actor
 
 
-def organizations_in_pipeline(session: Session) -> list[Organization]:
-    """Organizations that take part in at least one collaboration, for the filter."""
+def organizations_in_pipeline(session: Session, language: str) -> list[Organization]:
+    """Organizations that take part in at least one collaboration, for the filter, sorted by their name in `language`."""
     ids = set(session.exec(select(Collaboration.provider_org_id)).all())
     ids |= set(session.exec(select(Collaboration.seeker_org_id)).all())
-    return sorted(_by_id(session, Organization, ids).values(), key=lambda o: o.name_vi)
+    return sorted(_by_id(session, Organization, ids).values(), key=lambda o: sort_key(org_name(o, language)))

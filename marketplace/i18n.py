@@ -5,6 +5,7 @@ per area of the application, merged at start-up. The current language lives in a
 set once per request.
 """
 
+import unicodedata
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import lru_cache
@@ -16,6 +17,8 @@ from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
+
+from matching.text import fold
 
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
@@ -135,3 +138,8 @@ def format_vnd(amount: int | None) -> str:
 def format_number(value: float | int) -> str:
     """A number with the reader's separators."""
     return format_decimal(value, locale=babel_locale())
+
+
+def sort_key(name: str) -> str:
+    """Where a name goes in an alphabetical list: accents and case ignored (Đà Nẵng beside Da Nang)."""
+    return fold(unicodedata.normalize("NFC", name)).casefold()

@@ -11,7 +11,8 @@ from sqlmodel import Session, col, or_, select
 
 from marketplace import validation
 from marketplace.collaborations import FINISHED_STAGES, STAGES, VERSION_MAX, staff_members
-from marketplace.i18n import TIMEZONE, Msg, local_time
+from marketplace.i18n import TIMEZONE, Msg, local_time, sort_key
+from marketplace.inquiries import org_name
 from marketplace.labels import sector_options
 from marketplace.models import (
     Collaboration,
@@ -314,6 +315,7 @@ def broker_workload(
     return sorted(rows, key=lambda r: (-r[1], r[0]))
 
 
-def organization_choices(session: Session) -> list[tuple[int, str]]:
-    """Every organization, for the dashboard's filter."""
-    return [(o.id or 0, o.name_vi) for o in session.exec(select(Organization).order_by(col(Organization.name_vi)))]
+def organization_choices(session: Session, language: str) -> list[tuple[int, str]]:
+    """Every organization, for the dashboard's filter: named and sorted in `language`."""
+    named = [(o.id or 0, org_name(o, language)) for o in session.exec(select(Organization))]
+    return sorted(named, key=lambda choice: sort_key(choice[1]))

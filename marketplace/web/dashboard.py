@@ -43,7 +43,7 @@ def dashboard(request: Request, session: SessionDep, user: StaffUser) -> Respons
         "figures": figures, "charts": dashboard_charts(figures), "tables": dashboard_tables(figures),
         "gap_lists": gap_lists(figures), "value_short": vnd_short(figures.contract_value_vnd), "errors": errors, "form": form, "query": query,
         "presets": presets(_today()), "sectors": labels.sector_options(),
-        "organizations": indicators.organization_choices(session),
+        "organizations": indicators.organization_choices(session, current_locale.get()),
         "exports": [(w, f) for w in exports.WHAT for f in exports.FORMATS],
     }  # fmt: skip
     return render(request, "dashboard.html", context, status_code=422 if errors else 200)

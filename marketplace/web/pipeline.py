@@ -31,7 +31,7 @@ def _board_context(request: Request, session: Session, params: Any) -> tuple[dic
         "back": here.path + (f"?{here.query}" if here.query else ""),
         "filters": filters, "errors": errors, "form": dict(params), "cards": found,
         "columns": board.columns(found), "rows": board.sorted_rows(found, filters.sort, filters.order),
-        "brokers": collaborations.staff_members(session), "organizations": board.organizations_in_pipeline(session),
+        "brokers": collaborations.staff_members(session), "organizations": board.organizations_in_pipeline(session, current_locale.get()),
         "sectors": labels.sector_options(), "ages": board.AGE_CHOICES, "stages": collaborations.STAGES,
         "contract_types": labels.options("collaboration_type"), "card_errors": {}, "card_forms": {},
     }  # fmt: skip

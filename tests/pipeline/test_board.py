@@ -158,3 +158,25 @@ def test_the_new_collaboration_form_offers_the_organizations_by_their_english_na
     options = [o.get_text(strip=True) for o in html.select("select[name=provider_org_id] option")]
     assert "Institute of Biotechnology, Hue University" in options
     assert "Viện Công nghệ sinh học, Đại học Huế" not in options
+
+
+def test_the_organization_filters_name_and_sort_the_organizations_in_the_page_language(
+    staff_client: TestClient, db: Session
+) -> None:
+    university = make_org(db, name_vi="Trường Đại học Nông Lâm, Đại học Huế",
+                          name_en="University of Agriculture and Forestry, Hue University")  # fmt: skip
+    cooperative = make_org(db, kind="cooperative", name_vi="Hợp tác xã Nông nghiệp An Lỗ", name_en="An Lo Cooperative")
+    make_collab(db, provider=university, seeker=cooperative)
+
+    def options(path: str) -> list[str]:
+        names = [o.get_text(strip=True) for o in page(staff_client.get(path)).select("#f-organization option[value]")]
+        return [
+            n for n in names if n in {university.name_vi, university.name_en, cooperative.name_vi, cooperative.name_en}
+        ]
+
+    for path in ("/pipeline", "/dashboard"):
+        assert options(f"{path}?lang=en") == [
+            "An Lo Cooperative",
+            "University of Agriculture and Forestry, Hue University",
+        ]
+        assert options(f"{path}?lang=vi") == ["Hợp tác xã Nông nghiệp An Lỗ", "Trường Đại học Nông Lâm, Đại học Huế"]
