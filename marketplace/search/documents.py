@@ -192,7 +192,9 @@ def organization_document(org: Organization, parent: Organization | None) -> Doc
         body=_labelled(_clean(org.name_en, org.description_en), org.ward, _both_languages("org_kind", org.kind)),
         published_ts=timestamp(org.created_at),
     )
-    return doc | {"organization_id": org.id, "org_kind": org.kind, "ward": org.ward or None}
+    # Its own names to show (an English page shows name_en); the parent's names stay searchable in `org_name`.
+    own = {"org_name_vi": org.name_vi, "org_name_en": org.name_en or None}
+    return doc | own | {"organization_id": org.id, "org_kind": org.kind, "ward": org.ward or None}
 
 
 def expert_document(user: User, profile: ExpertiseProfile, org: Organization | None) -> Document:

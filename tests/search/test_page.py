@@ -34,6 +34,25 @@ def test_each_hit_shows_its_organization_trl_and_freshness(client: TestClient, d
     assert path(hit.select_one(".card-title a")["href"]) == f"/offers/{offer.id}"
 
 
+def test_an_organization_found_on_the_english_page_is_named_in_english(client: TestClient, db: Session) -> None:
+    make_org(db, name_vi="Sở Khoa học và Công nghệ thành phố Huế", name_en="Hue City Department of Science and Technology",
+             kind="government", parent_id=make_org(db, name_vi="Ủy ban nhân dân thành phố Huế").id)  # fmt: skip
+    english = page(client.get("/search", params={"q": "so khoa hoc", "kind": "organization", "lang": "en"}))
+    assert (
+        english.select_one(".search-hit .card-title").get_text(strip=True)
+        == "Hue City Department of Science and Technology"
+    )
+    assert (
+        english.select_one(".search-other-name").get_text(" ", strip=True) == "Sở Khoa học và Công nghệ thành phố Huế"
+    )
+    vietnamese = page(client.get("/search", params={"q": "so khoa hoc", "kind": "organization", "lang": "vi"}))
+    assert (
+        vietnamese.select_one(".search-hit .card-title").get_text(" ", strip=True)
+        == "Sở Khoa học và Công nghệ thành phố Huế"
+    )
+    assert vietnamese.select_one(".search-other-name") is None
+
+
 def test_facets_are_checkboxes_with_counts_that_keep_the_choice(client: TestClient, db: Session) -> None:
     make_offer(db, title="Cao khô cà gai leo", sector_code="medicinal")
     make_offer(db, title="Trà cà gai leo túi lọc", sector_code="agri_food")
