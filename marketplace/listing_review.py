@@ -116,15 +116,21 @@ def approve_listing(session: Session, staff: User, listing: Listing, *, version:
 
 def reject_listing(session: Session, staff: User, listing: Listing, *, reason: object, version: object) -> Listing:
     """Send a listing back to its owner with the reason they will see."""
-    _require_staff(staff)
-    errors: validation.Errors = {}
-    text = validation.text(errors, {"reason": reason}, "reason", max_len=REASON_MAX, min_len=REASON_MIN)
-    validation.raise_if(errors)
+    text = _reason(staff, reason)
     _claim_for_review(session, staff, listing, version)
     listing.rejection_reason = text
     move(session, staff, listing, S.REJECTED, "rejected", note=text)
     tell_owner(session, listing, notice=REJECTED_NOTICE, subject=REJECTED_SUBJECT, body=REJECTED_BODY, reason=text)
     return commit_change(session, listing)
+
+
+def _reason(staff: User, reason: object) -> str:
+    """The reason a reviewer gives for sending something back (staff only), checked."""
+    _require_staff(staff)
+    errors: validation.Errors = {}
+    text = validation.text(errors, {"reason": reason}, "reason", max_len=REASON_MAX, min_len=REASON_MIN)
+    validation.raise_if(errors)
+    return text
 
 
 def _require_staff(user: User) -> None:
@@ -166,10 +172,7 @@ def approve_revision(session: Session, staff: User, listing: Listing, *, version
 
 def reject_revision(session: Session, staff: User, listing: Listing, *, reason: object, version: object) -> Listing:
     """Send the owner's changes back with a reason; the public version stays as it was."""
-    _require_staff(staff)
-    errors: validation.Errors = {}
-    text = validation.text(errors, {"reason": reason}, "reason", max_len=REASON_MAX, min_len=REASON_MIN)
-    validation.raise_if(errors)
+    text = _reason(staff, reason)
     revision = _claim_revision(session, staff, listing, version)
     revision.status, revision.rejection_reason = "rejected", text
     session.add(revision)

@@ -130,7 +130,7 @@ NEED: list[Row] = [
     ("constraints", 8, _long("constraints", 30), Msg("Constraints"),
      Msg("Mention limits on cost, equipment, standards, location or raw materials.")),
     ("budget", 12, _budget, Msg("A budget range"),
-     Msg("Give an approximate budget in đồng; partners answer sooner when they know it.")),
+     Msg("Give an approximate budget in VND; partners answer sooner when they know it.")),
     ("deadline", 8, _deadline, Msg("A deadline"), Msg("Say by when you need the result.")),
     ("min_trl", 5, lambda v: bool(_text(v, "min_trl")), Msg("Minimum readiness (TRL)"),
      Msg("Say how mature a solution must be: a lab result (TRL 3–4) or a proven product (TRL 7–9).")),
