@@ -200,3 +200,31 @@ def test_the_audit_log_and_its_export_are_refused_to_non_staff(client: TestClien
     log_in(client, make_user(db, role="researcher"))
     assert client.get("/audit", params={"actor": "system"}).status_code == 403
     assert client.get("/audit/export.csv").status_code == 403
+
+
+def test_staff_reach_a_records_change_history_from_its_page(staff_client: TestClient, db: Session, staff: User) -> None:
+    org = make_org(db, name_vi="Hợp tác xã Dược liệu Phong Điền")
+    offer = make_offer(db, org)
+    collab = open_collaboration(db, provider_org_id=org.id, seeker_org_id=make_org(db).id, stage="contacted",
+                                actor_id=staff.id, title="Trồng cà gai leo theo GACP")  # fmt: skip
+    db.commit()
+    for path, entity, record in (
+        (f"/collaborations/{collab.id}", "collaboration", collab.id),
+        (f"/organizations/{org.id}", "organization", org.id),
+        (f"/offers/{offer.id}", "offer", offer.id),
+    ):
+        link = page(staff_client.get(path)).select_one("a.history-link")
+        assert link.get_text(strip=True) == "Lịch sử thay đổi", path
+        assert f"entity={entity}" in link["href"] and f"record={record}" in link["href"], path
+    history = page(staff_client.get(f"/audit?entity=collaboration&record={collab.id}"))
+    assert [a.get_text(strip=True) for a in history.select("td a") if "Hợp tác #" in a.get_text()] == [
+        f"Hợp tác #{collab.id}"
+    ]
+
+
+def test_members_see_no_change_history_link(client: TestClient, db: Session) -> None:
+    org = make_org(db)
+    offer = make_offer(db, org)
+    assert log_in(client, make_user(db, org)).status_code == 303
+    assert page(client.get(f"/offers/{offer.id}")).select_one("a.history-link") is None
+    assert page(client.get(f"/organizations/{org.id}")).select_one("a.history-link") is None
