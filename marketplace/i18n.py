@@ -18,8 +18,6 @@ from babel.dates import format_datetime as babel_format_datetime
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 
-from matching.text import fold
-
 LOCALES = ("vi", "en")
 DEFAULT_LOCALE = "vi"
 LOCALE_DIR = Path(__file__).resolve().parent / "locales"
@@ -140,6 +138,25 @@ def format_number(value: float | int) -> str:
     return format_decimal(value, locale=babel_locale())
 
 
-def sort_key(name: str) -> str:
-    """Where a name goes in an alphabetical list: accents and case ignored (Đà Nẵng beside Da Nang)."""
-    return fold(unicodedata.normalize("NFC", name)).casefold()
+# Vietnamese alphabetical order: ă and â after a, đ after d, ê after e, ô and ơ after o, ư after u;
+# tones count only between otherwise equal names, in dictionary order (ngang, huyền, hỏi, ngã, sắc, nặng).
+_ALPHABET = {letter: 128 + rank for rank, letter in enumerate("aăâbcdđeêfghijklmnoôơpqrstuưvwxyz")}
+_TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def sort_key(name: str) -> tuple[int, ...]:
+    """Where a name goes in an alphabetical list, in Vietnamese order, case ignored ("Công ty" before "Cơ sở")."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFC", name).casefold():
+        parts = unicodedata.normalize("NFD", char)
+        tones.append(next((_TONES[mark] for mark in parts if mark in _TONES), 0))
+        letter = unicodedata.normalize("NFC", "".join(mark for mark in parts if mark not in _TONES))
+        letters.append(_ALPHABET.get(letter) or _other(letter))
+    return (*letters, -1, *tones)
+
+
+def _other(char: str) -> int:
+    """Spaces, digits and punctuation before the letters; other scripts after them."""
+    if not char:
+        return 0
+    return ord(char[0]) if ord(char[0]) < 128 else 1024 + ord(char[0])

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from marketplace import audit, validation
 from marketplace.config import get_settings
 from marketplace.errors import Forbidden, NotFound
-from marketplace.i18n import Msg
+from marketplace.i18n import Msg, sort_key
 from marketplace.inquiries import org_name
 from marketplace.models import ListingStatus, Need, Offer, Organization, OrgKind, User
 from matching.text import TOKEN_PATTERN, fold, normalize
@@ -86,7 +86,7 @@ def browse(
     return DirectoryPage(
         entries, len(found), page, pages, text, kind, ward,
         kind_counts=_in_order(Counter(o.kind for o in in_ward), [k.value for k in OrgKind]),
-        ward_counts=_in_order(Counter(o.ward for o in of_kind if o.ward), sorted(ward_names(), key=_folded)),
+        ward_counts=_in_order(Counter(o.ward for o in of_kind if o.ward), sorted(ward_names(), key=sort_key)),
         in_any_ward=len(of_kind),
         problems=problems,
     )  # fmt: skip
@@ -95,7 +95,7 @@ def browse(
 def _in_order(counts: Counter[str], order: list[str]) -> dict[str, int]:
     """Counts in a fixed order (values outside it last, by name)."""
     rank = {value: i for i, value in enumerate(order)}
-    return {v: counts[v] for v in sorted(counts, key=lambda v: (rank.get(v, len(rank)), _folded(v)))}
+    return {v: counts[v] for v in sorted(counts, key=lambda v: (rank.get(v, len(rank)), sort_key(v)))}
 
 
 def _usable_filters(
@@ -127,7 +127,7 @@ def _ranked(organizations: Iterable[Organization], text: str, language: str) -> 
         if not _has_words(everything, words):
             continue
         group = 0 if wanted in names else 1 if _has_words(names, words) else 2
-        ranked.append((group, _folded(org_name(org, language)), org.id or 0, org))
+        ranked.append((group, sort_key(org_name(org, language)), org.id or 0, org))
     return [org for *_, org in sorted(ranked, key=lambda row: row[:3])]
 
 

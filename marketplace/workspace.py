@@ -15,6 +15,7 @@ from marketplace.models import (
     Collaboration,
     Inquiry,
     InquiryStatus,
+    ListingRevision,
     MatchProposal,
     Need,
     Notification,
@@ -91,7 +92,7 @@ class Workspace:
 
     received: Section[InquiryRow] = field(default_factory=Section)
     sent: Section[InquiryRow] = field(default_factory=Section)
-    listings: Section[tuple[str, Offer | Need]] = field(default_factory=Section)
+    listings: Section[tuple[str, Offer | Need, ListingRevision | None]] = field(default_factory=Section)
     proposals: Section[ProposalRow] = field(default_factory=Section)
     collaborations: Section[DealRow] = field(default_factory=Section)
     notifications: Section[Notification] = field(default_factory=Section)
@@ -146,8 +147,9 @@ def _pending_first(query: Any) -> Any:
     return query.order_by(pending_last, col(Inquiry.created_at).desc(), col(Inquiry.id).desc())
 
 
-def _listings(session: Session, user: User, page: int) -> Section[tuple[str, Offer | Need]]:
-    """The organization's offers and needs in one list, most recently changed first."""
+def _listings(session: Session, user: User, page: int) -> Section[tuple[str, Offer | Need, ListingRevision | None]]:
+    """The organization's offers and needs in one list, most recently changed first, each with its
+    changes waiting for (or sent back by) the Department, if any."""
     keys = union_all(
         *(
             select(
@@ -164,7 +166,18 @@ def _listings(session: Session, user: User, page: int) -> Section[tuple[str, Off
         rows = session.exec(select(model).where(col(model.id).in_(ids))).all() if ids else []
         for listing in cast(list[Offer | Need], rows):
             loaded[(kind, listing.id)] = listing
-    return Section([(k, loaded[(k, i)]) for k, i in found if (k, i) in loaded], total, page, LIST_LIMIT)
+    revisions = {
+        (r.listing_kind, r.listing_id): r
+        for kind in LISTING_MODELS
+        for r in session.exec(
+            select(ListingRevision).where(
+                ListingRevision.listing_kind == kind,
+                col(ListingRevision.listing_id).in_([i for k, i in found if k == kind]),
+            )
+        )
+    }
+    shown = [(k, loaded[(k, i)], revisions.get((k, i))) for k, i in found if (k, i) in loaded]
+    return Section(shown, total, page, LIST_LIMIT)
 
 
 def _notifications(session: Session, user: User, page: int) -> Section[Notification]:

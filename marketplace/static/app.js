@@ -106,3 +106,11 @@ document.addEventListener("htmx:afterSettle", function () {
   if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.tabIndex = -1;
   target.focus();
 });
+
+// The phone menu (<details class="menu-toggle">) closes with Escape; the focus returns to its button.
+document.addEventListener("keydown", function (event) {
+  var menu = event.key === "Escape" && document.querySelector("details.menu-toggle[open]");
+  if (!menu) return;
+  menu.removeAttribute("open");
+  menu.querySelector("summary").focus();
+});

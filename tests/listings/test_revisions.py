@@ -226,3 +226,22 @@ def test_the_queue_count_follows_each_decision(
         count = fragment.select_one("#review-count[hx-swap-oob]")
         counts.append(count.get_text())
     assert counts == ["2 tin đang chờ duyệt", "1 tin đang chờ duyệt", "0 tin đang chờ duyệt"]
+
+
+def test_my_exchange_marks_listings_whose_changes_wait_or_were_sent_back(
+    researcher_client: TestClient, staff_client: TestClient, db: Session, institute: Organization, researcher: User
+) -> None:
+    offer = published_offer(db, institute, researcher)
+
+    def row_badges() -> list[str]:
+        links = page(researcher_client.get("/me")).select("#listings .listing-row")
+        row = next(r for r in links if r.select_one(".row-title")["href"].endswith(f"/offers/{offer.id}"))
+        return [b.get_text(strip=True) for b in row.select(".badge")]
+
+    assert row_badges() == ["Chào bán công nghệ", "Đã đăng"]
+    edit(researcher_client, offer, title=NEW_TITLE)
+    assert row_badges()[-1] == "Thay đổi đang chờ Sở thẩm định"
+    decide(staff_client, offer, "reject", reason=REASON)
+    me = page(researcher_client.get("/me"))
+    sent_back = me.select_one(f'#listings a.badge[href$="/offers/{offer.id}/edit"]')
+    assert sent_back is not None and sent_back.get_text(strip=True) == "Thay đổi bị trả lại"
