@@ -8,7 +8,9 @@ from starlette.datastructures import URL
 
 from marketplace import audit, exports
 from marketplace.errors import Invalid
-from marketplace.i18n import Msg, gettext
+from marketplace.i18n import N_, Msg, gettext
+from marketplace.labels import label
+from marketplace.listing_forms import FIELD_LABELS
 from marketplace.web.deps import SessionDep, StaffUser
 from marketplace.web.templating import render, route_names
 
@@ -78,5 +80,35 @@ def _row(entry: audit.Entry) -> list[Any]:
         log.entity_id,
         subject.name,
         gettext("yes") if subject.removed else "",
-        ", ".join(f"{k}={v}" for k, v in sorted((log.detail or {}).items()) if v not in (None, "", [])),
+        details(log.detail or {}),
     ]
+
+
+COLLABORATION_FIELDS = {
+    "title": N_("Title"),
+    "next_action": N_("Next action"),
+    "next_action_due": N_("Next action due"),
+    "broker_id": N_("Broker"),
+    "contract_type": N_("Contract type"),
+    "contract_value_vnd": N_("Contract value"),
+    "st_task_code": N_("S&T task code"),
+    "st_task_level": N_("S&T task level"),
+}
+SAID_ELSEWHERE = {"to_status"}  # the "What" column already names the action
+
+
+def details(detail: dict[str, Any]) -> str:
+    """An entry's details as a reader says them: stage moves and changed fields by their names, notes."""
+    parts = []
+    if detail.get("from_stage") or detail.get("to_stage"):
+        parts.append(f"{label('stage', detail.get('from_stage'))} → {label('stage', detail.get('to_stage'))}".strip())
+    if detail.get("fields"):
+        names = [gettext(COLLABORATION_FIELDS.get(f) or FIELD_LABELS.get(f) or f) for f in detail["fields"]]
+        parts.append(gettext("Fields changed: %(names)s", names=", ".join(names)))
+    if detail.get("note"):
+        parts.append(gettext("Note: %(text)s", text=detail["note"]))
+    if detail.get("role"):
+        parts.append(label("role", detail["role"]))
+    said = {"from_stage", "to_stage", "fields", "note", "role", *SAID_ELSEWHERE}
+    parts += [f"{k}={v}" for k, v in sorted(detail.items()) if k not in said and v not in (None, "", [])]
+    return "; ".join(parts)

@@ -186,15 +186,23 @@ def test_the_filtered_log_downloads_as_csv(staff_client: TestClient, db: Session
         entity_id=7,
         actor_id=staff.id,
         action="collaboration.move",
-        detail={"to_stage": "negotiating"},
+        detail={"from_stage": "contacted", "to_stage": "negotiating"},
     )
-    entry(db, entity="offer", entity_id=8, actor_id=staff.id)
+    entry(
+        db,
+        entity="offer",
+        entity_id=8,
+        actor_id=staff.id,
+        detail={"fields": ["title", "summary"], "to_status": "published"},
+    )
     response = staff_client.get("/audit/export.csv", params={"entity": "collaboration", "record": "7"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.content.decode("utf-8-sig").splitlines()
     assert len(lines) == 2
-    assert "Lê Thị Ngọc Ánh" in lines[1] and "Hợp tác" in lines[1] and "to_stage=negotiating" in lines[1]
+    assert "Lê Thị Ngọc Ánh" in lines[1] and "Hợp tác" in lines[1] and "Đã liên hệ → Đang đàm phán" in lines[1]
+    offer_line = staff_client.get("/audit/export.csv", params={"entity": "offer"}).content.decode("utf-8-sig")
+    assert "Các trường đã sửa: Tiêu đề, Tóm tắt" in offer_line and "to_status" not in offer_line
 
 
 def test_the_audit_log_and_its_export_are_refused_to_non_staff(client: TestClient, db: Session) -> None:
