@@ -28,20 +28,27 @@ BIO_LIMITS = {
 }
 IP_NEEDS_REFERENCE = (IPStatus.FILED.value, IPStatus.PATENT.value, IPStatus.UTILITY_SOLUTION.value)
 STAFF_NEED_FIELDS = ("commissioned", "funding_note", "st_task_code", "st_task_level")
-FIELD_LABELS = {
+FIELD_LABELS = {  # in the order the form shows the fields (error summaries list them so)
     "title": N_("Title"),
     "sector_code": N_("Sector"),
     "language": N_("Language of the listing"),
-    "keywords": N_("Keywords"),
-    "collaboration_types": N_("Collaboration sought"),
     "summary": N_("Summary"),
     "description": N_("Description"),
-    "applications": N_("Target users and applications"),
+    "problem": N_("Problem"),
+    "desired_outcome": N_("Desired outcome"),
+    "constraints": N_("Constraints"),
+    "keywords": N_("Keywords"),
     "advantages": N_("Advantages over existing solutions"),
+    "applications": N_("Target users and applications"),
     "trl": N_("Technology readiness level (TRL)"),
     "trl_justification": N_("Why this TRL"),
     "ip_status": N_("Intellectual property"),
     "ip_reference": N_("Patent or application number"),
+    "budget_min_vnd": N_("Budget from (VND)"),
+    "budget_max_vnd": N_("Budget up to (VND)"),
+    "deadline": N_("Deadline"),
+    "min_trl": N_("Minimum TRL"),
+    "collaboration_types": N_("Collaboration sought"),
     "terms": N_("Terms"),
     "species": N_("Species"),
     "latin_name": N_("Latin name"),
@@ -49,18 +56,12 @@ FIELD_LABELS = {
     "active_compounds": N_("Active compounds"),
     "standard": N_("Cultivation or processing standard"),
     "ocop": N_("OCOP product"),
-    "problem": N_("Problem"),
-    "desired_outcome": N_("Desired outcome"),
-    "constraints": N_("Constraints"),
-    "min_trl": N_("Minimum TRL"),
-    "budget_min_vnd": N_("Budget from (VND)"),
-    "budget_max_vnd": N_("Budget up to (VND)"),
-    "deadline": N_("Deadline"),
     "commissioned": N_("Commissioned by the Department"),
     "funding_note": N_("Funding"),
     "st_task_code": N_("S&T task code"),
     "st_task_level": N_("S&T task level"),
 }
+FORM_ORDER = {field: place for place, field in enumerate(FIELD_LABELS)}
 TRL_LEVELS = [
     N_("TRL 1 — basic principles observed"),
     N_("TRL 2 — technology concept formulated"),
@@ -117,7 +118,7 @@ def parse(kind: Kind, data: Mapping[str, Any], *, strict: bool, today: date, sta
         values |= _need(errors, data, strict=strict, today=today)
         if staff:
             values |= _commission(errors, data)
-    validation.raise_if(errors)
+    validation.raise_if(dict(sorted(errors.items(), key=lambda item: FORM_ORDER.get(item[0], len(FORM_ORDER)))))
     return values
 
 

@@ -82,3 +82,16 @@ def test_the_form_shows_an_overlong_description_with_a_separated_count(client: T
     form = hidden_fields(client, "/offers/new") | {"title": "Chiết xuất cao khô lá sen", "sector_code": "medicinal"}
     html = page(client.post("/offers/new", data=form | {"trl": "4", "intent": "draft", "description": "ạ" * 12_345}))
     assert html.select_one("#e-description").get_text() == "Vui lòng viết không quá 8.000 ký tự (hiện có 12.345)."
+
+
+def test_the_error_summary_lists_the_fields_in_the_order_of_the_form(client: TestClient, db: Session) -> None:
+    log_in(client, make_user(db))
+    html = page(
+        client.post("/offers/new", data=hidden_fields(client, "/offers/new") | {"title": "Sen", "intent": "submit"})
+    )
+    linked = [a["href"].removeprefix("#f-") for a in html.select(".error-summary-list a")]
+    shown = [
+        control["id"].removeprefix("f-") for control in html.select("[aria-invalid=true], fieldset[aria-invalid=true]")
+    ]
+    assert len(linked) >= 4 and "collaboration_types" in linked
+    assert linked == [f for f in dict.fromkeys(shown) if f in linked]
