@@ -1,5 +1,6 @@
 """The Department reads the audit log: who did what, when; filtered, paged and exported as CSV."""
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -47,6 +48,10 @@ def audit_log(request: Request, session: SessionDep, staff: StaffUser, page: Pag
         "query": filters.params(),
         "errors": errors,
         "form": dict(request.query_params),
+        # a date box cannot hold what is not a date: such values are shown as typed, in a text box
+        "typed_dates": {
+            f for f in ("since", "until") if request.query_params.get(f) and not _iso_date(request.query_params[f])
+        },
         "entities": [(e, audit.entity_label(e)) for e in audit.ENTITIES],
         "actor_choices": [(audit.SYSTEM, gettext("system"))] + [(u.id, u.full_name) for u in audit.actors(session)],
         "entity_label": audit.entity_label,
@@ -112,3 +117,11 @@ def details(detail: dict[str, Any]) -> str:
     said = {"from_stage", "to_stage", "fields", "note", "role", *SAID_ELSEWHERE}
     parts += [f"{k}={v}" for k, v in sorted(detail.items()) if k not in said and v not in (None, "", [])]
     return "; ".join(parts)
+
+
+def _iso_date(value: str) -> bool:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True

@@ -159,6 +159,10 @@ def test_a_start_date_after_the_end_date_is_explained_and_kept(staff_client: Tes
     html = page(response)
     assert "trước ngày bắt đầu" in html.select_one("#e-until").get_text()
     assert (html.select_one("#f-since")["value"], html.select_one("#f-until")["value"]) == ("2026-11-30", "2026-11-01")
+    assert (html.select_one("#f-since")["type"], html.select_one("#f-until")["type"]) == (
+        "date",
+        "date",
+    )  # both are dates
     assert len(record_cells(response)) == 1  # the dates are ignored rather than hiding everything
     assert html.select_one('a[href*="/audit/export.csv"]') is None  # no download of what was not asked for
 
