@@ -140,13 +140,21 @@ def _common(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool)
     return values
 
 
+def _trl(errors: validation.Errors, data: Mapping[str, Any], field: str) -> int | None:
+    """A level chosen from the TRL select (1-9): when none is, the message says to choose one, as other selects do."""
+    if not validation.nfc(data.get(field)):
+        errors[field] = Msg("Please choose one option.")
+        return None
+    return validation.integer(errors, data, field, low=1, high=9)
+
+
 def _offer(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool) -> dict[str, Any]:
     values: dict[str, Any] = {
         "summary": validation.text(errors, data, "summary", max_len=SUMMARY_MAX, required=strict, min_len=30),
         "description": validation.text(errors, data, "description", max_len=LONG_MAX, required=strict),
         "applications": validation.text(errors, data, "applications", max_len=MEDIUM_MAX, required=False),
         "advantages": validation.text(errors, data, "advantages", max_len=MEDIUM_MAX, required=False),
-        "trl": validation.integer(errors, data, "trl", low=1, high=9),
+        "trl": _trl(errors, data, "trl"),
         "trl_justification": validation.text(errors, data, "trl_justification", max_len=MEDIUM_MAX, required=False),
         "ip_status": validation.choice(errors, data, "ip_status", [s.value for s in IPStatus], required=strict),
         "ip_reference": validation.text(errors, data, "ip_reference", max_len=60, required=False) or None,

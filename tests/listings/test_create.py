@@ -98,6 +98,12 @@ def test_an_overlong_title_gets_its_length_in_the_message(researcher_client: Tes
     assert html.select_one("#f-title")["value"] == title
 
 
+def test_a_draft_without_a_trl_is_asked_to_choose_one(researcher_client: TestClient) -> None:
+    response = researcher_client.post("/offers/new", data=new_offer_form(researcher_client, trl=""))
+    assert response.status_code == 422
+    assert page(response).select_one("#e-trl").get_text() == "Vui lòng chọn một mục."
+
+
 @pytest.mark.parametrize("trl", ["0", "10", "-3", "chín"])
 def test_a_trl_outside_one_to_nine_is_refused(researcher_client: TestClient, trl: str) -> None:
     response = researcher_client.post("/offers/new", data=new_offer_form(researcher_client, trl=trl))
