@@ -106,13 +106,8 @@ def get_visible(session: Session, collab_id: int, user: User | None) -> Collabor
     return collab
 
 
-def of_organization(session: Session, organization_id: int) -> list[Collaboration]:
-    """An organization's collaborations (as provider or seeker), most recently changed first."""
-    return list(session.exec(of_organization_query(organization_id)).all())
-
-
 def of_organization_query(organization_id: int) -> SelectOfScalar[Collaboration]:
-    """The query of `of_organization`, for callers that show it a page at a time."""
+    """An organization's collaborations (as provider or seeker), most recently changed first; paged by its callers."""
     return (
         select(Collaboration)
         .where(or_(Collaboration.provider_org_id == organization_id, Collaboration.seeker_org_id == organization_id))

@@ -6,7 +6,7 @@ owners' changes, which the public does not see until approved).
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -14,10 +14,12 @@ from sqlmodel import Session, select
 from marketplace import listing_forms, validation
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import N_, Msg
+from marketplace.listings import MODELS
 from marketplace.models import ListingRevision, ListingStatus, Need, Offer, User
 from marketplace.models._base import utcnow
 from marketplace.publishing import (
     Listing,
+    changed_fields,
     claim_version,
     commit_change,
     kind_of,
@@ -28,7 +30,6 @@ from marketplace.publishing import (
 )
 
 S = ListingStatus
-MODELS: tuple[tuple[str, type[Offer] | type[Need]], ...] = (("offer", Offer), ("need", Need))
 REASON_MIN, REASON_MAX = 10, 1000
 REVIEWED = Msg("This listing has already been reviewed.")
 PUBLISHED_NOTICE = N_("Your listing “%(title)s” is published on the exchange.")
@@ -74,34 +75,30 @@ class Waiting:
 
 def review_queue(session: Session) -> list[Waiting]:
     """Offers and needs awaiting review, and pending revisions of published ones, the longest-waiting first."""
-    offers = session.exec(select(Offer).where(Offer.status == S.SUBMITTED)).all()
-    needs = session.exec(select(Need).where(Need.status == S.SUBMITTED)).all()
-    waiting = [Waiting(cast(Listing, x)) for x in [*offers, *needs]]
-    for kind, model in MODELS:
-        query = (
-            select(model, ListingRevision)
-            .join(ListingRevision, ListingRevision.listing_id == model.id)  # type: ignore[arg-type]
-            .where(ListingRevision.listing_kind == kind, ListingRevision.status == "pending")
-            .where(model.status == S.PUBLISHED)
-        )
-        waiting += [Waiting(cast(Listing, listing), revision) for listing, revision in session.exec(query).all()]
+    waiting = []
+    for kind, model in MODELS.items():
+        waiting += [Waiting(cast(Listing, x)) for x in session.exec(select(model).where(model.status == S.SUBMITTED))]
+        revised = session.exec(_revisions_waiting(kind, model)).all()
+        waiting += [Waiting(cast(Listing, listing), revision) for listing, revision in revised]
     return sorted(waiting, key=lambda w: (w.since, kind_of(w.listing), w.listing.id or 0, w.revision is not None))
 
 
 def queue_size(session: Session) -> int:
     """How many items the review queue holds."""
     total = 0
-    for kind, model in MODELS:
+    for kind, model in MODELS.items():
         total += session.exec(select(func.count()).select_from(model).where(model.status == S.SUBMITTED)).one()
-        revisions = (
-            select(func.count())
-            .select_from(ListingRevision)
-            .join(model, ListingRevision.listing_id == model.id)  # type: ignore[arg-type]
-            .where(ListingRevision.listing_kind == kind, ListingRevision.status == "pending")
-            .where(model.status == S.PUBLISHED)
-        )
-        total += session.exec(revisions).one()
+        total += session.exec(select(func.count()).select_from(_revisions_waiting(kind, model).subquery())).one()
     return total
+
+
+def _revisions_waiting(kind: str, model: type[Offer] | type[Need]) -> Any:
+    """Published listings of one kind, each with its owner's changes waiting for review."""
+    return (
+        select(model, ListingRevision)
+        .join(ListingRevision, ListingRevision.listing_id == model.id)  # type: ignore[arg-type]
+        .where(ListingRevision.listing_kind == kind, ListingRevision.status == "pending", model.status == S.PUBLISHED)
+    )
 
 
 def approve_listing(session: Session, staff: User, listing: Listing, *, version: object) -> Listing:
@@ -155,7 +152,7 @@ def approve_revision(session: Session, staff: User, listing: Listing, *, version
     """Make the pending revision the listing's public content, as the reviewer saw it (`version`)."""
     revision = _claim_revision(session, staff, listing, version)
     values = listing_forms.from_stored(revision.values)
-    changed = [field for field, value in values.items() if getattr(listing, field) != value]
+    changed = changed_fields(listing, values)
     for field, value in values.items():
         setattr(listing, field, value)
     session.delete(revision)

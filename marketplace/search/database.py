@@ -166,12 +166,6 @@ class DatabaseSearch:
         match = self.text_match(terms, scored=False) if terms else TextMatch(doc)
         return select(literal(1)).select_from(match.source).where(*where, *match.conditions)
 
-    def rows(self, session: Session, ids: list[int]) -> list[Any]:
-        """The shown columns of documents `ids`, in that order, with the texts that `highlights` marks."""
-        shown = select(*DISPLAY, doc.c.body, doc.c.keywords).where(doc.c.id.in_(ids))
-        found = {row["id"]: row for row in session.execute(shown).mappings()}
-        return [found[i] for i in ids if i in found]
-
     def stale_before(self) -> int:
         """Listings last confirmed before this moment (seconds) are stale."""
         return int(time.time()) - self.freshness_days * 86400

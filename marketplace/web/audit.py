@@ -1,9 +1,9 @@
 """The Department reads the audit log: who did what, when; filtered, paged and exported as CSV."""
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.datastructures import URL
 
@@ -12,11 +12,10 @@ from marketplace.errors import Invalid
 from marketplace.i18n import N_, Msg, gettext
 from marketplace.labels import label
 from marketplace.listing_forms import FIELD_LABELS
-from marketplace.web.deps import SessionDep, StaffUser
+from marketplace.web.deps import PageNumber, SessionDep, StaffUser
 from marketplace.web.templating import render, route_names
 
 router = APIRouter()
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 PAGES = {  # the page that shows each kind of record, and its path parameter
     "offer": ("offer_detail", "offer_id"),
     "need": ("need_detail", "need_id"),

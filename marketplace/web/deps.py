@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Path, Query, Request
 from sqlmodel import Session
 
 from marketplace.errors import Forbidden, LoginRequired
@@ -24,6 +24,8 @@ def get_db(request: Request) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_db)]
 # A record id in a path; beyond a 32-bit id PostgreSQL would fail, so such ids are "not found" (404).
 RecordId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+# A page number in a query string; junk or zero answers 422 with a message.
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 
 
 def load_user(request: Request, session: Session) -> User | None:

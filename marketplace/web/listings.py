@@ -1,9 +1,9 @@
 """Offer and need pages for their owners: browse lists, the form with its quality coach, lifecycle buttons."""
 
 from math import ceil
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
@@ -12,12 +12,11 @@ from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.models import Need, Offer, User
-from marketplace.web.deps import Csrf, CurrentUser, FormLists, OptionalUser, RecordId, SessionDep
+from marketplace.web.deps import Csrf, CurrentUser, FormLists, OptionalUser, PageNumber, RecordId, SessionDep
 from marketplace.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 20
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]
 Listing = publishing.Listing
 
 

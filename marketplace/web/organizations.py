@@ -1,19 +1,16 @@
 """The directory (/organizations); members edit their organization's profile; staff verify organizations."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from marketplace import labels, organizations
 from marketplace.errors import Forbidden, Invalid
 from marketplace.i18n import Msg, current_locale
 from marketplace.models import Organization
-from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, SessionDep, StaffUser
+from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, PageNumber, SessionDep, StaffUser
 from marketplace.web.templating import render
 
 router = APIRouter()
-PageNumber = Annotated[int, Query(ge=1, le=100_000)]  # as /offers: junk answers 422 with a message
 
 
 @router.get("/organizations", name="organization_list")

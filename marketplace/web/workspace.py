@@ -9,8 +9,7 @@ from sqlmodel import Session
 
 from marketplace import notifications, workspace
 from marketplace.web.auth import safe_next
-from marketplace.web.deps import Csrf, CurrentUser, RecordId, SessionDep
-from marketplace.web.listings import PageNumber
+from marketplace.web.deps import Csrf, CurrentUser, PageNumber, RecordId, SessionDep
 from marketplace.web.templating import env, render
 
 router = APIRouter()
