@@ -94,8 +94,7 @@ def expire_stale(session: Session, now: datetime | None = None) -> int:
     cutoff = now - timedelta(days=settings.LISTING_FRESHNESS_DAYS + settings.LISTING_GRACE_DAYS)
     stale = _published_confirmed_before(session, cutoff)
     for listing in stale:
-        listing.status = ListingStatus.EXPIRED.value
-        publishing.record_change(session, None, listing, "expired", ListingStatus.PUBLISHED, ListingStatus.EXPIRED)
+        publishing.move(session, None, listing, ListingStatus.EXPIRED, "expired")
     session.commit()
     for listing in stale:
         publishing.after_listing_change(session, publishing.kind_of(listing), publishing.id_of(listing))

@@ -113,8 +113,6 @@ def update_listing(
     changed = changed_fields(listing, values)
     for field, value in values.items():
         setattr(listing, field, value)
-    if listing.status != S.PUBLISHED:
-        discard_revision(session, listing)  # it proposed changes to a public version that is gone
     record_change(session, user, listing, "edit", listing.status, listing.status, fields=changed)
     if submit and listing.status != S.SUBMITTED:
         move(session, user, listing, S.SUBMITTED, "submit")
@@ -126,7 +124,8 @@ def _propose_revision(session: Session, user: User, listing: Listing, values: di
     changed = changed_fields(listing, values)
     revision = pending_revision(session, listing)
     if not changed:  # saved back to the public text: nothing left to review
-        discard_revision(session, listing)
+        if revision is not None:
+            session.delete(revision)
         record_change(session, user, listing, "edit", S.PUBLISHED, S.PUBLISHED)
         return commit_change(session, listing)
     revision = revision or ListingRevision(listing_kind=kind_of(listing), listing_id=id_of(listing))
@@ -181,7 +180,6 @@ def archive_listing(session: Session, user: User, listing: Listing) -> Listing:
     if listing.status == S.ARCHIVED:
         return listing
     claim_version(session, listing, listing.version)
-    discard_revision(session, listing)
     move(session, user, listing, S.ARCHIVED, "archived")
     return commit_change(session, listing)
 
@@ -239,8 +237,10 @@ def claim_version(session: Session, listing: Listing, version: object) -> None:
 
 
 def move(session: Session, user: User | None, listing: Listing, to: S, action: str, note: str | None = None) -> None:
-    """Change the listing's status, recording the move."""
+    """Change the listing's status, recording the move; changes waiting for review go with the public version."""
     before = listing.status
+    if before == S.PUBLISHED and to != S.PUBLISHED:
+        discard_revision(session, listing)
     listing.status = to.value
     if to == S.SUBMITTED:
         listing.submitted_at = utcnow()

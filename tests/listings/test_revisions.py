@@ -1,11 +1,15 @@
 """Changes to a published listing wait for the Department: the approved version stays public meanwhile."""
 
+from datetime import timedelta
+
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from marketplace.freshness import expire_stale
 from marketplace.listing_forms import form_of
 from marketplace.models import AuditLog, ListingRevision, Need, Notification, Offer, Organization, User
+from marketplace.models._base import utcnow
 from tests.builders import make_offer, page
 from tests.listings.conftest import CONVINCING_OFFER, hidden_fields
 from tests.listings.test_review import HTMX, REASON, submitted_offer
@@ -245,3 +249,17 @@ def test_my_exchange_marks_listings_whose_changes_wait_or_were_sent_back(
     me = page(researcher_client.get("/me"))
     sent_back = me.select_one(f'#listings a.badge[href$="/offers/{offer.id}/edit"]')
     assert sent_back is not None and sent_back.get_text(strip=True) == "Thay đổi bị trả lại"
+
+
+def test_changes_waiting_for_review_go_when_the_listing_expires(
+    researcher_client: TestClient, db: Session, institute: Organization, researcher: User
+) -> None:
+    offer = published_offer(db, institute, researcher)
+    edit(researcher_client, offer, title=NEW_TITLE)
+    assert len(revisions(db)) == 1
+    db.refresh(offer)
+    offer.confirmed_at = utcnow() - timedelta(days=400)
+    db.add(offer)
+    db.commit()
+    assert expire_stale(db) == 1
+    assert revisions(db) == []  # else they would come back to the queue once the listing is published again
