@@ -46,10 +46,8 @@ class _Line:
     whole: list[Span]  # glossary terms and generic phrases: a term must not cut them
 
 
-def _is_english(tokens: list[str]) -> bool:
-    """Return True for a line without diacritics that reads as English rather than accent-free Vietnamese."""
-    if any(map(has_diacritics, tokens)):
-        return False
+def _reads_as_english(tokens: list[str]) -> bool:
+    """Return True when a line without diacritics reads as English rather than accent-free Vietnamese."""
     return sum(t in _ENGLISH_MARKERS for t in tokens) > sum(t in _VIETNAMESE_MARKERS for t in tokens)
 
 
@@ -71,7 +69,8 @@ def _lines(text: str, translations: str, lexicon: Lexicon) -> list[_Line]:
     for part, original in ((text, True), (translations, False)):
         for line in _LINES.split(normalize(part)):
             tokens = TOKEN_PATTERN.findall(line)
-            accented, english = any(map(has_diacritics, tokens)), _is_english(tokens)
+            accented = any(map(has_diacritics, tokens))
+            english = not accented and _reads_as_english(tokens)
             for clause in _PUNCTUATION.split(line):
                 if words := TOKEN_PATTERN.findall(clause):
                     out.append(_line(words, original, accented, english, lexicon))

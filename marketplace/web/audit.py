@@ -13,7 +13,7 @@ from marketplace.i18n import N_, Msg, gettext
 from marketplace.labels import label
 from marketplace.listing_forms import FIELD_LABELS
 from marketplace.web.deps import PageNumber, SessionDep, StaffUser
-from marketplace.web.templating import render, route_names
+from marketplace.web.templating import is_htmx, render, route_names
 
 router = APIRouter()
 PAGES = {  # the page that shows each kind of record, and its path parameter
@@ -57,7 +57,7 @@ def audit_log(request: Request, session: SessionDep, staff: StaffUser, page: Pag
         "link_to": lambda subject: link_to(request, subject),
         "can_export": "audit_export" in route_names(request.app),
     }
-    block = "results" if request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted") else None
+    block = "results" if is_htmx(request) and not request.headers.get("hx-boosted") else None
     return render(request, "audit.html", context, block=block, status_code=422 if errors else 200)
 
 

@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from marketplace.errors import DomainError, Invalid, LoginRequired, NotFound
 from marketplace.i18n import Msg
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 
 log = logging.getLogger("marketplace")
 
@@ -36,7 +36,7 @@ def error_response(request: Request, status_code: int, message: Msg, errors: dic
             body["errors"] = {field: str(msg) for field, msg in errors.items()}
         return JSONResponse(body, status_code=status_code)
     context = {"status_code": status_code, "message": message}
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         headers = {"HX-Retarget": "#toasts", "HX-Reswap": "beforeend"}
         return render(request, "error.html", context, block="toast", status_code=status_code, headers=headers)
     return render(request, "error.html", context, status_code=status_code)
@@ -46,7 +46,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
     if isinstance(exc, LoginRequired) and not wants_json(request):
         target = request.url_for("login_page").include_query_params(next=_local_path(request))
-        if request.headers.get("hx-request") == "true":
+        if is_htmx(request):
             return Response(status_code=204, headers={"HX-Redirect": str(target)})
         return RedirectResponse(str(target), status_code=303)
     errors = exc.errors if isinstance(exc, Invalid) else None

@@ -6,7 +6,7 @@ from fastapi.responses import Response
 from marketplace import listings, profiles, validation
 from marketplace.models import Need, Offer
 from marketplace.web.deps import OptionalUser, RecordId, SessionDep
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 
 router = APIRouter()
 
@@ -17,7 +17,7 @@ def expert_list(request: Request, session: SessionDep, user: OptionalUser, q: st
     validation.text(errors, {"q": q}, "q", max_len=profiles.QUERY_MAX, required=False)
     experts = profiles.expert_directory(session, q if not errors else "")
     context = {"experts": experts, "q": q, "errors": errors}
-    block = "results" if request.headers.get("hx-request") == "true" else None
+    block = "results" if is_htmx(request) else None
     return render(request, "experts.html", context, block=block, status_code=422 if errors else 200)
 
 

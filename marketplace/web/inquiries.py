@@ -11,7 +11,7 @@ from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import Inquiry, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
-from marketplace.web.templating import env, render
+from marketplace.web.templating import env, is_htmx, render
 
 router = APIRouter()
 # Ids beyond a 32-bit integer would make PostgreSQL fail: they are refused as invalid (422) instead.
@@ -20,10 +20,6 @@ SENT = Msg("Your inquiry has been sent. You will be notified when the owner answ
 ACCEPTED = Msg("Inquiry accepted. You can now see each other's contact details; the collaboration is in the pipeline.")
 DECLINED = Msg("Inquiry declined. The sender will see your reason.")
 WITHDRAWN = Msg("Inquiry withdrawn.")
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _target_id(raw: str | None) -> int:
@@ -71,16 +67,16 @@ def inquiry_send(request: Request, session: SessionDep, user: CurrentUser, form:
     except Invalid as exc:
         subject = inquiries.subject_of(session, kind, target)
         box = _box(subject, interest_form={"message": form.get("message", "")}, interest_errors=exc.errors)
-        template = "_partials/_listing_actions.html" if _is_htmx(request) else "inquiry_new.html"
+        template = "_partials/_listing_actions.html" if is_htmx(request) else "inquiry_new.html"
         return render(request, template, {"subject": subject} | box, status_code=422)
     except Conflict as exc:  # the form sent twice, or a colleague asked already: show the one that waits
         current = exc.current if isinstance(exc.current, Inquiry) else None
-        if _is_htmx(request) or current is None:
+        if is_htmx(request) or current is None:
             subject = inquiries.subject_of(session, kind, target)
             box = _box(subject, interest_sent=current, interest_notice=exc.message, interest_tone="warning")
             return render(request, "_partials/_listing_actions.html", box, status_code=409)
         return _go_to(request, current, exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         subject = inquiries.subject_of(session, kind, target)
         return render(
             request, "_partials/_listing_actions.html", _box(subject, interest_sent=inquiry, interest_notice=SENT)
@@ -113,7 +109,7 @@ def _answered(
     """After an answer: the card again (htmx), a redirect to the inquiry (done), or its page (error)."""
     row = workspace.row_for(session, inquiry_id, user)
     tone = "success" if flash is not None else "warning"
-    if _is_htmx(request):
+    if is_htmx(request):
         on_own_page = "/inquiries/" in request.headers.get("hx-current-url", "")
         context = {"row": row, "notice": notice or flash, "tone": tone, "on_own_page": on_own_page} | extra
         return render(request, "_partials/_inquiry.html", context, status_code=status_code)

@@ -14,7 +14,7 @@ from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
 from marketplace.models import Collaboration, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -41,7 +41,7 @@ def _board_context(request: Request, session: Session, params: Any) -> tuple[dic
 @router.get("/pipeline", name="pipeline_board")
 def pipeline_board(request: Request, session: SessionDep, user: StaffUser) -> Response:
     context, status = _board_context(request, session, request.query_params)
-    block = "board" if request.headers.get("hx-request") == "true" and not request.headers.get("hx-boosted") else None
+    block = "board" if is_htmx(request) and not request.headers.get("hx-boosted") else None
     return render(request, "pipeline.html", context, block=block, status_code=status)
 
 
@@ -117,7 +117,7 @@ def _back(form: dict[str, str]) -> str | None:
 def collaboration_move(request: Request, session: SessionDep, user: CurrentUser, collab_id: int,
                        form: FormData) -> Response:  # fmt: skip
     collab = collaborations.get_visible(session, collab_id, user)
-    htmx_board = request.headers.get("hx-request") == "true" and _back(form)
+    htmx_board = is_htmx(request) and _back(form)
     try:
         change = collaborations.move_stage(session, collab, actor=user, data=form)
     except (Invalid, Conflict) as exc:
@@ -169,7 +169,7 @@ def collaboration_add_note(request: Request, session: SessionDep, user: CurrentU
         collaborations.add_note(session, collab, author=user, data=form)
     except Invalid as exc:
         return _detail(request, session, user, collab, status=422, note_errors=exc.errors, note_form=form)
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         context = {"collab": collab, "timeline": board.timeline(session, collab), "note_form": {}, "note_errors": {}}
         return render(request, "collaboration.html", context, block="timeline")
     request.session["flash"] = str(Msg("Your note has been added."))

@@ -16,13 +16,9 @@ from marketplace.errors import Conflict, Invalid
 from marketplace.models import Inquiry, ProposalStatus, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
 from marketplace.web.proposal_context import accept_step, accepted_message, answered_context, back_path
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 
 router = APIRouter()
-
-
-def _is_htmx(request: Request) -> bool:
-    return request.headers.get("hx-request") == "true"
 
 
 def _card(
@@ -36,7 +32,7 @@ def _card(
         template = "_partials/_proposal_done.html"
     else:
         template = "_partials/_proposal.html"
-    return render(request, template if _is_htmx(request) else "proposal.html", context, status_code=status_code)
+    return render(request, template if is_htmx(request) else "proposal.html", context, status_code=status_code)
 
 
 @router.get("/proposals/{proposal_id}", name="proposal_page")
@@ -67,7 +63,7 @@ def accept_proposal(
         waiting = exc.current if isinstance(exc.current, Inquiry) else None
         return _card(request, session, user, proposal_id, status_code=409, notice=exc.message, notice_inquiry=waiting)
     proposal = answers.view_for(session, proposal_id, user).proposal
-    if _is_htmx(request):
+    if is_htmx(request):
         return render(request, "_partials/_proposal_done.html", answered_context(session, proposal))
     request.session["flash"] = str(accepted_message(answered_context(session, proposal)))
     return RedirectResponse(str(request.url_for("inquiry_detail", inquiry_id=inquiry.id)), status_code=303)
@@ -89,6 +85,6 @@ def dismiss_proposal(
     except Conflict as exc:
         session.rollback()
         return _card(request, session, user, proposal_id, status_code=409, notice=exc.message)
-    if _is_htmx(request):
+    if is_htmx(request):
         return _card(request, session, user, proposal_id)
     return RedirectResponse(back_path(request, answers.view_for(session, proposal_id, user)), status_code=303)

@@ -12,7 +12,7 @@ from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.models import ListingRevision, Need, Offer
 from marketplace.web.deps import Csrf, FormData, RecordId, SessionDep, StaffUser
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 
 router = APIRouter()
 
@@ -128,7 +128,7 @@ def _refused(
 ) -> Response:
     """A reason that does not do: the row again with the error beside the field (htmx), or the whole queue."""
     failed = {"key": key, "errors": errors, "reason": reason}
-    if request.headers.get("hx-request") == "true":  # htmx swaps only 2xx answers: the row shows the error
+    if is_htmx(request):  # htmx swaps only 2xx answers: the row shows the error
         revision = publishing.pending_revision(session, listing) if key.endswith("-changes") else None
         return render(
             request, "review.html", _entry(session, listing, None, revision) | {"failed": failed}, block="entry"
@@ -141,7 +141,7 @@ def _decided(
 ) -> Response:
     """The queue row replaced by the outcome and the count brought up to date (htmx), or back to the queue."""
     assert isinstance(listing, Offer | Need)
-    if request.headers.get("hx-request") == "true":
+    if is_htmx(request):
         context = _entry(session, listing) | {"message": message, "ok": ok}
         if changes:
             context["key"] += "-changes"

@@ -76,9 +76,14 @@ def page_context(request: Request) -> dict[str, Any]:
         "locale": current_locale.get(),
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token(request.session) if "session" in request.scope else "",
-        "is_htmx": request.headers.get("hx-request") == "true",
+        "is_htmx": is_htmx(request),
         "has_route": lambda name: name in route_names(request.app),
     }
+
+
+def is_htmx(request: Request) -> bool:
+    """True when htmx sent the request (it swaps part of a page)."""
+    return request.headers.get("hx-request") == "true"
 
 
 def route_names(app: Any) -> frozenset[str]:
