@@ -9,6 +9,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from marketplace import validation
+from marketplace.db import paginate
 from marketplace.i18n import N_, TIMEZONE, Msg, current_locale, gettext
 from marketplace.models import (
     AuditLog,
@@ -219,10 +220,9 @@ def log_page(session: Session, filters: LogFilters, *, page: int = 1) -> LogPage
     """One page of the matching entries, newest first; a page past the end shows the last one."""
     query = _query(filters)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    rows = session.exec(_newest_first(query).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
-    return LogPage(_read(session, list(rows)), total, page, pages)
+    window = paginate(total, page, PAGE_SIZE)
+    rows = session.exec(_newest_first(query).offset(window.offset).limit(PAGE_SIZE)).all()
+    return LogPage(_read(session, list(rows)), total, window.number, window.pages)
 
 
 def all_entries(session: Session, filters: LogFilters) -> list[Entry]:

@@ -1,4 +1,4 @@
-"""Database engine and sessions: one engine per process, one session per request or command."""
+"""Database engine and sessions: one engine per process, one session per request or command; paging of rows."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -80,3 +80,24 @@ class SqlitePrepared:
 
     def execute(self, session: Session, **params: Any) -> CursorResult[Any]:
         return session.connection().exec_driver_sql(self.sql, {**self.defaults, **params})
+
+
+def page_count(total: int, per_page: int) -> int:
+    """How many pages `total` rows fill, `per_page` a page; at least one, so an empty list still has its page."""
+    return max(1, -(-total // per_page))
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where one page of a list lies: its number (from 1), how many pages the list has, and the rows before it."""
+
+    number: int
+    pages: int
+    offset: int
+
+
+def paginate(total: int, asked: int, per_page: int) -> Paging:
+    """Page `asked` of `total` rows, moved into range: before the first it is the first, past the end the last."""
+    pages = page_count(total, per_page)
+    number = min(max(asked, 1), pages)
+    return Paging(number, pages, (number - 1) * per_page)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from marketplace import audit, open_data, validation
 from marketplace.config import get_settings
+from marketplace.db import paginate
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import Msg, sort_key
 from marketplace.inquiries import org_name
@@ -78,13 +79,12 @@ def browse(
     of_kind = [o for o in ranked if not kind or o.kind == kind]
     in_ward = [o for o in ranked if not ward or o.ward == ward]
     found = [o for o in of_kind if not ward or o.ward == ward]
-    pages = max(1, -(-len(found) // DIRECTORY_PAGE_SIZE))
-    page = min(max(page, 1), pages)
-    shown = found[(page - 1) * DIRECTORY_PAGE_SIZE : page * DIRECTORY_PAGE_SIZE]
+    window = paginate(len(found), page, DIRECTORY_PAGE_SIZE)
+    shown = found[window.offset : window.offset + DIRECTORY_PAGE_SIZE]
     counts = published_counts(session, [o.id for o in shown if o.id is not None])
     entries = [DirectoryEntry(o, org_name(o, language), *counts.get(o.id or 0, (0, 0))) for o in shown]
     return DirectoryPage(
-        entries, len(found), page, pages, text, kind, ward,
+        entries, len(found), window.number, window.pages, text, kind, ward,
         kind_counts=_in_order(Counter(o.kind for o in in_ward), [k.value for k in OrgKind]),
         ward_counts=_in_order(Counter(o.ward for o in of_kind if o.ward), sorted(ward_names(), key=sort_key)),
         in_any_ward=len(of_kind),

@@ -9,6 +9,7 @@ from sqlalchemy import String, func, literal, not_, union_all
 from sqlmodel import Session, and_, col, or_, select
 
 from marketplace import collaborations, inquiries, notifications
+from marketplace.db import page_count, paginate
 from marketplace.errors import NotFound
 from marketplace.inquiries import Contact, Subject
 from marketplace.models import (
@@ -44,7 +45,7 @@ class Section(Generic[Row]):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+        return page_count(self.total, self.per_page)
 
     @property
     def first(self) -> int:
@@ -116,8 +117,8 @@ def overview(
 def _page(session: Session, query: Any, page: int, per_page: int) -> tuple[list[Any], int, int]:
     """The rows of page `page` of `query` (moved into 1..last), the total and the page given."""
     total = _count(session, query)
-    page = min(max(1, page), max(1, -(-total // per_page)))
-    return list(session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()), total, page
+    window = paginate(total, page, per_page)
+    return list(session.exec(query.offset(window.offset).limit(per_page)).all()), total, window.number
 
 
 def _count(session: Session, query: Any) -> int:

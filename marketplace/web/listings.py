@@ -1,6 +1,5 @@
 """Offer and need pages for their owners: browse lists, the form with its quality coach, lifecycle buttons."""
 
-from math import ceil
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -8,6 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from marketplace import form_tokens, freshness, labels, listing_forms, listings, publishing, quality
+from marketplace.db import page_count
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
@@ -45,7 +45,7 @@ def _browse(request: Request, session: Session, kind: Kind, sector: str | None, 
         "total": total,
         "sector": sector,
         "page": page,
-        "pages": max(1, ceil(total / PER_PAGE)),
+        "pages": page_count(total, PER_PAGE),
         "query": {"sector": sector} if sector else {},
         "orgs": listings.organizations_by_id(session, {x.organization_id for x in items}),
         "sectors": labels.sector_options(),

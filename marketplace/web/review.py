@@ -1,5 +1,7 @@
 """The Department's review queue: approve a submitted listing or a published one's changes, or send it back."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -10,7 +12,7 @@ from marketplace import listing_forms, listing_review, listings, publishing, qua
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
-from marketplace.models import ListingRevision, Need, Offer
+from marketplace.models import ListingRevision, Need, Offer, User
 from marketplace.web.deps import Csrf, FormData, RecordId, SessionDep, StaffUser
 from marketplace.web.templating import is_htmx, render
 
@@ -65,62 +67,78 @@ def _load(session: Session, kind: Kind, listing_id: int) -> publishing.Listing:
     return listing
 
 
+@dataclass(frozen=True)
+class Decision:
+    """What a reviewer's button does: the use case it runs and what it tells the reviewer when done."""
+
+    use_case: Callable[..., object]
+    done: Msg
+    changes: bool = False  # about a published listing's changes rather than a listing awaiting review
+    with_reason: bool = False  # sends back, so the form's reason goes with it
+
+
+APPROVE = Decision(listing_review.approve_listing, Msg("Published: it is now visible to everyone."))
+APPROVE_CHANGES = Decision(
+    listing_review.approve_revision, Msg("Changes published: the public page shows them now."), changes=True
+)
+REJECT = Decision(listing_review.reject_listing, Msg("Sent back to its owner with your reason."), with_reason=True)
+REJECT_CHANGES = Decision(
+    listing_review.reject_revision,
+    Msg("Changes sent back to the owner with your reason; the public version is unchanged."),
+    changes=True,
+    with_reason=True,
+)
+
+
 @router.post("/review/{kind}/{listing_id}/approve", name="review_approve", dependencies=[Csrf])
 def approve(
     request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
-    listing = _load(session, kind, listing_id)
-    try:
-        listing_review.approve_listing(session, staff, listing, version=form.get("version"))
-    except Conflict as exc:
-        return _decided(request, session, exc.current, exc.message, ok=False)
-    return _decided(request, session, listing, Msg("Published: it is now visible to everyone."), ok=True)
+    return _decide(request, session, staff, kind, listing_id, form, APPROVE)
 
 
 @router.post("/review/{kind}/{listing_id}/changes/approve", name="review_approve_changes", dependencies=[Csrf])
 def approve_changes(
     request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
-    listing = _load(session, kind, listing_id)
-    try:
-        listing_review.approve_revision(session, staff, listing, version=form.get("version"))
-    except Conflict as exc:
-        return _decided(request, session, exc.current, exc.message, ok=False, changes=True)
-    message = Msg("Changes published: the public page shows them now.")
-    return _decided(request, session, listing, message, ok=True, changes=True)
+    return _decide(request, session, staff, kind, listing_id, form, APPROVE_CHANGES)
 
 
 @router.post("/review/{kind}/{listing_id}/changes/reject", name="review_reject_changes", dependencies=[Csrf])
 def reject_changes(
     request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
-    listing = _load(session, kind, listing_id)
-    reason = form.get("reason", "")
-    try:
-        listing_review.reject_revision(session, staff, listing, reason=reason, version=form.get("version"))
-    except Invalid as exc:
-        return _refused(request, session, listing, key=f"{kind}-{listing_id}-changes", errors=exc.errors, reason=reason)
-    except Conflict as exc:
-        return _decided(request, session, exc.current, exc.message, ok=False, changes=True)
-    message = Msg("Changes sent back to the owner with your reason; the public version is unchanged.")
-    return _decided(request, session, listing, message, ok=True, changes=True)
+    return _decide(request, session, staff, kind, listing_id, form, REJECT_CHANGES)
 
 
 @router.post("/review/{kind}/{listing_id}/reject", name="review_reject", dependencies=[Csrf])
 def reject(
     request: Request, session: SessionDep, staff: StaffUser, kind: Kind, listing_id: RecordId, form: FormData
 ) -> Response:
+    return _decide(request, session, staff, kind, listing_id, form, REJECT)
+
+
+def _decide(
+    request: Request,
+    session: Session,
+    staff: User,
+    kind: Kind,
+    listing_id: int,
+    form: dict[str, str],
+    decision: Decision,
+) -> Response:
+    """Run the reviewer's decision on the listing, then show the outcome (or the row again for an unusable reason)."""
     listing = _load(session, kind, listing_id)
+    reason = form.get("reason", "")
+    given = {"reason": reason} if decision.with_reason else {}
     try:
-        listing_review.reject_listing(
-            session, staff, listing, reason=form.get("reason", ""), version=form.get("version")
-        )
-    except Invalid as exc:
-        reason = form.get("reason", "")
-        return _refused(request, session, listing, key=f"{kind}-{listing_id}", errors=exc.errors, reason=reason)
+        decision.use_case(session, staff, listing, version=form.get("version"), **given)
+    except Invalid as exc:  # only a reason is checked, so only sending back meets this
+        key = f"{kind}-{listing_id}" + ("-changes" if decision.changes else "")
+        return _refused(request, session, listing, key=key, errors=exc.errors, reason=reason)
     except Conflict as exc:
-        return _decided(request, session, exc.current, exc.message, ok=False)
-    return _decided(request, session, listing, Msg("Sent back to its owner with your reason."), ok=True)
+        return _decided(request, session, exc.current, exc.message, ok=False, changes=decision.changes)
+    return _decided(request, session, listing, decision.done, ok=True, changes=decision.changes)
 
 
 def _refused(
