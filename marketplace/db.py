@@ -43,6 +43,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()
+    from marketplace.search import sqlite_fts  # here: the search package itself uses this module
+
+    sqlite_fts.register(dbapi_connection)  # the search index's triggers call it
 
 
 @lru_cache

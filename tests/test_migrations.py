@@ -14,6 +14,7 @@ from marketplace.db import make_engine
 from marketplace.migrate import include_name
 from marketplace.seed import seed
 from tests.conftest import SEED_DIR, _new_database
+from tests.search.test_indexing import same_as_phrases
 
 
 @pytest.fixture
@@ -54,6 +55,9 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(empty_en
         if empty_engine.dialect.name == "sqlite":
             assert session.execute(text("PRAGMA foreign_key_check")).all() == []
             assert session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+            # 0006 made the pairs index from the documents already there
+            assert _count(session, "search_document") > 0
+            assert same_as_phrases(session) == []
 
 
 def _count(session: Session, table: str) -> int:

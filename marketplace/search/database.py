@@ -118,13 +118,10 @@ class DatabaseSearch:
         found = marking.pattern(terms)
         if "body" not in rows[0]:
             rows = list(session.execute(select(*TEXTS).where(doc.c.id.in_([r["id"] for r in rows]))).mappings())
-        return {
-            row["id"]: (
-                marking.mark(row["title"], found),
-                marking.best_snippet(found, row["summary"], readable(row["body"]), row["keywords"]),
-            )
-            for row in rows
-        }
+        shown = marking.highlighted(
+            found, [(row["title"], row["summary"], readable(row["body"]), row["keywords"]) for row in rows]
+        )
+        return {row["id"]: marks for row, marks in zip(rows, shown, strict=True)}
 
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """One page of results with its total and facet counts."""

@@ -4,6 +4,7 @@ Every backend indexes these same rows: SQLite FTS5 and PostgreSQL read the `sear
 directly; Meilisearch receives them as JSON. The table is created by a migration, outside the models.
 """
 
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -74,8 +75,8 @@ def pipes(values: Iterable[str] | None) -> str:
 
 
 def _clean(*parts: str | None) -> str:
-    """Non-empty parts joined by line breaks, without the highlight markers."""
-    text = "\n".join(p.strip() for p in parts if p and p.strip())
+    """Non-empty parts joined by line breaks, composed (NFC), without the highlight markers."""
+    text = unicodedata.normalize("NFC", "\n".join(p.strip() for p in parts if p and p.strip()))
     return text.replace(MARK_START, "").replace(MARK_END, "")
 
 

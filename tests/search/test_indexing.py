@@ -17,6 +17,7 @@ from marketplace.models._base import utcnow
 from marketplace.search import SearchQuery, find, index_after_commit
 from marketplace.search.documents import search_document
 from marketplace.search.rebuild import rebuild
+from marketplace.search.sqlite_fts import pair_terms
 from tests.builders import make_offer, make_org, make_user
 from tests.conftest import _new_database
 from tests.search.conftest import Backend
@@ -116,3 +117,41 @@ def test_rebuild_numbers_documents_oldest_first_on_sqlite(db: Session) -> None:
     rows = db.execute(select(doc.published_ts).where(doc.kind == "offer").order_by(doc.id)).scalars().all()
     assert rows == sorted(rows) and len(rows) == 4
     assert titles(db, "che pham vi sinh ")  # the text index follows the new numbers
+
+
+def test_pair_terms_join_adjacent_words_of_each_column_folded() -> None:
+    assert pair_terms("Công nghệ sinh học", None, "Đậu đũa\nĐậu đũa") == "cong_nghe nghe_sinh sinh_hoc dau_dua dua_dau"
+    assert pair_terms("Tràm", "gió") == ""  # never across two columns
+
+
+def same_as_phrases(db: Session) -> list[str]:
+    """The pairs of every document's title, each found by the pairs index exactly where FTS5's phrase
+    query finds it; returns the pairs that differ (none, when the index is right)."""
+    pairs = {p for title in db.execute(select(search_document.c.title)).scalars() for p in pair_terms(title).split()}
+    differ = []
+    for pair in sorted(pairs):
+        by_pairs = db.execute(text("SELECT rowid FROM search_pairs WHERE search_pairs MATCH :q"), {"q": f'"{pair}"'})
+        phrase = '"' + pair.replace("_", " ") + '"'
+        by_phrase = db.execute(text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"), {"q": phrase})
+        if set(by_pairs.scalars()) != set(by_phrase.scalars()):
+            differ.append(pair)
+    return differ
+
+
+def test_the_pairs_index_follows_inserts_changes_deletions_and_reindex(db: Session) -> None:
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("only the SQLite backend keeps a pairs index (PostgreSQL matches phrases itself)")
+    org = make_org(db, name_vi="Viện Công nghệ sinh học")
+    kept = make_offer(db, org, title="Chiết xuất tinh dầu tràm gió bằng hơi nước")
+    changed = make_offer(db, org, title="Bảo quản thanh trà sau thu hoạch")
+    gone = make_offer(db, org, title="Nuôi tôm thẻ chân trắng trong ao lót bạt")
+    changed.title = "Chế phẩm vi sinh xử lý nước thải ao nuôi tôm"
+    db.delete(gone)
+    db.commit()
+    assert same_as_phrases(db) == []
+    found = db.execute(text("SELECT rowid FROM search_pairs WHERE search_pairs MATCH '\"nuoi_tom\"'")).scalars().all()
+    assert found == [document(db, "offer", changed.id)["id"]]  # type: ignore[arg-type, index]
+    assert document(db, "offer", kept.id) is not None  # type: ignore[arg-type]
+    rebuild(db)
+    assert same_as_phrases(db) == []
+    db.execute(text("INSERT INTO search_pairs(search_pairs, rank) VALUES ('integrity-check', 0)"))
