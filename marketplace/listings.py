@@ -5,6 +5,7 @@ from typing import TypeVar, cast
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from marketplace.db import Paging, paginate
 from marketplace.errors import NotFound
 from marketplace.models import ListingStatus, Need, Offer, Organization, User
 
@@ -75,15 +76,17 @@ def organizations_by_id(session: Session, ids: set[int]) -> dict[int, Organizati
 
 def published_page(
     session: Session, model: type[Offer] | type[Need], *, sector: str | None, page: int, per_page: int = 20
-) -> tuple[list[Offer | Need], int]:
-    """One page of published listings (optionally of one sector), newest first, and how many there are in all."""
+) -> tuple[list[Offer | Need], int, Paging]:
+    """One page of published listings (optionally of one sector), newest first, how many there are in all,
+    and where the page lies (a page past the end shows the last one)."""
     where = [model.status == ListingStatus.PUBLISHED] + ([model.sector_code == sector] if sector else [])
     total = session.exec(select(func.count()).select_from(model).where(*where)).one()
+    window = paginate(total, page, per_page)
     query = (
         select(model)
         .where(*where)
         .order_by(col(model.published_at).desc(), col(model.id).desc())
-        .offset((page - 1) * per_page)
+        .offset(window.offset)
         .limit(per_page)
     )
-    return cast(list[Offer | Need], list(session.exec(query).all())), total
+    return cast(list[Offer | Need], list(session.exec(query).all())), total, window

@@ -7,6 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from marketplace.db import page_count
 from marketplace.search.query import COUNT_LIMIT, FACETS, SearchQuery
 from marketplace.search.terms import marked
 
@@ -60,7 +61,7 @@ class SearchPage:
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.query.per_page))
+        return page_count(self.total, self.query.per_page)
 
 
 def moment(ts: int | None) -> datetime | None:

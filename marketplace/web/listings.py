@@ -7,7 +7,6 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from marketplace import form_tokens, freshness, labels, listing_forms, listings, publishing, quality
-from marketplace.db import page_count
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
@@ -38,14 +37,14 @@ def _browse(request: Request, session: Session, kind: Kind, sector: str | None, 
     """A page of published listings; only the results block when htmx asks for it."""
     sector = sector if sector in listing_forms.sector_codes() else None
     model = Offer if kind == "offer" else Need
-    items, total = listings.published_page(session, model, sector=sector, page=page, per_page=PER_PAGE)
+    items, total, window = listings.published_page(session, model, sector=sector, page=page, per_page=PER_PAGE)
     context = {
         "kind": kind,
         "items": items,
         "total": total,
         "sector": sector,
-        "page": page,
-        "pages": page_count(total, PER_PAGE),
+        "page": window.number,
+        "pages": window.pages,
         "query": {"sector": sector} if sector else {},
         "orgs": listings.organizations_by_id(session, {x.organization_id for x in items}),
         "sectors": labels.sector_options(),
