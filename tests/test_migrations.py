@@ -12,7 +12,9 @@ from sqlmodel import Session, SQLModel
 from marketplace import migrate
 from marketplace.db import make_engine
 from marketplace.migrate import include_name
-from marketplace.seed import seed
+from marketplace.search import SearchQuery, documents, find
+from marketplace.seed import load_sectors, seed
+from tests.builders import make_offer
 from tests.conftest import SEED_DIR, _new_database
 from tests.search.test_indexing import same_as_phrases
 
@@ -42,10 +44,29 @@ def test_migrations_match_the_models(empty_engine: Engine) -> None:
         assert compare_metadata(context, SQLModel.metadata) == []
 
 
-def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(empty_engine: Engine) -> None:
+def previous_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Search documents as the code before 0006 wrote them: the labels at the end of the body."""
+    build = documents.build
+
+    def before_0006(session: Session, kind: str, ids: list[int]) -> dict[int, dict]:  # type: ignore[type-arg]
+        built = build(session, kind, ids)  # type: ignore[arg-type]
+        for doc in built.values():
+            labels = doc.pop("labels")
+            doc["body"] = f"{doc['body']}\n\x07\n{labels}" if labels else doc["body"]
+        return built
+
+    monkeypatch.setattr(documents, "build", before_0006)
+
+
+def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
+    empty_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Batch migrations on SQLite copy and drop tables that other tables' rows point at."""
     migrate.upgrade(empty_engine, "0004")
-    with Session(empty_engine) as session:
+    with monkeypatch.context() as patched, Session(empty_engine) as session:
+        previous_documents(patched)
+        # nor did that code write membership records (their table comes with 0007)
+        patched.setattr("marketplace.seed._add_membership", lambda *args: None)
         seed(session, SEED_DIR)
         before = {table: _count(session, table) for table in ("offer", "need", "matchproposal", "inquiry")}
     migrate.upgrade(empty_engine)
@@ -58,6 +79,37 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(empty_en
             # 0006 made the pairs index from the documents already there
             assert _count(session, "search_document") > 0
             assert same_as_phrases(session) == []
+        # 0007: everyone who belonged to an organization still does, through an approved membership
+        members = session.execute(text('SELECT id, organization_id FROM "user" WHERE organization_id IS NOT NULL'))
+        approved = session.execute(text("SELECT user_id, organization_id, status, manager FROM membership"))
+        assert sorted((u, o, "approved", False) for u, o in members) == sorted(
+            (u, o, s, bool(m)) for u, o, s, m in approved
+        )
+        assert _count(session, "membership") >= 50
+        # 0006 moved the labels out of the bodies; they still find their documents
+        labelled = session.execute(
+            text("SELECT body, labels FROM search_document WHERE kind = 'offer' AND sector_code = 'medicinal'")
+        ).all()
+        assert labelled and all("\x07" not in body for body, _ in labelled)
+        assert {labels for _, labels in labelled} == {
+            "Dược liệu và sản phẩm tự nhiên\nMedicinal plants and natural products"
+        }
+        assert len(find(session, SearchQuery(text="medicinal plants and natural products "), None).hits) > 0
+
+
+def test_0006_moves_labels_back_into_the_body_when_downgraded(empty_engine: Engine) -> None:
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        load_sectors(session, SEED_DIR)
+        make_offer(session, title="Chiết xuất tinh dầu tràm gió", sector_code="medicinal")
+    migrate.downgrade(empty_engine, "0005")
+    with Session(empty_engine) as session:
+        body = session.execute(text("SELECT body FROM search_document WHERE kind = 'offer'")).scalar_one()
+        assert body.endswith("\n\x07\nDược liệu và sản phẩm tự nhiên\nMedicinal plants and natural products")
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        row = session.execute(text("SELECT body, labels FROM search_document WHERE kind = 'offer'")).one()
+        assert "\x07" not in row.body and row.labels.startswith("Dược liệu")
 
 
 def _count(session: Session, table: str) -> int:

@@ -26,7 +26,7 @@ from sqlalchemy.sql.elements import UnaryExpression
 from sqlmodel import Session
 
 from marketplace.search import marking
-from marketplace.search.documents import LISTING_KINDS, readable, search_document
+from marketplace.search.documents import LISTING_KINDS, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 from marketplace.search.synonyms import Synonyms
@@ -119,7 +119,7 @@ class DatabaseSearch:
         if "body" not in rows[0]:
             rows = list(session.execute(select(*TEXTS).where(doc.c.id.in_([r["id"] for r in rows]))).mappings())
         shown = marking.highlighted(
-            found, [(row["title"], row["summary"], readable(row["body"]), row["keywords"]) for row in rows]
+            found, [(row["title"], row["summary"], row["body"], row["keywords"]) for row in rows]
         )
         return {row["id"]: marks for row, marks in zip(rows, shown, strict=True)}
 

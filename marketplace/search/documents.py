@@ -19,9 +19,6 @@ from marketplace.models import ExpertiseProfile, Need, Offer, Organization, Role
 KINDS = ("offer", "need", "organization", "expert")
 LISTING_KINDS = ("offer", "need")
 MARK_START, MARK_END = "\ue000", "\ue001"  # private-use characters: never in real text, survive HTML escaping
-# Before the labels at the end of a body: a control character, so a separator to every tokenizer,
-# and not white space to Python's strip() (as \x1c-\x1f would be).
-LABELS_START = "\x07"
 
 metadata = MetaData()
 search_document = Table(
@@ -37,6 +34,9 @@ search_document = Table(
     Column("keywords", Text, nullable=False),
     Column("org_name", Text, nullable=False),
     Column("body", Text, nullable=False),
+    # The names of its sector, organisation kind and ward, in both languages: found by them, ranked
+    # far below the text (a category says less than words the author chose), never shown as a snippet.
+    Column("labels", Text, nullable=False),
     Column("org_name_vi", String(200)),
     Column("org_name_en", String(200)),
     Column("sector_code", String(30)),
@@ -80,18 +80,6 @@ def _clean(*parts: str | None) -> str:
     return text.replace(MARK_START, "").replace(MARK_END, "")
 
 
-def _labelled(text: str, *labels: str | None) -> str:
-    """`text`, then the labels that make the record findable by them (sector, organisation kind, ward)
-    after LABELS_START: matched like the text, never shown as a snippet (see `readable`)."""
-    shown = _clean(*labels)
-    return f"{text}\n{LABELS_START}\n{shown}" if shown else text
-
-
-def readable(body: str) -> str:
-    """A document's body without the labels that follow LABELS_START: what a snippet may show."""
-    return body.split(LABELS_START, 1)[0]
-
-
 def _both_languages(vocabulary: str, value: str | None) -> str:
     """A label in English and Vietnamese, so either language finds it."""
     english = LABELS.get(vocabulary, {}).get(value or "")
@@ -111,6 +99,7 @@ def _base(kind: str, entity_id: int, org: Organization | None, **values: Any) ->
         "summary": "",
         "keywords": "",
         "body": "",
+        "labels": "",
         "org_name": _clean(org.name_vi, org.name_en) if org else "",
         "org_name_vi": org.name_vi if org else None,
         "org_name_en": (org.name_en or None) if org else None,
@@ -125,7 +114,7 @@ def _base(kind: str, entity_id: int, org: Organization | None, **values: Any) ->
         "confirmed_ts": None,
     }
     doc.update(values)
-    for field in ("title", "summary", "keywords", "body"):
+    for field in ("title", "summary", "keywords", "body", "labels"):
         doc[field] = _clean(doc[field])
     return doc
 
@@ -151,7 +140,8 @@ def _listing(
         title=listing.title,
         summary=summary,
         keywords="\n".join(listing.keywords or []),
-        body=_labelled(_clean(*body), sector.name_vi if sector else None, sector.name_en if sector else None),
+        body=_clean(*body),
+        labels=_clean(sector.name_vi if sector else None, sector.name_en if sector else None),
         sector_code=listing.sector_code,
         trl=trl,
         trl_range=trl_range(trl),
@@ -190,7 +180,8 @@ def organization_document(org: Organization, parent: Organization | None) -> Doc
         parent,
         title=org.name_vi,
         summary=org.description_vi,
-        body=_labelled(_clean(org.name_en, org.description_en), org.ward, _both_languages("org_kind", org.kind)),
+        body=_clean(org.name_en, org.description_en),
+        labels=_clean(org.ward, _both_languages("org_kind", org.kind)),
         published_ts=timestamp(org.created_at),
     )
     # Its own names to show (an English page shows name_en); the parent's names stay searchable in `org_name`.

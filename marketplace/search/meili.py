@@ -17,14 +17,14 @@ from sqlalchemy.engine import Engine
 
 from marketplace.models import SearchOutbox
 from marketplace.models._base import utcnow
-from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, readable, search_document
+from marketplace.search.documents import LISTING_KINDS, MARK_END, MARK_START, search_document
 from marketplace.search.query import COUNT_LIMIT, FACET_BY_NAME, FACETS, Audience, SearchQuery
 from marketplace.search.results import SearchPage, facet_values, hit_from
 
 log = logging.getLogger("marketplace.search")
 T = TypeVar("T")
 outbox = SearchOutbox.__table__  # type: ignore[attr-defined]
-SEARCHABLE = ["title", "keywords", "summary", "org_name", "body"]
+SEARCHABLE = ["title", "keywords", "summary", "org_name", "body", "labels"]  # in order of importance
 FILTERABLE = ["id", "kind", "status", "organization_id", *[f.field for f in FACETS if f.field != "kind"]]
 SORTABLE = ["published_ts", "confirmed_ts"]
 # "sort" first so that newest/freshness orders are strict; freshness breaks ties between equal matches.
@@ -195,7 +195,9 @@ class MeiliSearch:
             hit_from(
                 h,
                 formatted(h, "title"),
-                first_marked([formatted(h, "summary") or "", readable_crop(h), formatted(h, "keywords") or ""]),
+                first_marked(
+                    [formatted(h, "summary") or "", formatted(h, "body") or "", formatted(h, "keywords") or ""]
+                ),
             )
             for h in results[0]["hits"]
         ]
@@ -236,13 +238,6 @@ class MeiliSearch:
 
 def formatted(hit: Mapping[str, Any], field: str) -> str | None:
     return (hit.get("_formatted") or {}).get(field)
-
-
-def readable_crop(hit: Mapping[str, Any]) -> str:
-    """The cropped body, unless the crop shows only the labels that end the body (`documents.readable`)."""
-    crop = readable(formatted(hit, "body") or "")
-    plain = crop.replace(MARK_START, "").replace(MARK_END, "").strip("…").strip()
-    return crop if plain in readable(hit.get("body") or "") else ""
 
 
 def first_marked(candidates: list[str]) -> str:

@@ -13,6 +13,9 @@ from marketplace.search.terms import Term, Terms
 
 CONFIG: ColumnElement[Any] = literal_column("'hue_search'::regconfig")
 TSV: ColumnElement[Any] = literal_column("search_document.tsv")
+# ts_rank's weight of each part (D, C, B, A): labels, then summary, organisation and body, keywords, title.
+RANK_WEIGHTS: ColumnElement[Any] = literal_column("'{0.02, 0.2, 0.4, 1.0}'::float4[]")
+TEXT = "ABC"  # the document's own words: all but the labels (D)
 
 
 class PostgresSearch(DatabaseSearch):
@@ -20,12 +23,14 @@ class PostgresSearch(DatabaseSearch):
 
     name = "postgresql"
 
-    def _tsquery(self, terms: Terms | Term) -> ColumnElement[str]:
-        return func.to_tsquery(CONFIG, literal(terms.tsquery()))
+    def _tsquery(self, terms: Terms | Term, weights: str = "") -> ColumnElement[str]:
+        return func.to_tsquery(CONFIG, literal(terms.tsquery(weights) if isinstance(terms, Term) else terms.tsquery()))
 
     def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
         query = self._tsquery(terms)
         if not scored:
             return TextMatch(doc, [TSV.op("@@")(query)])
-        pairs = [cast(TSV.op("@@")(self._tsquery(p)), Integer) for p in terms.adjacent_pairs()]
-        return TextMatch(doc, [TSV.op("@@")(query)], func.ts_rank(TSV, query) * sum(pairs, literal(1)))
+        # pairs count where the author wrote them, not in a sector's name (as on SQLite, see `pair_terms`)
+        pairs = [cast(TSV.op("@@")(self._tsquery(p, TEXT)), Integer) for p in terms.adjacent_pairs()]
+        rank = func.ts_rank(RANK_WEIGHTS, TSV, query)
+        return TextMatch(doc, [TSV.op("@@")(query)], rank * sum(pairs, literal(1)))

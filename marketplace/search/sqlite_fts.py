@@ -33,7 +33,7 @@ fts = table("search_fts", column("rowid"))
 FTS: ColumnElement[Any] = literal_column("search_fts")
 pairs_fts = table("search_pairs", column("rowid"))
 PAIRS: ColumnElement[Any] = literal_column("search_pairs")
-WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0)  # title, summary, keywords, org_name, body
+WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0, 0.2)  # title, summary, keywords, org_name, body, labels
 RANK_WINDOW = 1000  # matches ranked by bm25 at most: the most recently indexed that the reader may see
 
 
@@ -151,7 +151,7 @@ PAIRS_OF = "search_pairs_of"  # the SQL name of `pair_terms` on every SQLite con
 
 def pair_terms(*columns: str | None) -> str:
     """What `search_pairs` indexes for a document: each two words side by side in one of its text
-    columns, folded and joined by "_" ("Công nghệ sinh học" → "cong_nghe nghe_sinh sinh_hoc"), once.
+    columns but the labels, folded and joined by "_" ("Công nghệ sinh học" → "cong_nghe nghe_sinh sinh_hoc"), once.
 
     Whether a document holds two typed words side by side is then one list of ids to read, where
     the phrase "cong nghe" has FTS5 compare both words' positions in every document holding both
@@ -171,7 +171,7 @@ def pair_query(pair: Term) -> str:
 
 def register(connection: sqlite3.Connection) -> None:
     """Make `pair_terms` callable from SQL (the triggers that keep `search_pairs` call it)."""
-    connection.create_function(PAIRS_OF, len(TEXT_COLUMNS), pair_terms, deterministic=True)
+    connection.create_function(PAIRS_OF, len(PAIRED_COLUMNS), pair_terms, deterministic=True)
 
 
 MATCHING_IDS = SqlitePrepared.of(select(func.group_concat(fts.c.rowid)).where(matches(bindparam("query"))))
@@ -188,7 +188,8 @@ def scored_window(pairs: int) -> SqlitePrepared:
     )
 
 
-TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body")
+TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body", "labels")  # the columns of search_fts
+PAIRED_COLUMNS = TEXT_COLUMNS[:-1]  # a sector's name holding the typed words side by side says little: no pairs
 _FOLDED = ", ".join(f"replace(replace({c}, 'đ', 'd'), 'Đ', 'D')" for c in TEXT_COLUMNS)
 _ALL = ", ".join(c.name for c in doc.c if c.name != "id")
 # After a full rewrite: documents renumbered oldest first (the newest then sit in the ranking window),
@@ -205,6 +206,6 @@ REFILL = [
     f"INSERT INTO search_fts(rowid, {', '.join(TEXT_COLUMNS)}) SELECT id, {_FOLDED} FROM search_document",  # noqa: S608  (constant names)
     "INSERT INTO search_fts(search_fts) VALUES ('optimize')",  # one b-tree segment: each word's postings in one place
     "INSERT INTO search_pairs(search_pairs) VALUES ('delete-all')",
-    f"INSERT INTO search_pairs(rowid, pairs) SELECT id, {PAIRS_OF}({', '.join(TEXT_COLUMNS)}) FROM search_document",  # noqa: S608
+    f"INSERT INTO search_pairs(rowid, pairs) SELECT id, {PAIRS_OF}({', '.join(PAIRED_COLUMNS)}) FROM search_document",  # noqa: S608
     "INSERT INTO search_pairs(search_pairs) VALUES ('optimize')",
 ]

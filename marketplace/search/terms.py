@@ -39,12 +39,15 @@ class Term:
         phrases += [f'"{" ".join(fold(w) for w in other)}"' for other in self.alternatives]
         return phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")"
 
-    def tsquery(self) -> str:
-        """A to_tsquery expression: lexemes quoted, phrases joined with <->, the prefix with :*."""
-        lexemes = [f"'{w}'" for w in self.folded]
+    def tsquery(self, weights: str = "") -> str:
+        """A to_tsquery expression: lexemes quoted, phrases joined with <->, the prefix with :*; found
+        only in the parts of the document given those `weights` ("ABC"), when given."""
+        marks = f":{weights}" if weights else ""
+        lexemes = [f"'{w}'{marks}" for w in self.folded]
         if self.prefix:
-            lexemes[-1] += ":*"
-        phrases = [" <-> ".join(lexemes)] + [" <-> ".join(f"'{fold(w)}'" for w in other) for other in self.alternatives]
+            lexemes[-1] += "*" if marks else ":*"
+        other = [" <-> ".join(f"'{fold(w)}'{marks}" for w in words) for words in self.alternatives]
+        phrases = [" <-> ".join(lexemes), *other]
         return (
             phrases[0] if len(phrases) == 1 and len(lexemes) == 1 else "(" + " | ".join(f"({p})" for p in phrases) + ")"
         )

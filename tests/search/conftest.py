@@ -18,7 +18,7 @@ from marketplace.models import User
 from marketplace.search import Audience, SearchPage, SearchQuery, SearchService, configure
 from tests.search.meili_standin import MeiliStandIn
 
-GLOSSARY = "vi,en\nbản sao số,digital twin\ntinh dầu,essential oil\n"
+GLOSSARY = "vi,en\nbản sao số,digital twin\ntinh dầu,essential oil\nchuyển đổi số,digital transformation\n"
 BACKENDS = ["database", "meilisearch-standin"] + (["meilisearch-real"] if os.environ.get("MEILI_URL") else [])
 
 

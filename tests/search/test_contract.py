@@ -52,6 +52,35 @@ def test_glossary_synonyms_cross_languages(backend: Backend, db: Session) -> Non
     assert backend.titles("digital twin ") == ["Bản sao số vận hành hệ thống thủy lợi sông Hương"]
 
 
+def test_words_in_a_title_outrank_a_sector_name_holding_them(backend: Backend, db: Session) -> None:
+    """A QA review: for "chuyen doi so" the needs whose only match was their sector's name ("Chuyển
+    đổi số và phần mềm" / "Digital transformation and software", which the glossary matches twice)
+    came before the course with those words in its title."""
+    org = make_org(db)
+    make_offer(
+        db,
+        org,
+        title="Khóa đào tạo chuyển đổi số thực hành cho hợp tác xã và hộ kinh doanh: bán hàng trực tuyến, sổ sách",
+        summary="Lớp học ngắn ngày tại Huế cho xã viên và chủ hộ kinh doanh.",
+        sector_code="education",
+        keywords=["đào tạo"],
+    )
+    for title in ("Automatic inspection of weld seams", "Speech recognition for a Huế accent", "Night-time alerts"):
+        make_need(
+            db,
+            org,
+            title=title,
+            problem="We need help.",
+            desired_outcome="",
+            sector_code="digital",
+            keywords=["IoT"],
+            language="en",
+        )
+    found = backend.titles("chuyen doi so ")
+    assert len(found) == 4  # the sector's name still finds the needs
+    assert found[0].startswith("Khóa đào tạo chuyển đổi số")
+
+
 def test_matches_are_marked_in_the_original_accented_text(backend: Backend, db: Session) -> None:
     make_offer(db, title="Nhà máy điện mặt trời áp mái ở Phong Điền", summary="Điện mặt trời cho hợp tác xã.")
     hit = backend.find("phong dien ").hits[0]
