@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 import scipy.sparse as sp
 
 from matching.lexicon import Lexicon, Span
@@ -21,6 +23,9 @@ from matching.text import _LINES, EXACT_PREFIX, FUNCTION_WORDS, TOKEN_PATTERN, f
 
 MAX_TERM_SYLLABLES = 8
 MIN_SHARE = 0.05  # a term adding less than this share of the score is too weak to show
+# Texts kept prepared: a batch explains each query for several candidates and each document for
+# several queries. A prepared text takes about 130 times the memory of the text.
+PREPARED_TEXTS = 256
 BOUNDARY_WORDS = FUNCTION_WORDS | {"giữa"}
 # Function words of English lines; "in vitro" in a Vietnamese line keeps its "in".
 ENGLISH_WORDS = frozenset(
@@ -32,6 +37,7 @@ _VIETNAMESE_MARKERS = frozenset(fold(word) for word in FUNCTION_WORDS) - {"do", 
 _PUNCTUATION = re.compile(r"[^\w\s]+")
 
 Gram = tuple[str, ...]
+Occurrence = tuple[int, int, int]  # clause number, start, stop
 
 
 @dataclass
@@ -53,14 +59,16 @@ def _reads_as_english(tokens: list[str]) -> bool:
 
 def _line(tokens: list[str], original: bool, accented: bool, english: bool, lexicon: Lexicon) -> _Line:
     """Return a clause with its showable tokens and the spans a term must not cut."""
+    folded = [fold(t) for t in tokens]
+    words = tokens if accented else folded  # text typed without accents is looked up folded
     shown = [not (t in BOUNDARY_WORDS or (english and t in ENGLISH_WORDS) or t.isdigit() or len(t) < 2) for t in tokens]
-    terms = lexicon.whole.spans(tokens, accented)
+    terms = lexicon.whole.find(words, accented)
     for start, stop in terms:  # glossary terms stay whole ("cây có múi", "rattan and bamboo")
         shown[start:stop] = [True] * (stop - start)
-    for start, stop in lexicon.places.spans(tokens, accented):
+    for start, stop in lexicon.places.find(words, accented):
         shown[start:stop] = [False] * (stop - start)
-    whole = terms + lexicon.generic.spans(tokens, accented)
-    return _Line(tokens, [fold(t) for t in tokens], original, english, shown, whole)
+    whole = terms + lexicon.generic.find(words, accented)
+    return _Line(tokens, folded, original, english, shown, whole)
 
 
 def _lines(text: str, translations: str, lexicon: Lexicon) -> list[_Line]:
@@ -77,17 +85,47 @@ def _lines(text: str, translations: str, lexicon: Lexicon) -> list[_Line]:
     return out
 
 
-def _grams(lines: list[_Line]) -> defaultdict[Gram, list[tuple[int, int, int]]]:
+def _grams(lines: list[_Line]) -> defaultdict[Gram, list[Occurrence]]:
     """Return every folded n-gram of showable tokens with its occurrences (line, start, stop)."""
-    found: defaultdict[Gram, list[tuple[int, int, int]]] = defaultdict(list)
+    found: defaultdict[Gram, list[Occurrence]] = defaultdict(list)
     for number, line in enumerate(lines):
-        for start in range(len(line.tokens)):
-            for stop in range(start + 1, min(start + MAX_TERM_SYLLABLES, len(line.tokens)) + 1):
-                if not line.shown[stop - 1]:
+        folded, shown, size = tuple(line.folded), line.shown, len(line.tokens)  # a tuple's slices are the keys
+        for start in range(size):
+            if not shown[start]:
+                continue
+            for stop in range(start + 1, min(start + MAX_TERM_SYLLABLES, size) + 1):
+                if not shown[stop - 1]:
                     break
-                if line.shown[start]:
-                    found[tuple(line.folded[start:stop])].append((number, start, stop))
+                found[folded[start:stop]].append((number, start, stop))
     return found
+
+
+@dataclass
+class PreparedText:
+    """A text's clauses and their showable n-grams: what explanations need of it, built once per text."""
+
+    lines: list[_Line]
+    grams: dict[Gram, list[Occurrence]]
+    # Whether a gram occurs as whole words: the same text is explained against many others.
+    _whole: dict[Gram, bool] = field(default_factory=dict)
+
+    def occurrences(self, gram: Gram) -> list[tuple[_Line, int, int]]:
+        """Return the clauses and positions where a gram of the text occurs."""
+        return [(self.lines[number], start, stop) for number, start, stop in self.grams[gram]]
+
+    def occurs_whole(self, gram: Gram) -> bool:
+        """Return True when the gram occurs at least once as whole words, cutting no word."""
+        whole = self._whole.get(gram)
+        if whole is None:
+            whole = self._whole[gram] = any(_clean(*occurrence) for occurrence in self.occurrences(gram))
+        return whole
+
+
+@lru_cache(maxsize=PREPARED_TEXTS)
+def prepare_text(text: str, translations: str, lexicon: Lexicon) -> PreparedText:
+    """Return a text (and the glossary translations added to it) prepared for explanations (kept for reuse)."""
+    lines = _lines(text, translations, lexicon)
+    return PreparedText(lines, _grams(lines))
 
 
 def _clean(line: _Line, start: int, stop: int) -> bool:
@@ -110,12 +148,16 @@ def _apart(line: _Line, position: int) -> bool:
 
 def _contributions(query: sp.csr_matrix, document: sp.csr_matrix, names: dict[int, str]) -> dict[str, float]:
     """Return each shared folded n-gram's part of the score, both views summed."""
-    product = query.multiply(document).tocsr()
+    # The element-wise product of the two one-row vectors, on the columns both have (ascending).
+    columns, in_query, in_document = np.intersect1d(
+        query.indices, document.indices, assume_unique=True, return_indices=True
+    )
+    products = query.data[in_query] * document.data[in_document]
     totals: defaultdict[str, float] = defaultdict(float)
-    for column, value in zip(product.indices, product.data, strict=True):
-        name = names.get(int(column))
+    for column, value in zip(columns.tolist(), products.tolist(), strict=True):
+        name = names.get(column)
         if name is not None and value > 0:
-            totals[fold(name.removeprefix(EXACT_PREFIX))] += float(value)
+            totals[fold(name.removeprefix(EXACT_PREFIX))] += value
     return totals
 
 
@@ -140,8 +182,8 @@ def _contains(outer: Gram, inner: Gram) -> bool:
 
 
 def explain_terms(
-    query_text: tuple[str, str],
-    document_text: tuple[str, str],
+    query_text: PreparedText,
+    document_text: PreparedText,
     query: sp.csr_matrix,
     document: sp.csr_matrix,
     names: dict[int, str],
@@ -150,24 +192,24 @@ def explain_terms(
 ) -> list[str]:
     """Return up to n whole terms shared by query and document, strongest first (possibly fewer, or none).
 
-    Each text is (its own text, the glossary translations added to it); `names` gives the analyser
-    term of each column the two texts share.
+    Each text is prepared (`prepare_text`) from its own text and the glossary translations added to it;
+    `names` gives the analyser term of each column the two texts share.
     """
     contributions = _contributions(query, document, names) if names else {}
     total = sum(contributions.values())
     if total <= 0:
         return []
-    texts = [_lines(*query_text, lexicon), _lines(*document_text, lexicon)]
-    grams = [_grams(lines) for lines in texts]
     scored: dict[Gram, tuple[float, str]] = {}
-    for gram in grams[0].keys() & grams[1].keys():
-        occurrences = [[(lines[i], a, b) for i, a, b in found[gram]] for lines, found in zip(texts, grams, strict=True)]
+    for gram in [
+        g for g in query_text.grams if g in document_text.grams
+    ]:  # in the query's order: equal scores stay put
         score = _score(gram, contributions)
-        if score < MIN_SHARE * total or not all(any(_clean(*o) for o in side) for side in occurrences):
+        if score < MIN_SHARE * total or not (query_text.occurs_whole(gram) and document_text.occurs_whole(gram)):
             continue
-        if not any(line.original for side in occurrences for line, _, _ in side):
+        occurrences = query_text.occurrences(gram) + document_text.occurrences(gram)
+        if not any(line.original for line, _, _ in occurrences):
             continue  # only in glossary translations: its own-language form is shown instead
-        surface = _surface(occurrences[0] + occurrences[1])
+        surface = _surface(occurrences)
         words = surface.split()
         if not lexicon.generic.covers(words, has_diacritics(surface), BOUNDARY_WORDS | ENGLISH_WORDS):
             scored[gram] = (score, surface)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from matching.glossary import Glossary
@@ -21,12 +22,23 @@ def read_words(path: Path) -> list[str]:
     return [line for line in lines if line]
 
 
+Phrase = tuple[str, ...]
+
+
+def _lengths_by_first_word(phrases: frozenset[Phrase]) -> dict[str, tuple[int, ...]]:
+    """Return the lengths of the phrases starting with each word, shortest first."""
+    lengths: defaultdict[str, set[int]] = defaultdict(set)
+    for phrase in phrases:
+        lengths[phrase[0]].add(len(phrase))
+    return {word: tuple(sorted(found)) for word, found in lengths.items()}
+
+
 @dataclass(frozen=True)
 class PhraseSet:
     """Phrases as token tuples, accented (for text with diacritics) and folded (for text typed without)."""
 
-    exact: frozenset[tuple[str, ...]]
-    folded: frozenset[tuple[str, ...]]
+    exact: frozenset[Phrase]
+    folded: frozenset[Phrase]
     longest: int
 
     @classmethod
@@ -39,13 +51,27 @@ class PhraseSet:
     def __contains__(self, phrase: object) -> bool:
         return phrase in self.exact
 
+    # Most words start no phrase: looking up only the lengths that start with a word saves trying them all.
+    @cached_property
+    def _exact_lengths(self) -> dict[str, tuple[int, ...]]:
+        return _lengths_by_first_word(self.exact)
+
+    @cached_property
+    def _folded_lengths(self) -> dict[str, tuple[int, ...]]:
+        return _lengths_by_first_word(self.folded)
+
     def spans(self, tokens: list[str], accented: bool) -> list[Span]:
         """Return every (start, stop) where a phrase occurs in tokens (folded lookup in accent-free text)."""
-        table, words = (self.exact, tokens) if accented else (self.folded, [fold(t) for t in tokens])
+        return self.find(tokens if accented else [fold(t) for t in tokens], accented)
+
+    def find(self, words: list[str], accented: bool) -> list[Span]:
+        """Return every (start, stop) where a phrase occurs in words, given folded when the text is not accented."""
+        table, lengths = (self.exact, self._exact_lengths) if accented else (self.folded, self._folded_lengths)
         found = []
-        for start in range(len(words)):
-            for stop in range(start + 1, min(start + self.longest, len(words)) + 1):
-                if tuple(words[start:stop]) in table:
+        for start, word in enumerate(words):
+            for length in lengths.get(word, ()):
+                stop = start + length
+                if stop <= len(words) and tuple(words[start:stop]) in table:
                     found.append((start, stop))
         return found
 

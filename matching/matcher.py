@@ -12,7 +12,7 @@ from sklearn.exceptions import NotFittedError
 
 from matching import weighting
 from matching.encoding import Encoder, columns_of, count_matrix
-from matching.explain import explain_terms
+from matching.explain import PreparedText, explain_terms, prepare_text
 from matching.glossary import Glossary
 from matching.lexicon import Lexicon
 from matching.text import FUNCTION_WORDS, VietnameseAnalyzer
@@ -102,6 +102,8 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         counts = weighting.drop_columns(counts, keep)
         self.features_ = features[keep]  # sorted feature codes, one per column
         self._vocabulary: dict[str, int] | None = None  # `vocabulary_`, built on first use
+        self._document_vectors: dict[int, sp.csr_matrix] = {}  # of the fitted texts explained so far
+        self._last_query: tuple[str, str, sp.csr_matrix] | None = None  # query, expanded, vector
         self.exact_ = kinds[keep] == _EXACT
         self.n_documents_ = counts.shape[0]
         df = weighting.document_frequency(counts)
@@ -167,9 +169,12 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
     def transform(self, texts: Sequence[str], as_query: bool = True) -> sp.csr_matrix:
         """Return the weighted vectors of texts (rows) in the fitted feature space."""
         self._check_fitted()
-        expanded = [self._expand(text) for text in texts]
+        return self._vectors([self._expand(text) for text in texts], as_query)
+
+    def _vectors(self, expanded: Sequence[str], as_query: bool) -> sp.csr_matrix:
+        """Return the weighted vectors of texts already expanded (`_expand`)."""
         counts, accented = self._count(expanded)
-        return self._weigh(counts, [as_query] * len(texts), list(~accented))
+        return self._weigh(counts, [as_query] * len(expanded), list(~accented))
 
     def rank(self, queries: Sequence[str], k: int = 10) -> list[list[tuple[int, float]]]:
         """Return, per query, up to k (fitted index, cosine score) pairs, best first, scores > 0."""
@@ -202,10 +207,30 @@ class TfidfMatcher(BaseEstimator):  # type: ignore[misc]
         self._check_fitted()
         if not 0 <= index < self.n_documents_:
             raise IndexError(f"index {index} is outside the {self.n_documents_} fitted texts")
-        query_text, document = self._expand(query), self.documents_[index]
-        vectors = self.transform([query])
-        document_vector = self._weigh(self._count([document])[0], [False])
+        expanded, vectors = self._explained_query(query)
+        document_vector = self._document_vector(index)
         shared = set(vectors.indices.tolist()) & set(document_vector.indices.tolist())
         names = {j: self.encoder_.term(int(self.features_[j])) for j in shared}
-        texts = self._parts(query_text), self._parts(document)
+        texts = self._prepare(expanded), self._prepare(self.documents_[index])
         return explain_terms(*texts, vectors, document_vector, names, n, self.lexicon_)
+
+    def _explained_query(self, query: str) -> tuple[str, sp.csr_matrix]:
+        """Return a query expanded and its vector, reusing the last query's."""
+        # A listing's candidates are explained one after another: remembering one query is enough.
+        # The tuple is replaced whole, so threads sharing the matcher never see half of one.
+        last = self._last_query
+        if last is None or last[0] != query:
+            expanded = self._expand(query)
+            last = self._last_query = (query, expanded, self._vectors([expanded], as_query=True))
+        return last[1], last[2]
+
+    def _document_vector(self, index: int) -> sp.csr_matrix:
+        """Return the vector of fitted text `index` as explanations weigh it (kept once computed)."""
+        vector = self._document_vectors.get(index)
+        if vector is None:
+            vector = self._document_vectors[index] = self._vectors([self.documents_[index]], as_query=False)
+        return vector
+
+    def _prepare(self, expanded: str) -> PreparedText:
+        """Return an expanded text's own text and glossary translations, prepared for explanations."""
+        return prepare_text(*self._parts(expanded), self.lexicon_)

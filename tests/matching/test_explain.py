@@ -81,3 +81,19 @@ def test_the_place_list_has_every_ward_of_the_seed_data():
     for ward in wards:
         for name in ward["name"].rstrip("0123456789 ").split(" - "):
             assert name in places
+
+
+def test_explaining_other_queries_in_between_changes_no_terms():
+    matcher = TfidfMatcher().fit([OFFER, *OTHERS])
+    first = matcher.explain(NEED, 0, n=10)
+    matcher.explain("Máy sấy nông sản cho hợp tác xã", 2)
+    matcher.explain("cham soc ho tro benh nhan ung thu", 0)
+    assert matcher.explain(NEED, 0, n=10) == first
+
+
+def test_a_refitted_matcher_explains_its_new_texts():
+    matcher = TfidfMatcher().fit([OFFER, *OTHERS])
+    matcher.explain(NEED, 0)
+    texts = [OFFER, "Trà xanh và lá ổi cho khoa ung bướu", *OTHERS]  # new words: other columns
+    matcher.fit(texts)
+    assert matcher.explain(NEED, 0, n=10) == TfidfMatcher().fit(texts).explain(NEED, 0, n=10)
