@@ -8,47 +8,40 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from marketplace import audit, validation
+from marketplace import audit, memberships, validation
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
-from marketplace.models import ExpertiseProfile, LoginAttempt, Organization, OrgKind, Role, User
+from marketplace.models import ExpertiseProfile, LoginAttempt, Membership, MembershipStatus, Organization, Role, User
 from marketplace.models._base import ident, utcnow
 from marketplace.security import hash_password, needs_rehash, verify_password
 
 SELF_SERVICE_ROLES = (Role.RESEARCHER.value, Role.ENTERPRISE.value)
-SELF_SERVICE_ORG_KINDS = tuple(k.value for k in OrgKind if k is not OrgKind.GOVERNMENT)
+SELF_SERVICE_ORG_KINDS = memberships.NEW_ORGANIZATION_KINDS
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
 WRONG_CREDENTIALS = Msg("The e-mail or password is incorrect.")
 PHONE_RE = re.compile(r"^[0-9+() .-]{6,30}$")
 
 
 def register(session: Session, form: Mapping[str, Any]) -> User:
-    """Create a researcher or enterprise account, joining an organization or creating one."""
+    """Create a researcher or enterprise account that registers a new organization (and manages it) or asks to
+    join an existing one: until that request is approved the account has no rights over the organization."""
     errors: validation.Errors = {}
     email = validation.email(errors, form)
     full_name = validation.text(errors, form, "full_name", max_len=120, min_len=2)
     role = validation.choice(errors, form, "role", SELF_SERVICE_ROLES)
     password = new_password(errors, form, "password", "password_confirm")
     language = validation.choice(errors, form, "language", ("vi", "en"), required=False) or "vi"
-    organization = _organization_for(session, errors, form)
+    organization, new = memberships.chosen_organization(session, errors, form)
     if email and "email" not in errors and _email_taken(session, email):
         errors["email"] = Msg("An account with this e-mail already exists. Log in or use another e-mail.")
     validation.raise_if(errors)
     assert role is not None and organization is not None
-    session.add(organization)
-    session.flush()
-    user = User(
-        email=email,
-        full_name=full_name,
-        role=role,
-        organization_id=organization.id,
-        password_hash=hash_password(password),
-        language=language,
-    )
+    user = User(email=email, full_name=full_name, role=role, password_hash=hash_password(password), language=language)
     session.add(user)
     session.flush()
     audit.record(session, actor_id=user.id, action="register", entity="user", entity_id=user.id)
+    memberships.join(session, user, organization, new=new)
     session.commit()
     return user
 
@@ -127,47 +120,29 @@ def create_user(
     session.add(user)
     session.flush()
     audit.record(session, actor_id=None, action="create_user", entity="user", entity_id=user.id, role=role)
+    if organization is not None:  # the operator vouches for the account
+        session.add(Membership(user_id=ident(user), organization_id=ident(organization),
+                               status=MembershipStatus.APPROVED, decided_at=utcnow()))  # fmt: skip
     session.commit()
     return user
 
 
 def new_password(errors: validation.Errors, form: Mapping[str, Any], field: str, confirm: str) -> str:
-    password = str(form.get(field) or "")
+    """A new password and its repetition, each flagged at once when wrong (not one after the other)."""
+    password, repeated = str(form.get(field) or ""), str(form.get(confirm) or "")
     if len(password) < PASSWORD_MIN:
         errors[field] = Msg("The password needs at least %(min)d characters.", min=PASSWORD_MIN)
     elif len(password) > PASSWORD_MAX:
         errors[field] = Msg("The password must be at most %(max)d characters.", max=PASSWORD_MAX)
-    elif password != str(form.get(confirm) or ""):
+    if not repeated:
+        errors[confirm] = Msg("Please type the password again.")
+    elif password and repeated != password:
         errors[confirm] = Msg("The two passwords do not match.")
     return password
 
 
 def _email_taken(session: Session, email: str) -> bool:
     return session.exec(select(User.id).where(User.email == email)).first() is not None
-
-
-def _organization_for(session: Session, errors: validation.Errors, form: Mapping[str, Any]) -> Organization | None:
-    """The existing organization chosen in the form, or a new one described there."""
-    if validation.nfc(form.get("organization_mode")) == "new":
-        name = validation.text(errors, form, "new_organization_name", max_len=200, min_len=3)
-        kind = validation.choice(errors, form, "new_organization_kind", SELF_SERVICE_ORG_KINDS)
-        if name and "new_organization_name" not in errors:
-            clash = session.exec(
-                select(Organization.id).where(func.lower(Organization.name_vi) == name.lower())
-            ).first()
-            if clash is not None:
-                errors["new_organization_name"] = Msg(
-                    "This organization is already registered: choose it from the list."
-                )
-        return Organization(name_vi=name, name_en=name, kind=kind or OrgKind.ENTERPRISE.value, verified=False)
-    org_id = validation.integer(errors, form, "organization_id", low=1, high=2**31 - 1)
-    if org_id is None:
-        errors["organization_id"] = Msg("Please choose your organization, or register a new one.")
-        return None
-    organization = session.get(Organization, org_id)
-    if organization is None:
-        errors["organization_id"] = Msg("Please choose your organization, or register a new one.")
-    return organization
 
 
 def update_profile(session: Session, user: User, form: Mapping[str, Any]) -> User:

@@ -17,6 +17,7 @@ from marketplace.models import (
     ExpertiseProfile,
     Inquiry,
     MatchProposal,
+    Membership,
     Need,
     Offer,
     Organization,
@@ -34,6 +35,14 @@ ACTION_LABELS = {
     "update_profile": N_("updated their profile"),
     "update_organization": N_("updated an organization's profile"),
     "verify_organization": N_("verified an organization"),
+    "membership.request": N_("asked to join an organization"),
+    "membership.found": N_("registered a new organization, which they manage"),
+    "membership.approve": N_("approved a request to join an organization"),
+    "membership.refuse": N_("refused a request to join an organization"),
+    "membership.withdraw": N_("withdrew a request to join an organization"),
+    "membership.manager": N_("let a member answer requests to join their organization"),
+    "membership.not_manager": N_("stopped a member answering requests to join their organization"),
+    "membership.remove": N_("removed a member from an organization"),
     "unverify_organization": N_("withdrew an organization's verification"),
     "send_inquiry": N_("sent an inquiry"),
     "accept_inquiry": N_("accepted an inquiry"),
@@ -61,6 +70,7 @@ ENTITY_LABELS = {
     "offer": N_("Technology offer"),
     "need": N_("Technology need"),
     "organization": N_("Organization"),
+    "membership": N_("Membership"),
     "collaboration": N_("Collaboration"),
     "inquiry": N_("Inquiry"),
     "matchproposal": N_("Match proposal"),
@@ -70,6 +80,7 @@ MODELS: dict[str, Any] = {
     "offer": Offer,
     "need": Need,
     "organization": Organization,
+    "membership": Membership,
     "collaboration": Collaboration,
     "inquiry": Inquiry,
     "matchproposal": MatchProposal,
@@ -271,7 +282,7 @@ class _Names:
     def __init__(self, session: Session, found: dict[str, dict[int, Any]]) -> None:
         inquiries = found.get("inquiry", {}).values()
         proposals = found.get("matchproposal", {}).values()
-        users = found.get("user", {})
+        users = found.get("user", {}) | _by_id(session, User, {m.user_id for m in found.get("membership", {}).values()})
         offer_ids = {i.listing_id for i in inquiries if i.listing_kind == "offer"} | {
             p.offer_id for p in proposals if p.offer_id
         }
@@ -279,6 +290,10 @@ class _Names:
         expert_ids = {i.listing_id for i in inquiries if i.listing_kind == "expert"} | {
             p.expert_id for p in proposals if p.expert_id
         }
+        joining = found.get("membership", {}).values()
+        self.organizations = found.get("organization", {}) | _by_id(
+            session, Organization, {m.organization_id for m in joining}
+        )
         self.offers = found.get("offer", {}) | _by_id(session, Offer, offer_ids)
         self.needs = found.get("need", {}) | _by_id(session, Need, need_ids)
         self.users = users | _by_id(session, User, expert_ids)
@@ -290,8 +305,11 @@ class _Names:
         if entity in ("offer", "need", "collaboration"):
             return Subject(record.title, (entity, record.id))
         if entity == "organization":
-            name = record.name_en if self.language == "en" and record.name_en else record.name_vi
-            return Subject(name, (entity, record.id))
+            return Subject(self._organization_name(record), (entity, record.id))
+        if entity == "membership":  # "person → organization", on the organization's page
+            person, organization = self.users.get(record.user_id), self.organizations.get(record.organization_id)
+            name = f"{person.full_name if person else '?'} → {self._organization_name(organization)}"
+            return Subject(name, ("organization", record.organization_id) if organization else None)
         if entity == "user":
             return Subject(record.full_name, self._expert_page(record.id))
         if entity == "inquiry":
@@ -301,6 +319,11 @@ class _Names:
         if record.expert_id:
             other = self._listing("expert", record.expert_id)
         return Subject(f"{other.name} ↔ {need.name}", need.page or other.page)
+
+    def _organization_name(self, organization: Organization | None) -> str:
+        if organization is None:
+            return "?"
+        return organization.name_en if self.language == "en" and organization.name_en else organization.name_vi
 
     def _listing(self, kind: str, listing_id: int | None) -> Subject:
         if kind == "expert":

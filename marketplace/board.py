@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from marketplace import validation
+from marketplace import inquiries, validation
 from marketplace.collaborations import FINISHED_STAGES, STAGES, VERSION_MAX, staff_members
 from marketplace.i18n import Msg, local_time, sort_key
 from marketplace.inquiries import org_name
@@ -29,6 +29,7 @@ AGE_CHOICES = (7, 14, 30, 60, 90)
 SORTS = ("age", "due", "title", "stage", "value", "updated")
 VIEWS = ("board", "list")
 STALE_DAYS = 30
+UNASSIGNED = "none"  # the broker filter's value for collaborations nobody at the Department has taken on
 
 
 @dataclass
@@ -36,7 +37,7 @@ class BoardFilters:
     """The reader's choice of collaborations and how to show them."""
 
     sector: str | None = None
-    broker: int | None = None
+    broker: str | None = None  # a staff member's id, or UNASSIGNED
     organization: int | None = None
     age: int | None = None
     overdue: bool = False
@@ -71,7 +72,7 @@ def parse_filters(session: Session, params: Mapping[str, Any]) -> tuple[BoardFil
     brokers = [str(u.id) for u in staff_members(session)]
     filters = BoardFilters(
         sector=validation.choice(errors, params, "sector", sectors, required=False),
-        broker=_as_int(validation.choice(errors, params, "broker", brokers, required=False)),
+        broker=validation.choice(errors, params, "broker", [UNASSIGNED, *brokers], required=False),
         organization=_organization(session, errors, params),
         age=_as_int(validation.choice(errors, params, "age", [str(a) for a in AGE_CHOICES], required=False)),
         overdue=validation.nfc(params.get("overdue")) in ("1", "on", "true"),
@@ -100,8 +101,10 @@ def cards(session: Session, filters: BoardFilters, today: date, now: datetime | 
     query = select(Collaboration)
     if filters.sector:
         query = query.where(Collaboration.sector_code == filters.sector)
-    if filters.broker:
-        query = query.where(Collaboration.broker_id == filters.broker)
+    if filters.broker == UNASSIGNED:
+        query = query.where(col(Collaboration.broker_id).is_(None))
+    elif filters.broker:
+        query = query.where(Collaboration.broker_id == int(filters.broker))
     if filters.organization:
         org = filters.organization
         query = query.where(or_(Collaboration.provider_org_id == org, Collaboration.seeker_org_id == org))
@@ -165,7 +168,7 @@ def sorted_rows(all_cards: list[Card], sort: str, order: str) -> list[Card]:
 
 @dataclass
 class Entry:
-    """One line of a collaboration's timeline: a stage change or a note."""
+    """One line of a collaboration's timeline: the inquiry that opened it, a stage change or a note."""
 
     at: datetime
     kind: str
@@ -173,10 +176,31 @@ class Entry:
     text: str | None
     from_stage: str | None = None
     to_stage: str | None = None
+    organization: str | None = None
 
 
-def timeline(session: Session, collab: Collaboration) -> list[Entry]:
-    """Stage changes and notes, oldest first."""
+ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2}  # what happened first when two share a moment
+
+
+def may_read_inquiry(reader: User | None, inquiry: Inquiry) -> bool:
+    """Staff (who broker the deal) and the inquiry's own sides may read the message that opened it."""
+    return reader is not None and (reader.is_staff or inquiries.can_view(reader, inquiry))
+
+
+def opening_inquiry(session: Session, collab: Collaboration, reader: User | None, language: str) -> Entry | None:
+    """The inquiry the collaboration came from, as the first timeline entry; its message only for those who may read it."""
+    inquiry = session.get(Inquiry, collab.inquiry_id) if collab.inquiry_id else None
+    if inquiry is None:
+        return None
+    sender = session.get(User, inquiry.sender_id)
+    org = session.get(Organization, inquiry.sender_org_id) if inquiry.sender_org_id else None
+    text = inquiry.message if may_read_inquiry(reader, inquiry) else None
+    return Entry(inquiry.created_at, "inquiry", sender.full_name if sender else "", text,
+                 organization=org_name(org, language) or None)  # fmt: skip
+
+
+def timeline(session: Session, collab: Collaboration, reader: User | None = None, language: str = "vi") -> list[Entry]:
+    """The opening inquiry, stage changes and notes, oldest first."""
     changes = session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)).all()
     notes = session.exec(select(CollaborationNote).where(CollaborationNote.collaboration_id == collab.id)).all()
     users = _by_id(
@@ -188,7 +212,9 @@ def timeline(session: Session, collab: Collaboration) -> list[Entry]:
 
     entries = [Entry(s.at, "stage", name(s.actor_id), s.note, s.from_stage, s.to_stage) for s in changes]
     entries += [Entry(n.at, "note", name(n.author_id), n.text) for n in notes]
-    return sorted(entries, key=lambda e: (local_time(e.at), e.kind != "stage"))
+    opening = opening_inquiry(session, collab, reader, language)
+    entries += [opening] if opening else []
+    return sorted(entries, key=lambda e: (local_time(e.at), ENTRY_ORDER[e.kind]))
 
 
 def related(session: Session, collab: Collaboration) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import audit, validation
+from marketplace.collaboration_notices import tell_assigned, tell_moved, tell_note
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import Msg
 from marketplace.labels import sector_options
@@ -170,6 +171,7 @@ def move_stage(session: Session, collab: Collaboration, *, actor: User, data: Ma
         session, actor_id=actor.id, action="collaboration.move", entity="collaboration", entity_id=collab.id,
         from_stage=change.from_stage, to_stage=to_stage,
     )  # fmt: skip
+    tell_moved(session, collab, actor=actor)
     session.commit()
     return change
 
@@ -217,6 +219,8 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
         session, actor_id=actor.id, action="collaboration.edit", entity="collaboration", entity_id=collab.id,
         fields=sorted(changed),
     )  # fmt: skip
+    if "broker_id" in changed:
+        tell_assigned(session, collab, actor=actor)
     session.commit()
     return collab
 
@@ -229,11 +233,31 @@ def _due_date(errors: validation.Errors, data: Mapping[str, Any], collab: Collab
     return validation.future_date(errors, data, "next_action_due", today=today)
 
 
-def _broker(session: Session, errors: validation.Errors, data: Mapping[str, Any]) -> int | None:
+def _broker(session: Session, errors: validation.Errors, data: Mapping[str, Any], *,
+            required: bool = False) -> int | None:  # fmt: skip
     """The id of a staff member chosen as broker, or None."""
     staff_ids = [str(u.id) for u in staff_members(session)]
-    chosen = validation.choice(errors, data, "broker_id", staff_ids, required=False)
+    chosen = validation.choice(errors, data, "broker_id", staff_ids, required=required)
     return int(chosen) if chosen else None
+
+
+def assign_broker(session: Session, collab: Collaboration, *, actor: User, data: Mapping[str, Any]) -> Collaboration:
+    """Give the collaboration a broker (staff often take it on themselves); staff only; the new broker is told."""
+    _require_staff(actor)
+    errors: validation.Errors = {}
+    version = _check_version(errors, data, collab)
+    broker_id = _broker(session, errors, data, required=True)
+    validation.raise_if(errors)
+    _claim(session, collab, version)
+    collab.broker_id, collab.updated_at = broker_id, utcnow()
+    session.add(collab)
+    audit.record(
+        session, actor_id=actor.id, action="collaboration.edit", entity="collaboration", entity_id=collab.id,
+        fields=["broker_id"],
+    )  # fmt: skip
+    tell_assigned(session, collab, actor=actor)
+    session.commit()
+    return collab
 
 
 def staff_members(session: Session) -> list[User]:
@@ -254,6 +278,7 @@ def add_note(session: Session, collab: Collaboration, *, author: User, data: Map
     collab.updated_at = note.at
     session.add_all([note, collab])
     audit.record(session, actor_id=author.id, action="collaboration.note", entity="collaboration", entity_id=collab.id)
+    tell_note(session, collab, author=author)
     session.commit()
     return note
 

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col
 
 from marketplace import audit, collaborations, mail, validation
+from marketplace.collaboration_notices import tell_unassigned
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import N_, Msg, gettext
 from marketplace.inquiries import Subject, get_for_party, is_recipient, org_name, path_of, recipients_of, subject_of
@@ -85,7 +86,7 @@ def accept_inquiry(session: Session, *, inquiry_id: int, user: User) -> Inquiry:
 
 
 def _open_collaboration(session: Session, inquiry: Inquiry, subject: Subject, actor: User) -> None:
-    """The deal in the pipeline: the offer (or expert) side provides, the need side seeks."""
+    """The deal in the pipeline: the offer (or expert) side provides, the need side seeks; staff pick a broker."""
     kind, sender_org, recipient_org = inquiry.listing_kind, inquiry.sender_org_id, inquiry.recipient_org_id
     assert sender_org is not None
     provider, seeker = (sender_org, recipient_org) if kind == "need" else (recipient_org, sender_org)
@@ -99,10 +100,11 @@ def _open_collaboration(session: Session, inquiry: Inquiry, subject: Subject, ac
         with mail.in_language("vi"):  # the Department keeps its pipeline in Vietnamese
             seeker_name = org_name(session.get(Organization, seeker), "vi")
             title = gettext(EXPERT_DEAL_TITLE, name=subject.title, org=seeker_name)
-    collaborations.open_collaboration(
+    collab = collaborations.open_collaboration(
         session, provider_org_id=provider, seeker_org_id=seeker, title=title, stage=Stage.CONTACTED.value,
         actor_id=actor.id, offer_id=offer_id, need_id=need_id, inquiry_id=inquiry.id, sector_code=subject.sector_code,
     )  # fmt: skip
+    tell_unassigned(session, collab, staff=collaborations.staff_members(session))
 
 
 def decline_inquiry(session: Session, *, inquiry_id: int, user: User, data: Mapping[str, Any]) -> Inquiry:

@@ -44,7 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
         "draft": N_("Draft"),
         "submitted": N_("Awaiting review"),
         "published": N_("Published"),
-        "rejected": N_("Rejected"),
+        "rejected": N_("Sent back"),
         "archived": N_("Archived"),
         "expired": N_("Expired"),
     },

@@ -124,7 +124,7 @@ def parse(kind: Kind, data: Mapping[str, Any], *, strict: bool, today: date, sta
 
 def _common(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "title": validation.text(errors, data, "title", max_len=TITLE_MAX, min_len=5),
+        "title": validation.text(errors, data, "title", max_len=TITLE_MAX, min_len=5, single_line=True),
         "sector_code": validation.choice(errors, data, "sector_code", sector_codes()),
         "keywords": validation.keywords(errors, data),
         "language": validation.choice(errors, data, "language", LANGUAGES, required=False) or "vi",
@@ -157,12 +157,21 @@ def _offer(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool) 
         "trl": _trl(errors, data, "trl"),
         "trl_justification": validation.text(errors, data, "trl_justification", max_len=MEDIUM_MAX, required=False),
         "ip_status": validation.choice(errors, data, "ip_status", [s.value for s in IPStatus], required=strict),
-        "ip_reference": validation.text(errors, data, "ip_reference", max_len=60, required=False) or None,
+        "ip_reference": _ip_reference(errors, data, strict=strict),
         "terms": validation.text(errors, data, "terms", max_len=MEDIUM_MAX, required=False),
     }
     for field, limit in BIO_LIMITS.items():
-        values[field] = validation.text(errors, data, field, max_len=limit, required=False) or None
+        values[field] = validation.text(errors, data, field, max_len=limit, required=False, single_line=True) or None
     return values
+
+
+def _ip_reference(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool) -> str | None:
+    """The patent or application number; a complete listing whose IP is filed or granted must give it."""
+    reference = validation.text(errors, data, "ip_reference", max_len=60, required=False, single_line=True)
+    status = validation.nfc(data.get("ip_status"))
+    if strict and not reference and "ip_reference" not in errors and status in IP_NEEDS_REFERENCE:
+        errors["ip_reference"] = Msg("Please give the patent or application number for this IP status.")
+    return reference or None
 
 
 def _need(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool, today: date) -> dict[str, Any]:
@@ -190,7 +199,8 @@ def _commission(errors: validation.Errors, data: Mapping[str, Any]) -> dict[str,
     return {
         "commissioned": validation.nfc(data.get("commissioned")) in ("1", "on", "true"),
         "funding_note": validation.text(errors, data, "funding_note", max_len=1000, required=False) or None,
-        "st_task_code": validation.text(errors, data, "st_task_code", max_len=60, required=False) or None,
+        "st_task_code": validation.text(errors, data, "st_task_code", max_len=60, required=False, single_line=True)
+        or None,
         "st_task_level": validation.choice(errors, data, "st_task_level", [t.value for t in TaskLevel], required=False),
     }
 

@@ -63,6 +63,22 @@ def published_of(session: Session, model: type[Listing], organization_id: int) -
     return list(session.exec(query).all())
 
 
+def published_by_organization(
+    session: Session, model: type[Offer] | type[Need]
+) -> list[tuple[Organization, list[Offer | Need]]]:
+    """Every published listing of one kind, grouped by organization (by name), newest first in each group."""
+    query = (
+        select(model, Organization)
+        .join(Organization, col(Organization.id) == model.organization_id)
+        .where(model.status == ListingStatus.PUBLISHED)
+        .order_by(col(Organization.name_vi), col(Organization.id), col(model.published_at).desc(), col(model.id))
+    )
+    groups: dict[int | None, tuple[Organization, list[Offer | Need]]] = {}
+    for listing, organization in session.exec(query).all():
+        groups.setdefault(organization.id, (organization, []))[1].append(cast(Offer | Need, listing))
+    return list(groups.values())
+
+
 def count_published(session: Session, model: type[Offer] | type[Need]) -> int:
     return session.exec(select(func.count()).select_from(model).where(model.status == ListingStatus.PUBLISHED)).one()
 

@@ -3,7 +3,7 @@
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import mail
@@ -91,3 +91,31 @@ def mark_all_read(session: Session, *, user: User) -> int:
     count = session.execute(statement).rowcount  # type: ignore[attr-defined]
     session.commit()
     return int(count or 0)
+
+
+def mark_read_at(session: Session, *, user: User, link: str) -> int:
+    """Mark the user's unread notices that lead to `link` read (the reader has opened it); returns how many.
+
+    A notice whose link only adds a fragment or a query to `link` leads to the same page and counts too.
+    Commits only when there was something to mark, so opening a page writes nothing in the usual case.
+    """
+    leads_here = or_(
+        col(Notification.link) == link,
+        col(Notification.link).startswith(link + "#", autoescape=True),
+        col(Notification.link).startswith(link + "?", autoescape=True),
+    )
+    unread = select(Notification.id).where(
+        Notification.user_id == user.id, col(Notification.read_at).is_(None), leads_here
+    )
+    ids = list(session.exec(unread).all())
+    if not ids:
+        return 0
+    statement = (
+        update(Notification)
+        .where(col(Notification.id).in_(ids), col(Notification.read_at).is_(None))
+        .values(read_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(statement)
+    session.commit()
+    return len(ids)

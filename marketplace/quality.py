@@ -28,6 +28,7 @@ class Check:
     hint: Msg
     done: bool
     weight: int
+    too_short: bool = False  # written, but shorter than the check asks: "too short" rather than "missing"
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,17 @@ class Assessment:
 
     @property
     def missing(self) -> list[Check]:
+        """The checks not met, whether left empty or written too briefly."""
         return [c for c in self.checks if not c.done]
+
+    @property
+    def empty(self) -> list[Check]:
+        """The checks not met because nothing was written for them."""
+        return [c for c in self.missing if not c.too_short]
+
+    @property
+    def too_short(self) -> list[Check]:
+        return [c for c in self.missing if c.too_short]
 
     @property
     def level(self) -> str:
@@ -71,7 +82,7 @@ def _ip_stated(values: Values) -> bool:
 
 def _figures(values: Values) -> bool:
     advantages = _text(values, "advantages")
-    return len(advantages) >= 60 and FIGURE.search(advantages) is not None
+    return len(advantages) >= MEASURED["advantages"][1] and FIGURE.search(advantages) is not None
 
 
 def _budget(values: Values) -> bool:
@@ -94,10 +105,30 @@ def _bio(values: Values) -> bool:
     )
 
 
+# The text field and the length a check asks for, by check: a field with some text but fewer characters is
+# reported "too short" rather than missing.
+MEASURED = {
+    "title": ("title", 25),
+    "summary": ("summary", 80),
+    "description": ("description", 300),
+    "trl": ("trl_justification", 60),
+    "advantages": ("advantages", 60),
+    "applications": ("applications", 60),
+    "problem": ("problem", 150),
+    "outcome": ("desired_outcome", 60),
+    "constraints": ("constraints", 30),
+}
+
+
+def _too_short(values: Values, key: str) -> bool:
+    field, minimum = MEASURED.get(key, ("", 0))
+    return 0 < len(_text(values, field)) < minimum
+
+
 # (key, weight, test, label, hint); labels and hints are msgids translated when shown.
 # fmt: off
 COMMON: list[Row] = [
-    ("title", 5, _long("title", 25), Msg("A specific title"),
+    ("title", 5, _long(*MEASURED["title"]), Msg("A specific title"),
      Msg("Name the result and what it does, e.g. “Quy trình chưng cất tinh dầu tràm đạt 1,8-cineole ≥ 60 %”.")),
     ("keywords", 8, lambda v: 3 <= _keyword_count(v) <= 15, Msg("Three or more keywords"),
      Msg("Add 3–15 keywords, separated by commas, in the words companies search for.")),
@@ -107,15 +138,15 @@ COMMON: list[Row] = [
 OFFER: list[Row] = [
     ("summary", 10, lambda v: 80 <= len(_text(v, "summary")) <= 600, Msg("A summary of one or two sentences"),
      Msg("Write 80–600 characters: what it is, for whom, and the main benefit.")),
-    ("description", 8, _long("description", 300), Msg("A full description"),
+    ("description", 8, _long(*MEASURED["description"]), Msg("A full description"),
      Msg("Describe the method or product in at least 300 characters.")),
-    ("trl", 12, _long("trl_justification", 60), Msg("TRL with a justification"),
+    ("trl", 12, _long(*MEASURED["trl"]), Msg("TRL with a justification"),
      Msg("Say why this TRL: pilot batches, tests done, where it has been used.")),
     ("ip", 10, _ip_stated, Msg("IP status with its reference number"),
      Msg("State the IP status; for a filed or granted patent or utility solution give its number.")),
     ("advantages", 15, _figures, Msg("Advantages over existing solutions, with figures"),
      Msg("Compare with what is used today and give numbers: yield +30 %, cost −20 %, 2 times faster.")),
-    ("applications", 10, _long("applications", 60), Msg("Target users and applications"),
+    ("applications", 10, _long(*MEASURED["applications"]), Msg("Target users and applications"),
      Msg("Say who would use it (which companies, cooperatives, hospitals) and for what.")),
 ]
 BIO: list[Row] = [
@@ -123,11 +154,11 @@ BIO: list[Row] = [
      Msg("Give the species with its Latin name and the plant part or active compounds used.")),
 ]
 NEED: list[Row] = [
-    ("problem", 15, _long("problem", 150), Msg("The problem, described in detail"),
+    ("problem", 15, _long(*MEASURED["problem"]), Msg("The problem, described in detail"),
      Msg("Explain the problem in at least 150 characters: what goes wrong today, how often, at what cost.")),
-    ("outcome", 15, _long("desired_outcome", 60), Msg("The desired outcome"),
+    ("outcome", 15, _long(*MEASURED["outcome"]), Msg("The desired outcome"),
      Msg("Describe the result you expect, if possible with a measurable target.")),
-    ("constraints", 8, _long("constraints", 30), Msg("Constraints"),
+    ("constraints", 8, _long(*MEASURED["constraints"]), Msg("Constraints"),
      Msg("Mention limits on cost, equipment, standards, location or raw materials.")),
     ("budget", 12, _budget, Msg("A budget range"),
      Msg("Give an approximate budget in VND; partners answer sooner when they know it.")),
@@ -143,7 +174,10 @@ def assess(kind: Kind, values: Values) -> Assessment:
     rows = COMMON + (OFFER if kind == "offer" else NEED)
     if kind == "offer" and _text(values, "sector_code") in BIO_SECTORS:
         rows = rows + BIO
-    checks = [Check(key, label, hint, bool(test(values)), weight) for key, weight, test, label, hint in rows]
+    checks = [
+        Check(key, label, hint, bool(test(values)), weight, too_short=_too_short(values, key))
+        for key, weight, test, label, hint in rows
+    ]
     total = sum(c.weight for c in checks)
     score = round(100 * sum(c.weight for c in checks if c.done) / total)
     return Assessment(score=score, checks=checks)

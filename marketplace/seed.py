@@ -13,6 +13,7 @@ from marketplace.models import (
     ExpertiseProfile,
     Inquiry,
     ListingEvent,
+    Membership,
     Need,
     Offer,
     Organization,
@@ -152,6 +153,7 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
         )
         session.add(user)
         session.flush()
+        _add_membership(session, user, row, orgs)
         if row.get("expertise"):
             ex = row["expertise"]
             session.add(
@@ -166,6 +168,15 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
         added += 1
     session.flush()
     return added
+
+
+def _add_membership(session: Session, user: User, row: dict[str, Any], orgs: dict[str, int | None]) -> None:
+    """A member's approved membership (a manager's when `manager`), or a request waiting to join `requests`."""
+    if user.organization_id is not None:
+        session.add(Membership(user_id=ident(user), organization_id=user.organization_id, status="approved",
+                               manager=bool(row.get("manager")), decided_at=user.created_at))  # fmt: skip
+    elif orgs.get(row.get("requests") or ""):
+        session.add(Membership(user_id=ident(user), organization_id=orgs[row["requests"]] or 0))
 
 
 def _days_ago(now: datetime, days: int | None) -> datetime | None:

@@ -10,19 +10,38 @@ from marketplace.errors import Invalid
 from marketplace.i18n import Msg, format_number
 
 EMAIL_RE = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']{2,}$")
+# Characters nobody means to type: control characters (NUL, which PostgreSQL refuses in text, and the rest
+# of C0/C1 but tab and line breaks), zero-width characters and bidirectional overrides, which pasted text
+# brings along invisibly and which make two identical-looking titles differ.
+INVISIBLE_RE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+LINE_BREAKS_RE = re.compile(r"\s*[\t\n\r\v\f\u2028\u2029]+\s*")
 Errors = dict[str, Msg]
 
 
 def nfc(value: Any) -> str:
-    """`value` as NFC text with surrounding space removed (pasted text is sometimes NFD)."""
-    return unicodedata.normalize("NFC", str(value or "")).strip()
+    """`value` as NFC text without invisible characters or surrounding space (pasted text is sometimes NFD)."""
+    return INVISIBLE_RE.sub("", unicodedata.normalize("NFC", str(value or ""))).strip()
+
+
+def one_line(value: Any) -> str:
+    """`nfc(value)` with tabs and line breaks turned into single spaces, for fields typed on one line."""
+    return LINE_BREAKS_RE.sub(" ", nfc(value))
 
 
 def text(
-    errors: Errors, data: Mapping[str, Any], field: str, *, max_len: int, required: bool = True, min_len: int = 0
+    errors: Errors,
+    data: Mapping[str, Any],
+    field: str,
+    *,
+    max_len: int,
+    required: bool = True,
+    min_len: int = 0,
+    single_line: bool = False,
 ) -> str:
-    """A text field: required, minimum and maximum length."""
-    value = nfc(data.get(field))
+    """A text field: required, minimum and maximum length; `single_line` folds tabs and line breaks to spaces."""
+    value = one_line(data.get(field)) if single_line else nfc(data.get(field))
     if required and not value:
         errors[field] = Msg("This field is required.")
     elif value and len(value) < min_len:
@@ -118,11 +137,13 @@ def keywords(
 ) -> list[str]:
     """A comma- or semicolon-separated keyword list."""
     raw = nfc(data.get(field))
-    words = list(dict.fromkeys(w.strip() for w in re.split(r"[,;\n]", raw) if w.strip()))
+    words = list(dict.fromkeys(one_line(w) for w in re.split(r"[,;\n]", raw) if w.strip()))
     if len(words) > max_count:
         errors[field] = Msg("Please give at most %(max)d keywords.", max=max_count)
     elif any(len(w) > max_len for w in words):
         errors[field] = Msg("Each keyword must be under %(max)d characters.", max=max_len)
+    elif any(not any(ch.isalnum() for ch in w) for w in words):  # "🌿" or "---" says nothing a search can find
+        errors[field] = Msg("Each keyword must contain a letter or a digit.")
     return words
 
 

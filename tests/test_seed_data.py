@@ -65,6 +65,9 @@ def test_keys_are_unique_and_every_reference_resolves(data: dict[str, list[dict]
         assert [k for k, n in keys.items() if n > 1] == [], kind
     assert {o["parent"] for o in data["organizations"] if o.get("parent")} <= orgs
     assert {u["organization"] for u in data["users"] if u.get("organization")} <= orgs
+    # a waiting request to join is made by someone in no organization yet; managers belong to one
+    assert all(u["requests"] in orgs and not u.get("organization") for u in data["users"] if u.get("requests"))
+    assert all(u.get("organization") for u in data["users"] if u.get("manager"))
     for listing in data["offers"] + data["needs"]:
         assert listing["org"] in orgs and listing["sector"] in sectors, listing["key"]
         assert listing.get("owner") is None or listing["owner"] in emails, listing["key"]

@@ -44,5 +44,7 @@ def install(app: FastAPI) -> None:
 DESCRIPTION = (
     "Read-only open data of Huế's technology and innovation exchange: published offers, needs and "
     "organizations, and headline indicators. Every list is paginated with `limit` and `offset` and "
-    "reports the `total`; errors come as JSON with a message per field."
+    "reports the `total`; one record is at its list's address followed by its number, and anything not "
+    "published answers 404; `offers.csv` and `needs.csv` give every published listing with the same fields. "
+    "Errors come as JSON with a message per field. What is published, and on what terms: `/open-data`."
 )

@@ -1,16 +1,17 @@
 """Open data for the city's other platforms (Hue-S, open data portal): read-only, published records only."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from marketplace import indicators, open_data
+from marketplace import exports, indicators, open_data
 from marketplace.errors import Invalid
 from marketplace.i18n import TIMEZONE
-from marketplace.models import Need, Offer
+from marketplace.models import Need, Offer, Organization
 from marketplace.web.deps import SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["open data"])
@@ -19,6 +20,23 @@ Limit = Annotated[int, Query(ge=1, le=100, description="How many records to retu
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="How many records to skip.")]
 Sector = Annotated[str | None, Query(max_length=30, description="Sector code, e.g. `medicinal`.")]
 OrgId = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Only this organization's records.")]
+# A record id in the path; one that cannot exist (0, junk, beyond 32 bits) answers 404 like an unknown one.
+ItemId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The record's number.")]
+
+
+class ErrorOut(BaseModel):
+    """An error: a message, and one message per field for bad parameters."""
+
+    detail: str
+    errors: dict[str, str] | None = None
+
+
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorOut, "description": "No such record, or it is not published."}
+}
+CSV: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/csv": {}}, "description": "UTF-8 CSV with a header row (the fields of the JSON items)."}
+}
 
 
 class Page(BaseModel, Generic[Item]):
@@ -121,13 +139,51 @@ def _published(
     model = Offer if kind == "offer" else Need
     total, rows = open_data.published_page(session, model, sector=sector, organization_id=organization_id,
                                            limit=limit, offset=offset)  # fmt: skip
+    return Page(total=total, limit=limit, offset=offset, items=_listings_out(request, session, kind, out, rows))
+
+
+def _listings_out(request: Request, session: Session, kind: str, out: Any, rows: list[Any]) -> list[Any]:
+    """Published offers or needs shaped as `out`, with their organization's name and page address."""
     orgs = open_data.names(session, {r.organization_id for r in rows})
-    items = [
+    return [
         out(**r.model_dump(include=set(out.model_fields)), sector=r.sector_code, organization=orgs.get(r.organization_id, ""),
             url=str(request.url_for(f"{kind}_detail", **{f"{kind}_id": r.id})))
         for r in rows
     ]  # fmt: skip
-    return Page(total=total, limit=limit, offset=offset, items=items)
+
+
+def _organizations_out(request: Request, session: Session, rows: list[Organization]) -> list[OrganizationOut]:
+    """Organizations with how many published offers and needs each has."""
+    ids = [r.id for r in rows if r.id]
+    offers, needs = open_data.published_counts(session, Offer, ids), open_data.published_counts(session, Need, ids)
+    return [
+        OrganizationOut(**r.model_dump(include=set(OrganizationOut.model_fields)), published_offers=offers.get(r.id or 0, 0),
+                        published_needs=needs.get(r.id or 0, 0),
+                        url=str(request.url_for("organization_detail", organization_id=r.id)))
+        for r in rows
+    ]  # fmt: skip
+
+
+def _csv(request: Request, session: Session, kind: str, out: Any, sector: str | None) -> Response:
+    """Every published offer or need as CSV: the JSON items' fields, lists joined with "; ", times in ISO 8601."""
+    rows = open_data.published_all(session, Offer if kind == "offer" else Need, sector=sector)
+    fields = list(out.model_fields)
+    sheet = exports.Sheet(kind, fields)
+    for item in _listings_out(request, session, kind, out, rows):
+        sheet.rows.append([_csv_value(getattr(item, f)) for f in fields])
+    today = datetime.now(TIMEZONE).date().isoformat()
+    headers = {"Content-Disposition": f'attachment; filename="hue-{kind}s-{today}.csv"'}
+    return Response(exports.to_csv([sheet]), media_type=exports.MEDIA_TYPES["csv"], headers=headers)
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    if isinstance(value, datetime):  # SQLite gives back naive UTC
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 @router.get("/offers", response_model=Page[OfferOut], summary="Published technology offers")
@@ -148,15 +204,37 @@ def list_needs(request: Request, session: SessionDep, limit: Limit = 20, offset:
 def list_organizations(request: Request, session: SessionDep, limit: Limit = 20, offset: Offset = 0,
                        kind: Annotated[str | None, Query(max_length=30)] = None) -> Page[OrganizationOut]:  # fmt: skip
     total, rows = open_data.organizations_page(session, kind=kind, limit=limit, offset=offset)
-    ids = [r.id for r in rows if r.id]
-    offers, needs = open_data.published_counts(session, Offer, ids), open_data.published_counts(session, Need, ids)
-    items = [
-        OrganizationOut(**r.model_dump(include=set(OrganizationOut.model_fields)), published_offers=offers.get(r.id or 0, 0),
-                        published_needs=needs.get(r.id or 0, 0),
-                        url=str(request.url_for("organization_detail", organization_id=r.id)))
-        for r in rows
-    ]  # fmt: skip
-    return Page(total=total, limit=limit, offset=offset, items=items)
+    return Page(total=total, limit=limit, offset=offset, items=_organizations_out(request, session, rows))
+
+
+@router.get("/offers.csv", response_class=Response, responses=CSV, summary="All published technology offers as CSV")
+def offers_csv(request: Request, session: SessionDep, sector: Sector = None) -> Response:
+    return _csv(request, session, "offer", OfferOut, sector)
+
+
+@router.get("/needs.csv", response_class=Response, responses=CSV, summary="All published technology needs as CSV")
+def needs_csv(request: Request, session: SessionDep, sector: Sector = None) -> Response:
+    return _csv(request, session, "need", NeedOut, sector)
+
+
+@router.get(
+    "/offers/{offer_id}", response_model=OfferOut, responses=NOT_FOUND, summary="One published technology offer"
+)
+def get_offer(request: Request, session: SessionDep, offer_id: ItemId) -> OfferOut:
+    offer = open_data.published_listing(session, Offer, offer_id)
+    return _listings_out(request, session, "offer", OfferOut, [offer])[0]
+
+
+@router.get("/needs/{need_id}", response_model=NeedOut, responses=NOT_FOUND, summary="One published technology need")
+def get_need(request: Request, session: SessionDep, need_id: ItemId) -> NeedOut:
+    need = open_data.published_listing(session, Need, need_id)
+    return _listings_out(request, session, "need", NeedOut, [need])[0]
+
+
+@router.get("/organizations/{organization_id}", response_model=OrganizationOut, responses=NOT_FOUND,
+            summary="One organization")  # fmt: skip
+def get_organization(request: Request, session: SessionDep, organization_id: ItemId) -> OrganizationOut:
+    return _organizations_out(request, session, [open_data.organization(session, organization_id)])[0]
 
 
 @router.get("/stats", response_model=StatsOut, summary="Headline indicators for a period")

@@ -8,6 +8,7 @@ from marketplace.models.enums import (
     IPStatus,
     ListingKind,
     ListingStatus,
+    MembershipStatus,
     OrgKind,
     ProposalStatus,
     Role,
@@ -15,7 +16,7 @@ from marketplace.models.enums import (
     TaskLevel,
 )
 from marketplace.models.listings import ListingEvent, ListingRevision, Need, Offer
-from marketplace.models.people import ExpertiseProfile, LoginAttempt, Organization, Sector, User
+from marketplace.models.people import ExpertiseProfile, LoginAttempt, Membership, Organization, Sector, User
 from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox, SubmittedForm
 
 __all__ = [
@@ -34,6 +35,8 @@ __all__ = [
     "ListingStatus",
     "LoginAttempt",
     "MatchProposal",
+    "Membership",
+    "MembershipStatus",
     "Need",
     "Notification",
     "Offer",

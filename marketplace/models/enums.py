@@ -25,6 +25,14 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class MembershipStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    REMOVED = "removed"
+
+
 class IPStatus(StrEnum):
     NONE = "none"
     FILED = "filed"

@@ -2,11 +2,11 @@
 
 from datetime import datetime
 
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code
-from marketplace.models.enums import Role
+from marketplace.models.enums import MembershipStatus, Role
 
 
 class Sector(SQLModel, table=True):
@@ -55,6 +55,31 @@ class User(SQLModel, table=True):
     @property
     def is_staff(self) -> bool:
         return self.role in (Role.STAFF, Role.ADMIN)
+
+
+class Membership(SQLModel, table=True):
+    """A user's request to belong to an organization, and its answer.
+
+    `User.organization_id` is what every permission check reads; it is set only when a membership is approved
+    (or when the user registers a new organization), so a request gives no rights over the organization.
+    An approved membership marked `manager` may approve others' requests to join (never for a government body).
+    """
+
+    # One request per person waits at a time: a form sent twice at once cannot make two.
+    __table_args__ = (
+        Index("uq_membership_pending", "user_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )  # fmt: skip
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    organization_id: int = Field(foreign_key="organization.id", index=True)
+    status: str = short_code(default=MembershipStatus.PENDING.value, index=True)
+    manager: bool = False
+    reason: str | None = Field(default=None, max_length=1000)
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = now_field()
+    decided_at: datetime | None = moment_field()
 
 
 class ExpertiseProfile(SQLModel, table=True):

@@ -90,6 +90,13 @@ document.addEventListener("DOMContentLoaded", function () {
 // summary, or the confirmation (`role="status"` / `role="alert"`). Toasts are left to their live region,
 // and a swap that kept the focus where the user is (typing in a search box) is left alone.
 var focusAfterSettle = null;
+// A pager link (`data-focus-after="#heading"`) replaces the list it sits in: the focus would fall to <body> and the
+// window stay scrolled to where the old page ended. The new page's heading scrolls into view and takes the focus.
+var focusAfterPaging = null;
+document.addEventListener("htmx:beforeRequest", function (event) {
+  var elt = event.detail.elt;
+  focusAfterPaging = (elt && elt.getAttribute && elt.getAttribute("data-focus-after")) || null;
+});
 document.addEventListener("htmx:load", function (event) {
   var root = event.detail.elt;
   if (!root || root === document.body || root.closest("#toasts")) return;
@@ -98,13 +105,15 @@ document.addEventListener("htmx:load", function (event) {
   if (target && !focusAfterSettle) focusAfterSettle = target;
 });
 document.addEventListener("htmx:afterSettle", function () {
-  var target = focusAfterSettle;
-  focusAfterSettle = null;
+  var paged = focusAfterPaging && document.querySelector(focusAfterPaging);
+  var target = paged || focusAfterSettle;
+  focusAfterSettle = focusAfterPaging = null;
   if (!target || !target.isConnected) return;
   var lost = !document.activeElement || document.activeElement === document.body;
-  if (!lost && !target.hasAttribute("data-focus")) return;
+  if (!paged && !lost && !target.hasAttribute("data-focus")) return;
   if (!target.matches("a[href], button, input, select, textarea, [tabindex]")) target.tabIndex = -1;
-  target.focus();
+  if (paged) target.scrollIntoView({ block: "start" });
+  target.focus({ preventScroll: !!paged });
 });
 
 // The phone menu (<details class="menu-toggle">) closes with Escape; the focus returns to its button.

@@ -5,12 +5,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, labels, organizations, password_reset
-from marketplace.errors import Invalid
+from marketplace import accounts, password_reset
+from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
 from marketplace.models import User
 from marketplace.security import CSRF_SESSION_KEY, csrf_token
 from marketplace.web.deps import SESSION_EPOCH, SESSION_USER, Csrf, CurrentUser, FormData, OptionalUser, SessionDep
+from marketplace.web.memberships import organization_choices
 from marketplace.web.templating import render, route_names
 
 router = APIRouter()
@@ -52,10 +53,17 @@ def login(request: Request, session: SessionDep, form: FormData) -> Response:
             session, email=form.get("email", ""), password=form.get("password", ""), client=client
         )
     except Invalid as exc:
-        context = {"form": _kept(form), "message": exc.message, "next": safe_next(form.get("next"))}
-        return render(request, "login.html", context, status_code=400)
+        return _login_again(request, form, exc.message, status_code=400)
+    except TooManyAttempts as exc:  # the form too, not an error page: the wait over, the user tries again from here
+        return _login_again(request, form, exc.message, status_code=429)
     start_session(request, user)
     return RedirectResponse(safe_next(form.get("next")), status_code=303)
+
+
+def _login_again(request: Request, form: dict[str, str], message: Msg, *, status_code: int) -> Response:
+    """The log-in form with the message, the e-mail typed and where to go after log-in."""
+    context = {"form": _kept(form), "message": message, "next": safe_next(form.get("next"))}
+    return render(request, "login.html", context, status_code=status_code)
 
 
 @router.post("/logout", name="logout", dependencies=[Csrf])
@@ -77,17 +85,15 @@ def register(request: Request, session: SessionDep, form: FormData) -> Response:
         context = _register_context(session, _kept(form)) | {"errors": exc.errors, "message": exc.message}
         return render(request, "register.html", context, status_code=422)
     start_session(request, user)
-    request.session["flash"] = str(Msg("Welcome! Your account is ready."))
+    if user.organization_id is None:  # asked to join an existing organization: the page says who answers
+        request.session["flash"] = str(Msg("Welcome! Your account is ready; your request to join waits for an answer."))
+    else:
+        request.session["flash"] = str(Msg("Welcome! Your account is ready."))
     return RedirectResponse("/me" if "my_exchange" in route_names(request.app) else "/", status_code=303)
 
 
 def _register_context(session: SessionDep, form: dict[str, str]) -> dict[str, object]:
-    return {
-        "form": form,
-        "errors": {},
-        "org_choices": [(o.id, o.name_vi) for o in organizations.directory(session)],
-        "org_kind_choices": [(v, t) for v, t in labels.options("org_kind") if v in accounts.SELF_SERVICE_ORG_KINDS],
-    }
+    return {"form": form, "errors": {}, **organization_choices(session)}
 
 
 @router.get("/account/password", name="password_page")

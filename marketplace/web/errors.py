@@ -3,16 +3,19 @@
 import logging
 from urllib.parse import quote
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
 from marketplace.errors import DomainError, Invalid, LoginRequired, NotFound
 from marketplace.i18n import Msg
 from marketplace.web.templating import is_htmx, render
 
 log = logging.getLogger("marketplace")
+CLIENT_CLOSED_REQUEST = 499  # nginx's status for a request the client gave up on; nobody receives it
 
 STATUS_MESSAGES = {
     400: Msg("The request could not be understood."),
@@ -77,6 +80,12 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return error_response(request, 422, STATUS_MESSAGES[422], errors)
 
 
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The browser left before its request was read (a closed tab while htmx checked a form): nothing to fix, no trace."""
+    log.info("client disconnected during %s %s (%s)", request.method, request.url.path, type(exc).__name__)
+    return Response(status_code=CLIENT_CLOSED_REQUEST)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(request, 500, STATUS_MESSAGES[500])
@@ -87,4 +96,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    # Reading the body of a request whose client has gone raises these; answered here, before the catch-all,
+    # they are not logged as errors (the catch-all's exception would also be re-raised for the server to log).
+    app.add_exception_handler(ClientDisconnect, client_gone)
+    app.add_exception_handler(anyio.EndOfStream, client_gone)
     app.add_exception_handler(Exception, unexpected_error)

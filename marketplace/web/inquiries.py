@@ -12,6 +12,7 @@ from marketplace.i18n import Msg
 from marketplace.models import Inquiry, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
 from marketplace.web.templating import env, is_htmx, render
+from marketplace.web.workspace import mark_seen
 
 router = APIRouter()
 # Ids beyond a 32-bit integer would make PostgreSQL fail: they are refused as invalid (422) instead.
@@ -92,6 +93,7 @@ def _go_to(request: Request, inquiry: Inquiry, flash: Msg) -> Response:
 @router.get("/inquiries/{inquiry_id}", name="inquiry_detail")
 def inquiry_detail(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId) -> Response:
     row = workspace.row_for(session, inquiry_id, user)
+    mark_seen(request, session, user)
     return render(request, "inquiry.html", {"row": row, "flash": request.session.pop("flash", None)})
 
 
@@ -108,6 +110,7 @@ def _answered(
 ) -> Response:
     """After an answer: the card again (htmx), a redirect to the inquiry (done), or its page (error)."""
     row = workspace.row_for(session, inquiry_id, user)
+    mark_seen(request, session, user, inquiries.path_of(row.inquiry))  # answering it from a list handles its notices
     tone = "success" if flash is not None else "warning"
     if is_htmx(request):
         on_own_page = "/inquiries/" in request.headers.get("hx-current-url", "")

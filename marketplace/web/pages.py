@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
 
-from marketplace import listings, organizations, profiles
+from marketplace import listings, membership_review, memberships, organizations, profiles
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
@@ -14,6 +14,7 @@ from marketplace.web.deps import OptionalUser, RecordId, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.proposal_context import listing_context as proposal_context
 from marketplace.web.templating import render
+from marketplace.web.workspace import mark_seen
 
 router = APIRouter()
 
@@ -62,12 +63,16 @@ def listing_page(
 
 @router.get("/offers/{offer_id}", name="offer_detail")
 def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: RecordId) -> Response:
-    return listing_page(request, session, user, listings.get_visible(session, Offer, offer_id, user))
+    offer = listings.get_visible(session, Offer, offer_id, user)
+    mark_seen(request, session, user)
+    return listing_page(request, session, user, offer)
 
 
 @router.get("/needs/{need_id}", name="need_detail")
 def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: RecordId) -> Response:
-    return listing_page(request, session, user, listings.get_visible(session, Need, need_id, user))
+    need = listings.get_visible(session, Need, need_id, user)
+    mark_seen(request, session, user)
+    return listing_page(request, session, user, need)
 
 
 @router.get("/organizations/{organization_id}", name="organization_detail")
@@ -84,6 +89,8 @@ def organization_detail(
         "needs": listings.published_of(session, Need, organization_id),
         "past_deals": profiles.past_collaborations(session, organization_id),
         "can_edit": organizations.can_edit(user, organization),
+        "people": membership_review.people_shown_to(session, user, organization_id),
+        "can_ask_to_join": memberships.may_ask_to_join(session, user),
         "flash": request.session.pop("flash", None),
     }
     return render(request, "organization.html", context)

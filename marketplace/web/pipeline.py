@@ -8,13 +8,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import board, collaborations, labels, organizations
+from marketplace import board, collaborations, inquiries, labels, listings, organizations
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
-from marketplace.models import Collaboration, User
+from marketplace.models import Collaboration, Need, Offer, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
 from marketplace.web.templating import is_htmx, render
+from marketplace.web.workspace import mark_seen
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,6 +35,7 @@ def _board_context(request: Request, session: Session, params: Any) -> tuple[dic
         "brokers": collaborations.staff_members(session), "organizations": board.organizations_in_pipeline(session, current_locale.get()),
         "sectors": labels.sector_options(), "ages": board.AGE_CHOICES, "stages": collaborations.STAGES,
         "contract_types": labels.options("collaboration_type"), "card_errors": {}, "card_forms": {},
+        "unassigned": board.UNASSIGNED,
     }  # fmt: skip
     return context, 422 if errors else 200
 
@@ -47,7 +49,9 @@ def pipeline_board(request: Request, session: SessionDep, user: StaffUser) -> Re
 
 @router.get("/collaborations/new", name="collaboration_new_page")
 def collaboration_new_page(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    return render(request, "collaboration_new.html", _new_context(session, {"stage": "proposed"}, {}))
+    """The form, with the staff member who opens it as the broker until they choose another."""
+    form = {"stage": "proposed", "broker_id": str(user.id)}
+    return render(request, "collaboration_new.html", _new_context(session, form, {}))
 
 
 @router.post("/collaborations/new", name="collaboration_create", dependencies=[Csrf])
@@ -55,33 +59,68 @@ def collaboration_create(request: Request, session: SessionDep, user: StaffUser,
     try:
         collab = collaborations.open_by_hand(session, actor=user, data=form, today=_today())
     except Invalid as exc:
-        context = _new_context(session, form, exc.errors) | {"message": exc.message}
+        context = _new_context(session, form, _select_messages(exc.errors)) | {"message": exc.message}
         return render(request, "collaboration_new.html", context, status_code=422)
     request.session["flash"] = str(Msg("The collaboration has been opened."))
     return RedirectResponse(request.url_for("collaboration_detail", collab_id=collab.id), status_code=303)
 
 
+# The organization lists are read as record numbers, whose "This field is required." suits a text box; a list
+# left on "— choose —" asks for a choice instead.
+SELECT_MESSAGES = {
+    "provider_org_id": Msg("Please choose the provider organization."),
+    "seeker_org_id": Msg("Please choose the seeker organization."),
+}
+
+
+def _select_messages(errors: dict[str, Msg]) -> dict[str, Msg]:
+    """`errors` with an empty organization list's message saying to choose one."""
+    return {
+        field: SELECT_MESSAGES[field] if field in SELECT_MESSAGES and msg.msgid == "This field is required." else msg
+        for field, msg in errors.items()
+    }
+
+
 def _new_context(session: Session, form: dict[str, Any], errors: dict[str, Msg]) -> dict[str, Any]:
-    org_choices = [(o.id, org_name(o, current_locale.get())) for o in organizations.directory(session)]
+    language = current_locale.get()
+    org_choices = [(o.id, org_name(o, language)) for o in organizations.directory(session)]
     return {
         "form": form, "errors": errors, "org_choices": org_choices,
         "stage_choices": [(s, labels.label("stage", s)) for s in collaborations.OPEN_STAGES],
         "broker_choices": [(u.id, u.full_name) for u in collaborations.staff_members(session)],
         "sector_choices": labels.sector_options(),
+        "offer_groups": _listing_groups(session, Offer, language), "need_groups": _listing_groups(session, Need, language),
     }  # fmt: skip
+
+
+def _listing_groups(session: Session, model: type[Offer] | type[Need], language: str) -> list[tuple[str, list[Any]]]:
+    """(organization name, [(id, title)]) of the published listings of one kind, for a grouped list."""
+    return [
+        (org_name(org, language), [(item.id, item.title) for item in items])
+        for org, items in listings.published_by_organization(session, model)
+    ]
 
 
 @router.get("/collaborations/{collab_id}", name="collaboration_detail")
 def collaboration_detail(request: Request, session: SessionDep, user: CurrentUser, collab_id: int) -> Response:
     collab = collaborations.get_visible(session, collab_id, user)
+    mark_seen(request, session, user)
     return _detail(request, session, user, collab)
+
+
+def _timeline_context(session: Session, user: User, collab: Collaboration, **note: Any) -> dict[str, Any]:
+    """What the timeline block shows: the entries as this reader may see them, and the note form's state."""
+    entries = board.timeline(session, collab, user, current_locale.get())
+    return {"collab": collab, "timeline": entries, "note_form": {}, "note_errors": {}} | note
 
 
 def _detail(request: Request, session: Session, user: User, collab: Collaboration, *, status: int = 200,
             **extra: Any) -> Response:  # fmt: skip
     """The collaboration page, with any errors, conflict and typed values in `extra`."""
-    context = board.related(session, collab) | {
-        "collab": collab, "timeline": board.timeline(session, collab), "is_staff": user.is_staff,
+    related = board.related(session, collab)
+    context = related | _timeline_context(session, user, collab) | {
+        "is_staff": user.is_staff,
+        "can_open_inquiry": related["inquiry"] is not None and inquiries.can_view(user, related["inquiry"]),
         "card": board.make_cards(session, [collab], _today(), datetime.now(TIMEZONE))[0],
         "stages": collaborations.STAGES, "contract_types": labels.options("collaboration_type"),
         "task_levels": labels.options("task_level"),
@@ -168,9 +207,28 @@ def collaboration_add_note(request: Request, session: SessionDep, user: CurrentU
     try:
         collaborations.add_note(session, collab, author=user, data=form)
     except Invalid as exc:
+        if is_htmx(request):  # the timeline again, with the message and what was typed (not the whole page)
+            context = _timeline_context(session, user, collab, note_errors=exc.errors, note_form=form)
+            return render(request, "collaboration.html", context, block="timeline", status_code=422)
         return _detail(request, session, user, collab, status=422, note_errors=exc.errors, note_form=form)
     if is_htmx(request):
-        context = {"collab": collab, "timeline": board.timeline(session, collab), "note_form": {}, "note_errors": {}}
-        return render(request, "collaboration.html", context, block="timeline")
+        return render(request, "collaboration.html", _timeline_context(session, user, collab), block="timeline")
     request.session["flash"] = str(Msg("Your note has been added."))
+    return RedirectResponse(request.url_for("collaboration_detail", collab_id=collab_id), status_code=303)
+
+
+@router.post("/collaborations/{collab_id}/broker", name="collaboration_assign", dependencies=[Csrf])
+def collaboration_assign(request: Request, session: SessionDep, user: CurrentUser, collab_id: int,
+                         form: FormData) -> Response:  # fmt: skip
+    """Staff give the collaboration a broker ("Take it on" picks themselves)."""
+    collab = collaborations.get_visible(session, collab_id, user)
+    try:
+        collaborations.assign_broker(session, collab, actor=user, data=form)
+    except Invalid as exc:
+        return _detail(request, session, user, collab, status=422, message=exc.message, edit_errors=exc.errors)
+    except Conflict as exc:
+        return _detail(request, session, user, collab, status=409, message=exc.message, **_conflict(session, collab))
+    broker = session.get(User, collab.broker_id) if collab.broker_id else None
+    name = broker.full_name if broker else ""
+    request.session["flash"] = str(Msg("%(name)s is now the broker of this collaboration.", name=name))
     return RedirectResponse(request.url_for("collaboration_detail", collab_id=collab_id), status_code=303)

@@ -15,9 +15,12 @@ from marketplace.models import MatchProposal, Need, Offer, Organization, Proposa
 def listing_context(session: Session, listing: Offer | Need, user: User | None) -> dict[str, object]:
     """What a listing page shows about proposals: owners' proposals, similar offers for enterprises."""
     views = answers.for_listing(session, listing, user)
-    owner = user is not None and (user.is_staff or user.organization_id == listing.organization_id)
+    member = user is not None and user.organization_id == listing.organization_id
+    owner = user is not None and (user.is_staff or member)
     context: dict[str, object] = {
         "proposals": views,
+        # staff follow every listing's proposals, but only the listing's organization accepts or dismisses them
+        "proposals_read_only": not member,
         "no_terms": owner and listing.status == "published" and not matchmaking.has_usable_terms(listing),
     }
     if isinstance(listing, Offer) and user is not None and user.role in ("enterprise", "staff", "admin"):

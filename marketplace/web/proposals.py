@@ -17,6 +17,7 @@ from marketplace.models import Inquiry, ProposalStatus, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
 from marketplace.web.proposal_context import accept_step, accepted_message, answered_context, back_path
 from marketplace.web.templating import is_htmx, render
+from marketplace.web.workspace import mark_seen
 
 router = APIRouter()
 
@@ -37,6 +38,8 @@ def _card(
 
 @router.get("/proposals/{proposal_id}", name="proposal_page")
 def proposal_page(request: Request, session: SessionDep, user: CurrentUser, proposal_id: RecordId) -> Response:
+    answers.view_for(session, proposal_id, user)  # NotFound for those who may not see it
+    mark_seen(request, session, user)
     return _card(request, session, user, proposal_id)
 
 

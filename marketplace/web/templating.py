@@ -1,5 +1,6 @@
 """Jinja2 environment and `render`: a whole page, or one named block of it for htmx."""
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -37,7 +38,19 @@ env.globals.update(
     sector_name=labels.sector_name,
     now=lambda: datetime.now(UTC),
     days_since=lambda moment: days_since(moment),
+    shown_title=lambda listing: shown_title(listing),
 )
+# A title that starts by saying what the "Commissioned" badge beside it already says ("Đặt hàng: …").
+COMMISSION_PREFIX = re.compile(r"^(đặt hàng|commissioned(?: problem)?)\s*[:–—-]\s*(?=\S)", re.IGNORECASE)
+
+
+def shown_title(listing: Any) -> str:
+    """The listing's title as a page shows it beside its badges: a commissioned need loses a prefix that repeats one."""
+    title = str(listing.title)
+    if not getattr(listing, "commissioned", False) or not COMMISSION_PREFIX.match(title):
+        return title
+    rest = COMMISSION_PREFIX.sub("", title)
+    return rest[:1].upper() + rest[1:]
 
 
 def days_since(moment: datetime | None) -> int:

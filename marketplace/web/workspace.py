@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from marketplace import notifications, workspace
+from marketplace.models import User
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import Csrf, CurrentUser, PageNumber, RecordId, SessionDep
 from marketplace.web.templating import env, render
@@ -61,6 +62,12 @@ def notification_read(request: Request, session: SessionDep, user: CurrentUser, 
 def notifications_read_all(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     notifications.mark_all_read(session, user=user)
     return RedirectResponse(str(request.url_for("my_exchange")) + "#notifications", status_code=303)
+
+
+def mark_seen(request: Request, session: Session, user: User | None, link: str | None = None) -> None:
+    """The reader has opened the page `link` (this request's page by default): its notices are read now."""
+    if user is not None:
+        notifications.mark_read_at(session, user=user, link=link or request.url.path)
 
 
 def notice_count(request: Request) -> int:

@@ -32,6 +32,7 @@ def test_a_researcher_writes_an_offer_with_the_coach_and_staff_publish_it(page: 
     page.get_by_label("Mô tả").fill("Chiết lá sen Tây Hồ bằng ethanol 70 % ở 60 °C, cô chân không, sấy phun. " * 4)
     page.get_by_label("Mức độ sẵn sàng công nghệ (TRL)").select_option("5")
     page.get_by_label("Sở hữu trí tuệ").select_option(label="Đã nộp đơn")
+    page.get_by_label("Số bằng hoặc số đơn").fill("2-2026-00123")  # a filed application goes with its number
     page.get_by_label("Li-xăng (chuyển quyền sử dụng)").check()
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator(".notice.success")).to_contain_text("Đã lưu bản nháp")
@@ -85,7 +86,7 @@ def test_without_javascript_a_need_is_saved_sent_back_and_its_reason_shown(no_js
     log_in(page, "enterprise@demo.hue.vn")
     page.goto(need_page)
     expect(page.locator(".manage-panel .rejection")).to_contain_text(REASON)
-    expect(page.locator(".facts .badge")).to_have_text("Bị từ chối")
+    expect(page.locator(".facts .badge")).to_have_text("Bị trả lại")
 
 
 @pytest.mark.parametrize("width", [375])

@@ -46,3 +46,34 @@ def test_a_card_moved_to_agreement_signed_shows_on_the_dashboard(page) -> None: 
     page.goto("/pipeline")
     screenshot(page, "pipeline-board-375")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_an_empty_note_shows_its_message_in_place_and_a_note_then_goes_in(page) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    log_in(page, "staff@demo.hue.vn")
+    page.goto("/collaborations/1")
+    entries = page.locator(".timeline-entry").count()
+    page.get_by_role("button", name="Thêm ghi chú").click()
+    expect(page.locator(".note-form .notice.error")).to_contain_text("Chưa thêm được ghi chú của bạn.")
+    assert page.locator("header").count() == 1 and page.locator("h1").count() == 1  # no page nested inside
+    assert page.locator("#timeline").count() == 1 and page.locator(".timeline-entry").count() == entries
+    expect(page.locator(".note-form .error-summary")).to_be_focused()
+    screenshot(page, "collaboration-empty-note-1280")
+    page.get_by_label("Thêm ghi chú").fill("Đã hẹn khảo sát vùng trồng tràm ở Phú Lộc")
+    page.get_by_role("button", name="Thêm ghi chú").click()
+    expect(page.locator(".timeline-entry.note .note-text").last).to_have_text(
+        "Đã hẹn khảo sát vùng trồng tràm ở Phú Lộc"
+    )
+    assert page.locator(".note-form .notice.error").count() == 0 and page.locator("header").count() == 1
+
+
+def test_without_javascript_an_empty_note_comes_back_on_the_page_with_its_message(no_js_page) -> None:  # type: ignore[no-untyped-def]
+    log_in(no_js_page, "researcher@demo.hue.vn")
+    no_js_page.goto("/me")
+    no_js_page.locator("#collaborations a.row-title").first.click()
+    no_js_page.get_by_label("Thêm ghi chú").fill(" ")
+    no_js_page.get_by_role("button", name="Thêm ghi chú").click()
+    assert no_js_page.locator("header").count() == 1 and no_js_page.locator("#timeline").count() == 1
+    assert no_js_page.locator(".note-form .notice.error").inner_text() == "Chưa thêm được ghi chú của bạn."
+    assert no_js_page.locator("#e-text").inner_text() == "Vui lòng nhập trường này."

@@ -155,6 +155,49 @@ def test_opening_a_notice_marks_it_read_and_follows_its_link(
     assert page(other_client.get("/me")).select_one(".notice-count .count").get_text() == "0"
 
 
+def test_opening_the_inquiry_page_marks_its_notice_read(
+    client: TestClient, other_client: TestClient, db: Session, parties: Parties
+) -> None:
+    log_in(client, parties.buyer)
+    express_interest(client, "offer", parties.offer.id)
+    express_interest(client, "expert", parties.researcher.id)
+    first, second = db.exec(select(Inquiry).order_by(Inquiry.id)).all()
+    log_in(other_client, parties.researcher)
+    html = page(other_client.get(f"/inquiries/{first.id}"))
+    assert html.select_one(".notice-count .count").get_text() == "1"  # the header already counts it read
+    db.expire_all()
+    unread = db.exec(select(Notification).where(Notification.read_at == None)).all()  # noqa: E711
+    assert [n.link for n in unread] == [f"/inquiries/{second.id}"]
+
+
+def test_answering_from_my_exchange_marks_the_inquiry_notice_read(
+    client: TestClient, other_client: TestClient, db: Session, parties: Parties
+) -> None:
+    log_in(client, parties.buyer)
+    express_interest(client, "offer", parties.offer.id)
+    log_in(other_client, parties.researcher)
+    assert answer(other_client, db.exec(select(Inquiry)).one().id, "accept", htmx=True).status_code == 200
+    assert page(other_client.get("/me")).select_one(".notice-count .count").get_text() == "0"
+
+
+def test_opening_a_listing_or_a_proposal_marks_the_notices_about_it_read(
+    client: TestClient, db: Session, parties: Parties
+) -> None:
+    proposal = MatchProposal(need_id=parties.need.id, offer_id=parties.offer.id, score=0.7, terms=["dầu tràm"])
+    db.add(proposal)
+    db.commit()
+    links = [f"/needs/{parties.need.id}", f"/proposals/{proposal.id}", f"/offers/{parties.offer.id}#proposals"]
+    db.add_all([Notification(user_id=parties.buyer.id, message="Inquiry withdrawn.", link=link) for link in links])
+    db.add(Notification(user_id=parties.researcher.id, message="Inquiry withdrawn.", link=links[0]))
+    db.commit()
+    log_in(client, parties.buyer)
+    for path, left in ((links[0], "2"), (links[1], "1"), (f"/offers/{parties.offer.id}", "0")):
+        assert page(client.get(path)).select_one(".notice-count .count").get_text() == left, path
+    db.expire_all()
+    others = db.exec(select(Notification).where(Notification.user_id == parties.researcher.id)).one()
+    assert others.read_at is None  # only the reader's own notices
+
+
 def test_marking_all_read_clears_the_count(
     client: TestClient, other_client: TestClient, db: Session, parties: Parties
 ) -> None:

@@ -87,3 +87,17 @@ def test_a_budget_that_is_not_an_amount_does_not_count(field: str, value: str) -
 
 def test_a_deadline_already_passed_does_not_count() -> None:
     assert "deadline" not in done("need", CONVINCING_NEED | {"deadline": "2020-01-31"})
+
+
+def test_a_field_written_too_briefly_is_too_short_not_missing() -> None:
+    brief = assess("need", CONVINCING_NEED | {"desired_outcome": "Ổn định chất lượng.", "constraints": ""})
+    assert [c.key for c in brief.too_short] == ["outcome"]
+    assert [c.key for c in brief.empty] == ["constraints"]
+    assert {c.key for c in brief.missing} == {"outcome", "constraints"}
+
+
+def test_the_coach_panel_says_too_short_beside_a_brief_field(researcher_client: TestClient) -> None:
+    typed = hidden_fields(researcher_client, "/needs/new") | CONVINCING_NEED | {"desired_outcome": "Ổn định hơn."}
+    html = page(researcher_client.post("/needs/coach", data=typed, headers={"HX-Request": "true"}))
+    assert html.select_one("li[data-check=outcome] .check-short").get_text() == "(quá ngắn)"
+    assert html.select_one("li[data-check=budget] .check-short") is None

@@ -44,6 +44,14 @@ def test_each_queued_listing_shows_its_quality_score(staff_client: TestClient, d
     assert score.startswith("Điểm chất lượng ") and "Ưu điểm so với giải pháp hiện có, kèm số liệu" in score
 
 
+def test_the_queue_tells_a_brief_field_from_a_missing_one(staff_client: TestClient, db: Session) -> None:
+    need = make_need(db, status="submitted", submitted_at=utcnow(), desired_outcome="Ổn định hơn.", constraints="")
+    score = page(staff_client.get("/review")).select_one(f"#review-need-{need.id} .review-score").get_text()
+    missing, too_short = score.split(" · ")[1:]
+    assert missing.startswith("còn thiếu: ") and "Điều kiện ràng buộc" in missing and "Kết quả mong muốn" not in missing
+    assert too_short.startswith("quá ngắn: ") and "Kết quả mong muốn" in too_short
+
+
 def test_researchers_cannot_open_the_queue(researcher_client: TestClient) -> None:
     assert researcher_client.get("/review").status_code == 403
 

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from marketplace.models import Collaboration, CollaborationNote, Organization
 from marketplace.models._base import utcnow
 from tests.builders import csrf_of, make_need, make_offer, make_org, make_user, page
-from tests.pipeline.conftest import client_for, make_collab
+from tests.pipeline.conftest import INQUIRY_MESSAGE, accepted_inquiry, client_for, make_collab
 
 
 def edit_form(collab: Collaboration, **changes: str) -> dict[str, str]:
@@ -42,6 +42,23 @@ def test_an_empty_or_overlong_note_is_refused_and_kept(staff_client: TestClient,
     assert response.status_code == 422
     assert "2.000" in page(response).select_one("#e-text").get_text()
     assert page(response).select_one("#f-text").get_text().startswith("ghi chú ghi chú")
+    assert page(response).select_one(".note-form .notice.error").get_text() == "Chưa thêm được ghi chú của bạn."
+    assert db.exec(select(CollaborationNote)).all() == []
+
+
+def test_an_empty_htmx_note_answers_only_the_timeline_with_the_message(staff_client: TestClient, db: Session) -> None:
+    collab = make_collab(db)
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    for typed in ("", "a"):
+        response = staff_client.post(f"/collaborations/{collab.id}/notes", headers={"HX-Request": "true"},
+                                     data={"csrf_token": token, "text": typed})  # fmt: skip
+        assert response.status_code == 422
+        html = page(response)
+        assert [tag["id"] for tag in html.find_all(recursive=False)] == ["timeline"]  # the block alone
+        assert html.select_one("header, h1, aside, .crumbs") is None  # not a copy of the page nested inside
+        assert html.select_one(".note-form .notice.error").get_text() == "Chưa thêm được ghi chú của bạn."
+        assert html.select_one("#e-text") is not None and html.select_one("#f-text").get_text() == typed
+        assert len(html.select(".timeline-entry")) == 1  # the entries are still there
     assert db.exec(select(CollaborationNote)).all() == []
 
 
@@ -153,3 +170,55 @@ def test_opening_by_hand_reports_bad_input_and_keeps_it(staff_client: TestClient
 def test_only_staff_open_collaborations(app: FastAPI, db: Session) -> None:
     for client in client_for(app, make_user(db, role="enterprise")):
         assert client.get("/collaborations/new").status_code == 403
+
+
+def _fact(html, name: str):  # type: ignore[no-untyped-def]
+    """The <dd> of the fact whose label is `name`."""
+    return next(d.select_one("dd") for d in html.select(".facts > div") if d.select_one("dt").get_text() == name)
+
+
+def test_staff_read_the_opening_inquiry_but_get_no_dead_link_to_it(staff_client: TestClient, db: Session) -> None:
+    collab, inquiry, _asker, _owner = accepted_inquiry(db)
+    assert staff_client.get(f"/inquiries/{inquiry.id}").status_code == 404  # inquiries stay private to their sides
+    html = page(staff_client.get(f"/collaborations/{collab.id}"))
+    first = html.select(".timeline-entry")[0]
+    assert "inquiry" in first["class"]
+    assert first.select_one(".inquiry-message").get_text() == INQUIRY_MESSAGE
+    assert "Trần Văn Phước · Công ty CP Dược Huế Xanh" in first.select_one(".timeline-when").get_text()
+    fact = _fact(html, "Bày tỏ quan tâm")
+    assert fact.select_one("a") is None and fact.get_text(strip=True).startswith("Bày tỏ quan tâm ngày")
+
+
+def test_the_parties_read_the_opening_inquiry_and_may_open_it(app: FastAPI, db: Session) -> None:
+    collab, inquiry, asker, owner = accepted_inquiry(db)
+    for person in (asker, owner):
+        for client in client_for(app, person):
+            html = page(client.get(f"/collaborations/{collab.id}"))
+            assert html.select_one(".timeline-entry.inquiry .inquiry-message").get_text() == INQUIRY_MESSAGE
+            link = _fact(html, "Bày tỏ quan tâm").select_one("a")
+            assert link["href"].endswith(f"/inquiries/{inquiry.id}")
+            assert client.get(link["href"]).status_code == 200
+
+
+def test_an_experts_colleagues_see_the_deal_but_not_the_message_to_the_expert(app: FastAPI, db: Session) -> None:
+    collab, inquiry, _asker, owner = accepted_inquiry(db, kind="expert")
+    colleague = make_user(db, db.get(Organization, owner.organization_id), full_name="ThS. Lê Quang Vũ")
+    for client in client_for(app, colleague):
+        assert client.get(f"/inquiries/{inquiry.id}").status_code == 404
+        html = page(client.get(f"/collaborations/{collab.id}"))
+        entry = html.select_one(".timeline-entry.inquiry")
+        assert entry is not None and entry.select_one(".inquiry-message") is None
+        assert INQUIRY_MESSAGE not in html.get_text()
+        assert _fact(html, "Bày tỏ quan tâm").select_one("a") is None
+
+
+def test_the_opening_date_has_no_separator_unless_a_history_link_follows(
+    app: FastAPI, staff_client: TestClient, db: Session
+) -> None:
+    collab = make_collab(db)
+    party = make_user(db, role="enterprise", organization=db.get(Organization, collab.seeker_org_id))
+    for client in client_for(app, party):
+        opened = _fact(page(client.get(f"/collaborations/{collab.id}")), "Ngày mở")
+        assert "·" not in opened.get_text() and opened.select_one(".history-link") is None
+    opened = _fact(page(staff_client.get(f"/collaborations/{collab.id}")), "Ngày mở")
+    assert opened.get_text(" ", strip=True).endswith("· Lịch sử thay đổi")

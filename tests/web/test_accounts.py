@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace.models import Organization, User
+from marketplace.models import Membership, Organization, User
 from tests.builders import PASSWORD, csrf_of, log_in, make_org, make_user, page
 
 
@@ -30,8 +30,11 @@ def test_a_new_researcher_registers_and_sees_their_name(client: TestClient, db: 
     assert response.status_code == 200
     assert page(response).select_one(".user-name").get_text(strip=True) == "Nguyễn Văn Phúc"
     user = db.exec(select(User).where(User.email == "phuc@demo.hue.vn")).one()
-    assert user.organization_id == org.id and user.role == "researcher"
-    assert user.password_hash.startswith("$argon2id$")
+    assert user.role == "researcher" and user.password_hash.startswith("$argon2id$")
+    # joining an existing organization is a request: no membership until someone approves it
+    assert user.organization_id is None
+    request = db.exec(select(Membership).where(Membership.user_id == user.id)).one()
+    assert (request.organization_id, request.status) == (org.id, "pending")
 
 
 def test_registering_can_create_a_new_organization(client: TestClient, db: Session) -> None:
@@ -45,6 +48,11 @@ def test_registering_can_create_a_new_organization(client: TestClient, db: Sessi
     assert client.post("/register", data=form).status_code == 200
     org = db.exec(select(Organization).where(Organization.name_vi == "HTX Dược liệu Hồng Vân")).one()
     assert org.kind == "cooperative" and not org.verified
+    # whoever registers a new organization belongs to it at once and manages it (it stays unverified)
+    user = db.exec(select(User).where(User.email == "phuc@demo.hue.vn")).one()
+    assert user.organization_id == org.id
+    membership = db.exec(select(Membership).where(Membership.user_id == user.id)).one()
+    assert (membership.status, membership.manager) == ("approved", True)
 
 
 def test_registration_errors_appear_beside_fields_and_keep_what_was_typed(client: TestClient, db: Session) -> None:
@@ -103,7 +111,36 @@ def test_login_is_throttled_after_repeated_failures(client: TestClient, db: Sess
         client.post("/login", data={"email": user.email, "password": "sai", "csrf_token": csrf_of(client)})
     response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_of(client)})
     assert response.status_code == 429
-    assert "quá nhiều lần" in page(response).select_one(".toast").get_text()
+    assert "quá nhiều lần" in page(response).select_one(".notice.error").get_text()
+
+
+def test_a_locked_out_login_shows_the_form_again_with_the_email_and_where_to_go_next(
+    client: TestClient, db: Session
+) -> None:
+    user = make_user(db)
+    for _ in range(5):
+        client.post("/login", data={"email": user.email, "password": "sai", "csrf_token": csrf_of(client)})
+    form = {"email": user.email, "password": PASSWORD, "next": "/needs/7", "csrf_token": csrf_of(client)}
+    html = page(response := client.post("/login", data=form))
+    assert response.status_code == 429
+    assert html.select_one("form #f-email")["value"] == user.email
+    assert html.select_one("form input[name=next]")["value"] == "/needs/7"
+    assert html.select_one("#f-password")["value"] == ""
+    assert html.select_one(".toast") is None  # the form itself, not an error page
+
+
+def test_an_empty_registration_flags_every_field_at_once(client: TestClient, db: Session) -> None:
+    form = {"csrf_token": csrf_of(client, "/register"), "organization_mode": "existing"}
+    html = page(client.post("/register", data=form))
+    flagged = {p["id"] for p in html.select("p.error[id]")}
+    assert {"e-email", "e-full_name", "e-role", "e-password", "e-password_confirm"} <= flagged
+    assert html.select_one("#e-password_confirm").get_text() == "Vui lòng nhập lại mật khẩu."
+
+
+def test_a_short_password_and_a_different_repetition_are_both_flagged(client: TestClient, db: Session) -> None:
+    html = page(client.post("/register", data=register_form(client, password="ngắn", password_confirm="khác")))
+    assert html.select_one("#e-password").get_text() == "Mật khẩu cần ít nhất 8 ký tự."
+    assert html.select_one("#e-password_confirm").get_text() == "Hai mật khẩu không khớp nhau."
 
 
 def test_login_rotates_the_session_and_sets_safe_cookie_flags(client: TestClient, db: Session) -> None:

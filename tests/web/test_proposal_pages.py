@@ -37,6 +37,25 @@ def test_visitors_and_other_organizations_see_no_proposals(client: TestClient, d
     assert page(client.get(f"/needs/{need.id}")).select_one("#proposals") is None
 
 
+def test_staff_see_another_organizations_proposals_without_the_answer_buttons(client: TestClient, db: Session) -> None:
+    offer, need, buyer = setup_pair(db)
+    log_in(client, make_user(db, role="staff"))
+    html = page(client.get(f"/needs/{need.id}"))
+    card = html.select_one("#proposals .proposal")
+    assert urlsplit(card.select_one(".card-title a")["href"]).path == f"/offers/{offer.id}"
+    assert card.select_one(".proposal-actions, .dismiss, form") is None  # answering is the owners' (403 for staff)
+    assert "Chỉ tổ chức sở hữu tin đăng" in html.select_one("#proposals .hint").get_text()
+
+
+def test_owners_keep_the_accept_and_dismiss_buttons(client: TestClient, db: Session) -> None:
+    _offer, need, buyer = setup_pair(db)
+    log_in(client, buyer)
+    card = page(client.get(f"/needs/{need.id}")).select_one("#proposals .proposal")
+    assert card.select_one(".proposal-actions a.button").get_text() == "Chấp nhận và gửi lời quan tâm"
+    assert card.select_one("form.dismiss-form, details.dismiss form") is not None
+    assert card.select_one("details.dismiss form").has_attr("novalidate")  # the app's message, not the browser's
+
+
 def test_accepting_without_javascript_sends_the_written_inquiry_and_shows_it(client: TestClient, db: Session) -> None:
     offer, need, buyer = setup_pair(db)
     log_in(client, buyer)
