@@ -52,6 +52,7 @@ def previous_documents(monkeypatch: pytest.MonkeyPatch) -> None:
         built = build(session, kind, ids)  # type: ignore[arg-type]
         for doc in built.values():
             labels = doc.pop("labels")
+            del doc["language"]  # nor did they hold the listing's language
             doc["body"] = f"{doc['body']}\n\x07\n{labels}" if labels else doc["body"]
         return built
 
@@ -95,6 +96,9 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
             "Dược liệu và sản phẩm tự nhiên\nMedicinal plants and natural products"
         }
         assert len(find(session, SearchQuery(text="medicinal plants and natural products "), None).hits) > 0
+        # and copied each listing's language to its document
+        languages = "SELECT DISTINCT language FROM search_document WHERE kind IN ('offer', 'need')"
+        assert set(session.execute(text(languages)).scalars()) == {"vi", "en"}
 
 
 def test_0006_moves_labels_back_into_the_body_when_downgraded(empty_engine: Engine) -> None:

@@ -40,6 +40,7 @@ DISPLAY = [
         "kind",
         "entity_id",
         "status",
+        "language",
         "organization_id",
         "title",
         "summary",

@@ -37,6 +37,7 @@ search_document = Table(
     # The names of its sector, organisation kind and ward, in both languages: found by them, ranked
     # far below the text (a category says less than words the author chose), never shown as a snippet.
     Column("labels", Text, nullable=False),
+    Column("language", String(5)),  # a listing's own language ("vi", "en"): pages mark its text with it
     Column("org_name_vi", String(200)),
     Column("org_name_en", String(200)),
     Column("sector_code", String(30)),
@@ -100,6 +101,7 @@ def _base(kind: str, entity_id: int, org: Organization | None, **values: Any) ->
         "keywords": "",
         "body": "",
         "labels": "",
+        "language": None,
         "org_name": _clean(org.name_vi, org.name_en) if org else "",
         "org_name_vi": org.name_vi if org else None,
         "org_name_en": (org.name_en or None) if org else None,
@@ -138,6 +140,7 @@ def _listing(
         status=listing.status,
         organization_id=listing.organization_id,
         title=listing.title,
+        language=listing.language,
         summary=summary,
         keywords="\n".join(listing.keywords or []),
         body=_clean(*body),

@@ -21,6 +21,7 @@ class Hit:
     title: Markup
     snippet: Markup
     status: str
+    language: str | None = None  # of a listing's text
     organization_id: int | None = None
     org_name_vi: str | None = None
     org_name_en: str | None = None
@@ -76,6 +77,7 @@ def hit_from(doc: Mapping[str, Any], title: str | None, snippet: str | None) -> 
         title=marked(title if title is not None else doc["title"]),
         snippet=marked(snippet if snippet is not None else _shorten(doc.get("summary") or "")),
         status=doc["status"],
+        language=doc.get("language"),
         organization_id=doc.get("organization_id"),
         org_name_vi=doc.get("org_name_vi"),
         org_name_en=doc.get("org_name_en"),

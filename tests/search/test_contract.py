@@ -303,3 +303,10 @@ def test_totals_stop_counting_past_the_limit(backend: Backend, db: Session, monk
     result = backend.find("buoi thanh tra ", per_page=1)
     assert (result.total, result.more, result.pages, len(result.hits)) == (2, True, 2, 1)
     assert backend.find("buoi thanh tra so 1 ").more is False
+
+
+def test_a_hit_carries_its_listings_language(backend: Backend, db: Session) -> None:
+    make_offer(db, title="Low-cost salinity sensors for shrimp ponds", language="en", keywords=["IoT"])
+    make_offer(db, title="Cảm biến độ mặn giá rẻ cho ao nuôi tôm", keywords=["cảm biến"])
+    found = {hit.title.striptags(): hit.language for hit in backend.find("", kind="offer").hits}
+    assert found == {"Low-cost salinity sensors for shrimp ponds": "en", "Cảm biến độ mặn giá rẻ cho ao nuôi tôm": "vi"}

@@ -175,3 +175,11 @@ def path(url: str) -> str:
     """The path and query of a URL (url_for gives absolute ones)."""
     parts = urlsplit(url)
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_an_english_listing_found_on_the_vietnamese_page_is_marked_english(client: TestClient, db: Session) -> None:
+    make_offer(db, title="Low-cost salinity sensors for shrimp ponds", summary="Sensors for Tam Giang lagoon farms.",
+               language="en")  # fmt: skip
+    hit = page(client.get("/search", params={"q": "salinity sensors"})).select_one(".search-hit")
+    assert hit.select_one(".card-title")["lang"] == "en"
+    assert hit.select_one(".search-snippet")["lang"] == "en"

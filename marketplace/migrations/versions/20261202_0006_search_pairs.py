@@ -16,6 +16,9 @@ a phrase query, comparing both words' positions in every document that holds bot
 holds each pair as one term ("cong_nghe"), one list of ids to read. It is contentless: its terms
 are made from the stored text by the SQL function `search_pairs_of` (`search.sqlite_fts.pair_terms`,
 which every SQLite connection of the application registers), on insert and again on delete.
+
+Language. A listing's language is copied to its document, so that search results mark an English
+listing's text as English (screen readers then read it with an English voice).
 """
 from collections.abc import Sequence
 
@@ -92,6 +95,12 @@ def upgrade() -> None:
         for statement in DROP_TRIGGERS:  # the rewrite below is indexed afresh
             op.execute(statement)
     op.execute("ALTER TABLE search_document ADD COLUMN labels TEXT NOT NULL DEFAULT ''")
+    op.execute("ALTER TABLE search_document ADD COLUMN language VARCHAR(5)")
+    for kind in ("offer", "need"):
+        op.execute(
+            f"UPDATE search_document SET language = (SELECT language FROM {kind} WHERE {kind}.id = entity_id)"
+            f" WHERE kind = '{kind}'"
+        )
     at = "instr(body, char(7))" if sqlite else "strpos(body, chr(7))"
     op.execute(
         f"UPDATE search_document SET labels = ltrim(substr(body, {at} + 1), {'char(10)' if sqlite else 'chr(10)'}),"
@@ -122,10 +131,12 @@ def downgrade() -> None:
     separator = SEPARATOR if sqlite else "chr(10) || chr(7) || chr(10)"
     op.execute(f"UPDATE search_document SET body = body || {separator} || labels WHERE labels <> ''")
     if not sqlite:
-        for statement in [*DROP_TSV, "ALTER TABLE search_document DROP COLUMN labels", *_tsv(labels=False)]:
+        drops = ["ALTER TABLE search_document DROP COLUMN labels", "ALTER TABLE search_document DROP COLUMN language"]
+        for statement in [*DROP_TSV, *drops, *_tsv(labels=False)]:
             op.execute(statement)
         return
     op.execute("ALTER TABLE search_document DROP COLUMN labels")
+    op.execute("ALTER TABLE search_document DROP COLUMN language")
     for statement in _fts(OLD_COLUMNS):
         op.execute(statement)
     for statement in _triggers(OLD_COLUMNS, pairs=False):
