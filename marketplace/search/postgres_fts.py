@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, cast, func, literal, literal_column
 
 from marketplace.search.database import DatabaseSearch, TextMatch, doc
-from marketplace.search.terms import Term, Terms
+from marketplace.search.terms import Terms
 
 CONFIG: ColumnElement[Any] = literal_column("'hue_search'::regconfig")
 TSV: ColumnElement[Any] = literal_column("search_document.tsv")
@@ -23,14 +23,16 @@ class PostgresSearch(DatabaseSearch):
 
     name = "postgresql"
 
-    def _tsquery(self, terms: Terms | Term, weights: str = "") -> ColumnElement[str]:
-        return func.to_tsquery(CONFIG, literal(terms.tsquery(weights) if isinstance(terms, Term) else terms.tsquery()))
-
     def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
-        query = self._tsquery(terms)
+        query = tsquery(terms.tsquery())
         if not scored:
             return TextMatch(doc, [TSV.op("@@")(query)])
         # pairs count where the author wrote them, not in a sector's name (as on SQLite, see `pair_terms`)
-        pairs = [cast(TSV.op("@@")(self._tsquery(p, TEXT)), Integer) for p in terms.adjacent_pairs()]
+        pairs = [cast(TSV.op("@@")(tsquery(p.tsquery(TEXT))), Integer) for p in terms.adjacent_pairs()]
         rank = func.ts_rank(RANK_WEIGHTS, TSV, query)
         return TextMatch(doc, [TSV.op("@@")(query)], rank * sum(pairs, literal(1)))
+
+
+def tsquery(expression: str) -> ColumnElement[str]:
+    """A `to_tsquery` expression (from `Terms.tsquery` or `Term.tsquery`) read with the `hue_search` configuration."""
+    return func.to_tsquery(CONFIG, literal(expression))
