@@ -4,6 +4,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from sqlalchemy import func, select, text, update
@@ -16,7 +17,7 @@ from marketplace.search.documents import KINDS, search_document
 from marketplace.search.indexing import engine_of, remove, replace_documents, stale_keys
 from marketplace.search.meili import BATCH, SearchUnavailable, outbox
 from marketplace.search.service import SearchService, service_for
-from marketplace.search.sqlite_fts import REFILL
+from marketplace.search.sqlite_fts import REFILL, indexing_set_aside
 
 Progress = Callable[[int, str], Any]  # (total, description) -> an object with update(n) and close()
 
@@ -34,17 +35,18 @@ def rebuild(
 ) -> dict[str, int]:
     """Rewrite every document from the records, refill the text index, and resend all to Meilisearch."""
     counts: dict[str, int] = {}
-    for kind in KINDS:
-        ids = documents.all_ids(session, kind)  # type: ignore[arg-type]
-        bar = progress(len(ids), kind)
-        counts[kind] = 0
-        for start in range(0, len(ids), BATCH):
-            counts[kind] += replace_documents(session, kind, ids[start : start + BATCH])
-            bar.update(len(ids[start : start + BATCH]))
-        bar.close()
-    remove(session, stale_keys(session))
-    if session.get_bind().dialect.name == "sqlite":
-        for statement in REFILL:
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    with indexing_set_aside(session) if sqlite else nullcontext():
+        for kind in KINDS:
+            ids = documents.all_ids(session, kind)  # type: ignore[arg-type]
+            bar = progress(len(ids), kind)
+            counts[kind] = 0
+            for start in range(0, len(ids), BATCH):
+                counts[kind] += replace_documents(session, kind, ids[start : start + BATCH])
+                bar.update(len(ids[start : start + BATCH]))
+            bar.close()
+        remove(session, stale_keys(session))
+        for statement in REFILL if sqlite else []:
             session.execute(text(statement))
     session.commit()
     service = service_for(engine_of(session))

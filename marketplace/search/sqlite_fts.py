@@ -9,14 +9,27 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from itertools import chain
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
-from sqlalchemy import ColumnElement, Integer, bindparam, cast, column, func, literal, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    bindparam,
+    cast,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -158,8 +171,8 @@ def pair_terms(*columns: str | None) -> str:
     (1-2 ms a query at 100,000 listings). The delete triggers hand FTS5 the terms of the stored text
     again, so a change to how they are made needs a `reindex`."""
     found: dict[str, None] = {}
-    for text in columns:
-        words = PAIR_WORDS.findall(fold((text or "").lower()))
+    for written in columns:
+        words = PAIR_WORDS.findall(fold((written or "").lower()))
         found.update(dict.fromkeys(f"{first}_{second}" for first, second in zip(words, words[1:], strict=False)))
     return " ".join(found)
 
@@ -192,6 +205,30 @@ TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body", "labels")  #
 PAIRED_COLUMNS = TEXT_COLUMNS[:-1]  # a sector's name holding the typed words side by side says little: no pairs
 _FOLDED = ", ".join(f"replace(replace({c}, 'đ', 'd'), 'Đ', 'D')" for c in TEXT_COLUMNS)
 _ALL = ", ".join(c.name for c in doc.c if c.name != "id")
+
+
+@contextmanager
+def indexing_set_aside(session: Session) -> Iterator[None]:
+    """For a rewrite of every document (`rebuild`): the triggers that index each document as it is
+    written are dropped, and made again once REFILL has indexed them all in one pass. Otherwise each
+    document was indexed five times (written, deleted, written again when renumbered, refilled).
+
+    All in the session's transaction: a first write opens it (Python's sqlite3 opens one only for
+    writes), so DROP TRIGGER joins it and a failure rolls back to the triggers as they were."""
+    session.execute(text("DELETE FROM search_removal"))  # emptied by REFILL anyway
+    found = session.execute(
+        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_document'")
+    ).all()
+    for name, _ in found:
+        session.execute(text(f'DROP TRIGGER "{name}"'))
+    yield
+    for _, sql in found:
+        session.execute(text(sql))
+    # The copies in memory learn of the rewrite from the removal log: one entry they never read, gone.
+    session.execute(text("INSERT INTO search_removal(document_id) VALUES (0)"))
+    session.execute(text("DELETE FROM search_removal"))
+
+
 # After a full rewrite: documents renumbered oldest first (the newest then sit in the ranking window),
 # the removal log emptied, and, as FTS5's own 'rebuild' would re-read the unfolded text, the index emptied and refilled
 # with đ folded, then merged into one segment; the pairs index likewise (a reindex puts right any change of `pair_terms`).

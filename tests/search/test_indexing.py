@@ -156,3 +156,16 @@ def test_the_pairs_index_follows_inserts_changes_deletions_and_reindex(db: Sessi
     rebuild(db)
     assert same_as_phrases(db) == []
     db.execute(text("INSERT INTO search_pairs(search_pairs, rank) VALUES ('integrity-check', 0)"))
+
+
+def test_after_a_rebuild_new_documents_are_indexed_again(db: Session) -> None:
+    """The rebuild sets the indexing triggers aside on SQLite and must put them back."""
+    make_offer(db, title="Máy tách hạt sen tươi")
+    rebuild(db)
+    make_offer(db, title="Lò sấy hạt sen bằng bơm nhiệt")
+    assert titles(db, "hat sen ") and sorted(titles(db, "hat sen ")) == [
+        "Lò sấy hạt sen bằng bơm nhiệt",
+        "Máy tách hạt sen tươi",
+    ]
+    if db.get_bind().dialect.name == "sqlite":
+        assert same_as_phrases(db) == []
