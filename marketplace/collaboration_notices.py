@@ -19,6 +19,7 @@ MOVED_NOTICE = N_("The collaboration “%(title)s” moved to “%(stage)s”.")
 NOTE_NOTICE = N_("%(name)s added a note to the collaboration “%(title)s”.")
 UNASSIGNED_NOTICE = N_("The collaboration “%(title)s” was opened without a broker: please assign one.")
 ASSIGNED_NOTICE = N_("%(name)s made you the broker of the collaboration “%(title)s”.")
+TAKEN_OFF_NOTICE = N_("%(name)s took you off the collaboration “%(title)s”: you are no longer its broker.")
 
 
 def path_of(collab: Collaboration) -> str:
@@ -63,8 +64,11 @@ def tell_unassigned(session: Session, collab: Collaboration, *, staff: Iterable[
     _tell(staff, session, collab, UNASSIGNED_NOTICE)
 
 
-def tell_assigned(session: Session, collab: Collaboration, *, actor: User) -> None:
-    """Tell the new broker, unless they chose themselves."""
-    broker = session.get(User, collab.broker_id) if collab.broker_id else None
-    if broker is not None and broker.is_active and broker.id != actor.id:
-        _tell([broker], session, collab, ASSIGNED_NOTICE, name=actor.full_name)
+def tell_broker_changed(session: Session, collab: Collaboration, *, actor: User, previous_id: int | None) -> None:
+    """Tell the new broker and the one taken off (`previous_id`), unless they made the change themselves."""
+    if previous_id == collab.broker_id:
+        return
+    for broker_id, message in ((collab.broker_id, ASSIGNED_NOTICE), (previous_id, TAKEN_OFF_NOTICE)):
+        broker = session.get(User, broker_id) if broker_id else None
+        if broker is not None and broker.is_active and broker.id != actor.id:
+            _tell([broker], session, collab, message, name=actor.full_name)

@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import audit, validation
-from marketplace.collaboration_notices import tell_assigned, tell_moved, tell_note
+from marketplace.collaboration_notices import tell_broker_changed, tell_moved, tell_note
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import Msg
 from marketplace.labels import sector_options
@@ -210,6 +210,7 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
         errors["st_task_code"] = Msg("Give the S&T task's code as well as its level.")
     validation.raise_if(errors)
     _claim(session, collab, version)
+    previous_broker_id = collab.broker_id
     changed = {field: value for field, value in values.items() if getattr(collab, field) != value}
     for field, value in changed.items():
         setattr(collab, field, value)
@@ -220,7 +221,7 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
         fields=sorted(changed),
     )  # fmt: skip
     if "broker_id" in changed:
-        tell_assigned(session, collab, actor=actor)
+        tell_broker_changed(session, collab, actor=actor, previous_id=previous_broker_id)
     session.commit()
     return collab
 
@@ -242,20 +243,22 @@ def _broker(session: Session, errors: validation.Errors, data: Mapping[str, Any]
 
 
 def assign_broker(session: Session, collab: Collaboration, *, actor: User, data: Mapping[str, Any]) -> Collaboration:
-    """Give the collaboration a broker (staff often take it on themselves); staff only; the new broker is told."""
+    """Give the collaboration a broker (staff often take it on themselves); staff only; the new broker and the
+    one taken off are told."""
     _require_staff(actor)
     errors: validation.Errors = {}
     version = _check_version(errors, data, collab)
     broker_id = _broker(session, errors, data, required=True)
     validation.raise_if(errors)
     _claim(session, collab, version)
+    previous_broker_id = collab.broker_id
     collab.broker_id, collab.updated_at = broker_id, utcnow()
     session.add(collab)
     audit.record(
         session, actor_id=actor.id, action="collaboration.edit", entity="collaboration", entity_id=collab.id,
         fields=["broker_id"],
     )  # fmt: skip
-    tell_assigned(session, collab, actor=actor)
+    tell_broker_changed(session, collab, actor=actor, previous_id=previous_broker_id)
     session.commit()
     return collab
 

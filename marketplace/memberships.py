@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from marketplace import audit, validation
+from marketplace.collaborations import staff_members
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import N_, Msg, current_locale
 from marketplace.inquiries import org_name
@@ -71,7 +72,7 @@ def chosen_organization(
 
 def join(session: Session, user: User, organization: Organization, *, new: bool) -> Membership:
     """Found a new organization (its registrant becomes a member and its manager) or ask to join an existing
-    one; adds and flushes, the caller commits."""
+    one, telling its managers (or, when it has none, Department staff); adds and flushes, the caller commits."""
     if new:
         session.add(organization)
         session.flush()
@@ -84,11 +85,15 @@ def join(session: Session, user: User, organization: Organization, *, new: bool)
         return _added(session, membership, user, "membership.found")
     membership = _added(session, Membership(user_id=ident(user), organization_id=ident(organization)), user,
                         "membership.request")  # fmt: skip
-    if not is_government(organization):
-        for manager in managers_of(session, ident(organization)):
-            tell(session, manager, notice=REQUEST_NOTICE, link=QUEUE_PATH, mail_subject=REQUEST_SUBJECT,
-                 mail_body=REQUEST_BODY, mail_params={"email": user.email}, name=user.full_name,
-                 organization=org_name(organization, manager.language))  # fmt: skip
+    managers = [] if is_government(organization) else managers_of(session, ident(organization))
+    for manager in managers:
+        tell(session, manager, notice=REQUEST_NOTICE, link=QUEUE_PATH, mail_subject=REQUEST_SUBJECT,
+             mail_body=REQUEST_BODY, mail_params={"email": user.email}, name=user.full_name,
+             organization=org_name(organization, manager.language))  # fmt: skip
+    if not managers:  # staff answer it alone: tell them in the app, as the count in the header is easy to miss
+        for officer in staff_members(session):
+            tell(session, officer, notice=REQUEST_NOTICE, link=QUEUE_PATH, name=user.full_name,
+                 organization=org_name(organization, officer.language))  # fmt: skip
     return membership
 
 

@@ -18,6 +18,7 @@ from marketplace.db import paginate
 from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import Msg, sort_key
 from marketplace.inquiries import org_name
+from marketplace.memberships import can_decide, is_government
 from marketplace.models import Need, Offer, Organization, OrgKind, User
 from matching.text import TOKEN_PATTERN, fold, normalize
 
@@ -157,9 +158,23 @@ def members_of(session: Session, parent_id: int) -> list[Organization]:
     )
 
 
-def can_edit(user: User | None, organization: Organization) -> bool:
-    """Members edit their organization's profile; staff edit every one."""
-    return user is not None and (user.is_staff or user.organization_id == organization.id)
+def can_edit(session: Session, user: User | None, organization: Organization) -> bool:
+    """Staff edit every organization's profile; its managers edit their own. These are the people who answer
+    requests to join it, so a government body's profile is edited by staff only."""
+    return user is not None and can_decide(session, user, organization)
+
+
+def who_edits(organization: Organization) -> Msg:
+    """Who may edit the organization's profile, for its page and for anyone else who tries."""
+    if is_government(organization):
+        return Msg("Only Department staff can edit the profile of a government body.")
+    return Msg("Only the organization's managers or Department staff can edit this profile.")
+
+
+def require_editor(session: Session, user: User, organization: Organization) -> None:
+    """Forbidden, saying who may edit, unless `user` may edit the organization's profile."""
+    if not can_edit(session, user, organization):
+        raise Forbidden(who_edits(organization))
 
 
 @lru_cache
@@ -170,9 +185,8 @@ def ward_names() -> tuple[str, ...]:
 
 
 def update_profile(session: Session, user: User, organization: Organization, form: Mapping[str, Any]) -> Organization:
-    """Change an organization's public profile; only staff change its kind."""
-    if not can_edit(user, organization):
-        raise Forbidden()
+    """Change an organization's public profile (its managers or staff); only staff change its kind."""
+    require_editor(session, user, organization)
     errors: validation.Errors = {}
     name_vi = validation.text(errors, form, "name_vi", max_len=200, min_len=3)
     values: dict[str, str | None] = {

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlmodel import Session
 
-from marketplace.models import Need, Offer, Organization, User
+from marketplace.models import Membership, Need, Offer, Organization, User
 from marketplace.models._base import utcnow
 from marketplace.security import hash_password
 
@@ -46,6 +46,14 @@ def make_user(session: Session, organization: Organization | None = None, **over
     }
     user = User(**(values | overrides))
     session.add(user)
+    session.commit()
+    return user
+
+
+def make_manager(session: Session, organization: Organization, **overrides: Any) -> User:
+    """A member of `organization` with an approved membership marked manager."""
+    user = make_user(session, organization, **({"role": "enterprise"} | overrides))
+    session.add(Membership(user_id=user.id, organization_id=organization.id, status="approved", manager=True))
     session.commit()
     return user
 

@@ -93,11 +93,9 @@ def membership_refuse(
 ) -> Response:
     try:
         membership = membership_review.refuse(session, user, membership_id, reason=form.get("reason", ""))
-    except Invalid as exc:
-        request.session["flash_error"] = str(exc.errors.get("reason", exc.message))
-        return _back_to_queue(request)
-    except Conflict as exc:
-        request.session["flash_error"] = str(exc.message)
+    except (Invalid, Conflict) as exc:
+        errors = exc.errors if isinstance(exc, Invalid) else {}
+        request.session["flash_error"] = str(errors.get("reason", exc.message))
         return _back_to_queue(request)
     person = memberships.person_and_organization(session, membership)
     request.session["flash"] = str(Msg("Refused: %(name)s will not join %(organization)s and has been told.", **person))

@@ -1,10 +1,10 @@
-"""The directory (/organizations); members edit their organization's profile; staff verify organizations."""
+"""The directory (/organizations); managers edit their organization's profile; staff verify organizations."""
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from marketplace import labels, organizations
-from marketplace.errors import Forbidden, Invalid
+from marketplace.errors import Invalid
 from marketplace.i18n import Msg, current_locale
 from marketplace.models import Organization
 from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, PageNumber, SessionDep, StaffUser
@@ -49,8 +49,7 @@ def _edit_context(organization: Organization, form: dict[str, str], errors: dict
 @router.get("/organizations/{organization_id}/edit", name="organization_edit")
 def organization_edit(request: Request, session: SessionDep, user: CurrentUser, organization_id: int) -> Response:
     organization = organizations.get_organization(session, organization_id)
-    if not organizations.can_edit(user, organization):
-        raise Forbidden()
+    organizations.require_editor(session, user, organization)
     form = {f: str(getattr(organization, f) or "") for f in FIELDS}
     return render(request, "organization_edit.html", _edit_context(organization, form, {}))
 

@@ -6,15 +6,8 @@ from sqlmodel import Session
 
 from marketplace import membership_review, memberships
 from marketplace.errors import Conflict
-from marketplace.models import Membership, Organization, User
-from tests.builders import make_org, make_user
-
-
-def manager_of(db: Session, organization: Organization, **overrides: str) -> User:
-    user = make_user(db, organization, role="enterprise", **overrides)
-    db.add(Membership(user_id=user.id, organization_id=organization.id, status="approved", manager=True))
-    db.commit()
-    return user
+from marketplace.models import Membership, User
+from tests.builders import make_manager, make_org, make_user
 
 
 def test_staff_answer_every_request_and_managers_only_those_to_their_own_organization(db: Session) -> None:
@@ -23,16 +16,16 @@ def test_staff_answer_every_request_and_managers_only_those_to_their_own_organiz
     other = make_org(db, kind="enterprise", name_vi="Công ty TNHH Bảo Lâm")
     staff = make_user(db, role="staff")
     assert all(memberships.can_decide(db, staff, org) for org in (cooperative, department, other))
-    manager = manager_of(db, cooperative)
+    manager = make_manager(db, cooperative)
     assert memberships.can_decide(db, manager, cooperative)
     assert not memberships.can_decide(db, manager, other)
     assert not memberships.can_decide(db, make_user(db, cooperative, role="enterprise"), cooperative)
-    assert not memberships.can_decide(db, manager_of(db, department), department)  # government: staff only
+    assert not memberships.can_decide(db, make_manager(db, department), department)  # government: staff only
 
 
 def test_a_manager_who_left_the_organization_no_longer_answers_for_it(db: Session) -> None:
     cooperative = make_org(db, kind="cooperative", name_vi="HTX Thanh trà Thủy Biều")
-    manager = manager_of(db, cooperative)
+    manager = make_manager(db, cooperative)
     manager.organization_id = make_org(db, kind="enterprise").id
     db.add(manager)
     db.commit()

@@ -157,6 +157,75 @@ def test_changing_the_broker_in_the_details_form_tells_the_new_one(
     assert told(db) == {colleague.id}
 
 
+def test_a_broker_replaced_by_a_colleague_is_told_in_their_language(
+    app: FastAPI, staff_client: TestClient, db: Session
+) -> None:
+    previous = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
+    collab = make_collab(db, broker=previous)
+    colleague = make_user(db, role="admin", full_name="Võ Đại Nghĩa")
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    form = {"csrf_token": token, "version": "1", "title": collab.title, "broker_id": str(colleague.id)}
+    assert staff_client.post(f"/collaborations/{collab.id}/edit", data=form, follow_redirects=False).status_code == 303
+    assert told(db) == {previous.id, colleague.id}
+    [notice] = notices_of(db, previous)
+    assert notice.message == "%(name)s took you off the collaboration “%(title)s”: you are no longer its broker."
+    assert notice.params == {"name": "Lê Thị Ngọc Ánh", "title": collab.title}
+    assert notice.link == f"/collaborations/{collab.id}"
+    assert notices_of(db, colleague)[0].message == "%(name)s made you the broker of the collaboration “%(title)s”."
+    for client in client_for(app, previous):
+        text = page(client.get("/me")).select_one("#notifications .notice-row.unread .notice-text").get_text()
+        assert (
+            f"Lê Thị Ngọc Ánh đã thôi phân công bạn phụ trách hợp tác “{collab.title}”: "
+            "bạn không còn là cán bộ phụ trách hợp tác này."
+        ) in text
+        client.get("/lang/en?next=/")
+        text = page(client.get("/me")).select_one("#notifications .notice-row.unread .notice-text").get_text()
+        assert f"Lê Thị Ngọc Ánh took you off the collaboration “{collab.title}”: you are no longer its broker." in text
+
+
+def test_taking_on_a_colleagues_collaboration_tells_the_colleague(
+    staff_client: TestClient, db: Session, staff: User
+) -> None:
+    previous = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
+    collab = make_collab(db, broker=previous)
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    response = staff_client.post(f"/collaborations/{collab.id}/broker", follow_redirects=False,
+                                 data={"csrf_token": token, "version": "1", "broker_id": str(staff.id)})  # fmt: skip
+    assert response.status_code == 303
+    assert told(db) == {previous.id}  # not the staff member who took it on
+    assert notices_of(db, previous)[0].params == {"name": "Lê Thị Ngọc Ánh", "title": collab.title}
+
+
+def test_clearing_the_broker_tells_the_one_taken_off_but_not_one_who_left(
+    staff_client: TestClient, db: Session
+) -> None:
+    previous = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
+    collab = make_collab(db, broker=previous)
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    form = {"csrf_token": token, "version": "1", "title": collab.title, "broker_id": ""}
+    assert staff_client.post(f"/collaborations/{collab.id}/edit", data=form, follow_redirects=False).status_code == 303
+    db.refresh(collab)
+    assert collab.broker_id is None
+    [notice] = notices_of(db, previous)
+    assert notice.params["name"] == "Lê Thị Ngọc Ánh" and notice.link == f"/collaborations/{collab.id}"
+    gone = make_user(db, role="staff", is_active=False)
+    other = make_collab(db, broker=gone, title="Ứng dụng chế phẩm vi sinh xử lý nước thải")
+    token = csrf_of(staff_client, f"/collaborations/{other.id}")
+    form = {"csrf_token": token, "version": "1", "title": other.title, "broker_id": ""}
+    assert staff_client.post(f"/collaborations/{other.id}/edit", data=form, follow_redirects=False).status_code == 303
+    assert notices_of(db, gone) == []
+
+
+def test_saving_the_details_without_changing_the_broker_tells_no_broker(staff_client: TestClient, db: Session) -> None:
+    broker = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
+    collab = make_collab(db, broker=broker)
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    form = {"csrf_token": token, "version": "1", "title": "Chuyển giao quy trình chưng cất dầu tràm Phú Lộc",
+            "broker_id": str(broker.id)}  # fmt: skip
+    assert staff_client.post(f"/collaborations/{collab.id}/edit", data=form, follow_redirects=False).status_code == 303
+    assert told(db) == set()
+
+
 def test_assigning_is_refused_to_parties_for_non_staff_and_for_stale_pages(
     app: FastAPI, staff_client: TestClient, db: Session, staff: User
 ) -> None:

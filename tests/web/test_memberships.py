@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from marketplace import collaborations, matchmaking, proposals
@@ -20,7 +21,7 @@ from marketplace.models import (
     OutboxMail,
     User,
 )
-from tests.builders import csrf_of, log_in, make_need, make_offer, make_org, make_user, page
+from tests.builders import csrf_of, log_in, make_manager, make_need, make_offer, make_org, make_user, page
 
 DEPARTMENT = "Sở Khoa học và Công nghệ thành phố Huế"
 IMPOSTOR_EMAIL = "khanh.pv@gmail.com"
@@ -141,9 +142,8 @@ def test_a_request_to_join_an_organization_with_a_manager_names_both_who_may_ans
     client: TestClient, db: Session
 ) -> None:
     company = make_org(db, kind="enterprise", name_vi="Công ty CP Dược Medipharco")
-    manager = make_user(db, company, role="enterprise", full_name="Đặng Quốc Bảo", email="bao.dq@medipharco.vn")
-    db.add(Membership(user_id=manager.id, organization_id=company.id, status="approved", manager=True))
-    db.commit()
+    manager = make_manager(db, company, full_name="Đặng Quốc Bảo", email="bao.dq@medipharco.vn")
+    staff = make_user(db, role="staff")
     html = page(register(client, company, role="enterprise"))
     assert "người quản lý của tổ chức này hoặc cán bộ Sở Khoa học và Công nghệ duyệt" in notice_text(html)
     told = db.exec(select(Notification).where(Notification.user_id == manager.id)).one()
@@ -151,6 +151,44 @@ def test_a_request_to_join_an_organization_with_a_manager_names_both_who_may_ans
     assert told.params == {"name": "Phạm Văn Khánh", "organization": "Công ty CP Dược Medipharco"}
     mail = db.exec(select(OutboxMail).where(OutboxMail.to == "bao.dq@medipharco.vn")).one()
     assert mail.subject == "Phạm Văn Khánh xin gia nhập Công ty CP Dược Medipharco" and IMPOSTOR_EMAIL in mail.body
+    assert db.exec(select(Notification).where(Notification.user_id == staff.id)).all() == []  # the manager answers
+
+
+def notices_to(db: Session, user: User) -> list[Notification]:
+    db.expire_all()
+    return list(db.exec(select(Notification).where(Notification.user_id == user.id)).all())
+
+
+def test_staff_hear_in_the_app_of_each_request_to_join_a_government_body(client: TestClient, db: Session) -> None:
+    dept = make_department(db)
+    admin = make_user(db, role="admin", full_name="Võ Đại Nghĩa", language="en")
+    gone = make_user(db, role="staff", is_active=False)
+    register(client, dept.org)
+    for person in (dept.staff, admin):
+        [notice] = notices_to(db, person)
+        assert (notice.message, notice.link) == ("%(name)s asks to join %(organization)s.", "/memberships")
+    assert notices_to(db, admin)[0].params == {"name": "Phạm Văn Khánh",
+                                               "organization": "Hue City Department of Science and Technology"}  # fmt: skip
+    assert notices_to(db, gone) == []
+    assert db.exec(select(OutboxMail).where(OutboxMail.to == dept.staff.email)).all() == []  # in the app only
+    client.cookies.clear()
+    log_in(client, dept.staff)
+    text = page(client.get("/me")).select_one("#notifications .notice-row.unread .notice-text").get_text()
+    assert f"Phạm Văn Khánh xin gia nhập {DEPARTMENT}." in text
+
+
+def test_staff_hear_of_a_request_to_an_organization_whose_managers_are_gone(client: TestClient, db: Session) -> None:
+    company = make_org(db, kind="enterprise", name_vi="Công ty TNHH Tinh dầu Tràm Lộc Thủy")
+    left = make_manager(db, company, full_name="Võ Thị Lài")
+    left.organization_id = make_org(db, kind="enterprise", name_vi="Công ty CP Sen Huế").id
+    db.add(left)
+    db.commit()
+    make_manager(db, company, is_active=False)
+    staff = make_user(db, role="staff", full_name="Ngô Thị Thanh Tâm")
+    register(client, company, role="enterprise")
+    [notice] = notices_to(db, staff)
+    assert notice.params == {"name": "Phạm Văn Khánh", "organization": "Công ty TNHH Tinh dầu Tràm Lộc Thủy"}
+    assert notices_to(db, left) == []
 
 
 def test_the_request_waits_in_the_staff_queue_with_a_count(client: TestClient, db: Session) -> None:
@@ -243,9 +281,7 @@ def test_a_manager_of_a_government_body_cannot_approve_requests_to_join_it(clien
 def test_a_manager_approves_requests_to_join_their_organization_only(client: TestClient, db: Session) -> None:
     company = make_org(db, kind="enterprise", name_vi="Công ty TNHH Tinh dầu Tràm Lộc Thủy")
     other = make_org(db, kind="cooperative", name_vi="HTX Nông nghiệp Phú Mỹ")
-    manager = make_user(db, company, role="enterprise", full_name="Võ Thị Lài", email="lai.vt@locthuy.vn")
-    db.add(Membership(user_id=manager.id, organization_id=company.id, status="approved", manager=True))
-    db.commit()
+    manager = make_manager(db, company, full_name="Võ Thị Lài", email="lai.vt@locthuy.vn")
     register(client, company, role="enterprise")
     ours = request_of(db, account(db))
     stranger = make_user(db, None, role="enterprise", organization_id=None, email="tuan.nv@gmail.com")
@@ -280,6 +316,29 @@ def test_a_request_is_answered_once(client: TestClient, db: Session) -> None:
     error = page(client.get("/memberships")).select_one(".notice.error").get_text(strip=True)
     assert error == "Yêu cầu này đã được trả lời."
     assert account(db).organization_id is None and request_of(db, account(db)).status == "refused"
+
+
+def test_a_refusal_with_too_long_a_reason_or_already_answered_returns_to_the_queue_with_why(
+    client: TestClient, db: Session
+) -> None:
+    dept = make_department(db)
+    register(client, dept.org)
+    waiting = request_of(db, account(db))
+    client.cookies.clear()
+    log_in(client, dept.staff)
+    too_long = post(client, f"/memberships/{waiting.id}/refuse", "/memberships", reason="Không rõ danh tính. " * 60)
+    assert too_long.status_code == 303 and too_long.headers["location"] == "/memberships"
+    html = page(client.get("/memberships"))
+    assert (
+        html.select_one(".notice.error").get_text(strip=True) == "Vui lòng viết không quá 1.000 ký tự (hiện có 1.199)."
+    )
+    assert request_of(db, account(db)).status == "pending" and html.select(".membership-request")
+    post(client, f"/memberships/{waiting.id}/approve", "/memberships")
+    again = post(client, f"/memberships/{waiting.id}/refuse", "/memberships", reason="Không rõ danh tính.")
+    assert again.status_code == 303 and again.headers["location"] == "/memberships"
+    error = page(client.get("/memberships")).select_one(".notice.error").get_text(strip=True)
+    assert error == "Yêu cầu này đã được trả lời."
+    assert request_of(db, account(db)).status == "approved"
 
 
 def test_withdrawing_a_request_then_asking_to_join_another_organization(client: TestClient, db: Session) -> None:
@@ -374,3 +433,20 @@ def test_demo_accounts_keep_their_organizations_and_a_demo_request_waits(seeded_
     demo_log_in(seeded_client, "enterprise@demo.hue.vn")
     cards = page(seeded_client.get("/memberships")).select(".membership-request .card-title")
     assert [c.get_text(strip=True) for c in cards] == ["Lê Quang Minh"]
+
+
+def test_demo_managers_edit_their_organizations_profile_and_other_members_do_not(
+    seeded_client: TestClient, seeded_engine: Engine
+) -> None:
+    with Session(seeded_engine) as session:
+        org_of = {o.key: o.id for o in session.exec(select(Organization)).all()}
+    for email, key in (("researcher@demo.hue.vn", "hu-med"), ("enterprise@demo.hue.vn", "medipharco")):
+        seeded_client.cookies.clear()
+        demo_log_in(seeded_client, email)
+        html = page(seeded_client.get(f"/organizations/{org_of[key]}"))
+        assert html.select_one(".org-tools a[href$='/edit']").get_text() == "Sửa hồ sơ", email
+        assert seeded_client.get(f"/organizations/{org_of[key]}/edit").status_code == 200, email
+    seeded_client.cookies.clear()
+    demo_log_in(seeded_client, "qa.medipharco@demo.hue.vn")  # a member of Medipharco, not a manager
+    assert page(seeded_client.get(f"/organizations/{org_of['medipharco']}")).select_one(".org-tools") is None
+    assert seeded_client.get(f"/organizations/{org_of['medipharco']}/edit").status_code == 403
