@@ -66,6 +66,8 @@ class AttributeTable:
         self.numbers: dict[str, np.ndarray] = {name: np.zeros(0, dtype=np.float64) for name in NUMBERS}
         self.highest_id = 0
         self.log_position: int | None = None
+        # How many documents hold a short prefix, and of how many, as `Fts5Search.weighed` counted them.
+        self.prefix_counts: dict[tuple[str, ...], tuple[int, int]] = {}
 
     # -- keeping in step ---------------------------------------------------------------------------
 
@@ -225,6 +227,10 @@ class AttributeTable:
         if order == "freshness":
             keys.append(-np.nan_to_num(self.numbers["confirmed_ts"][ids], nan=-np.inf))
         return ids[np.lexsort(keys)]
+
+    def count(self) -> int:
+        """How many documents this copy holds."""
+        return int(np.count_nonzero(self.known))
 
     def weights(self, ids: np.ndarray, stale_before: int, stale_weight: float) -> np.ndarray:
         """Each document's weight: `stale_weight` when not confirmed since `stale_before`, else 1."""

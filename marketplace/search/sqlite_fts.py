@@ -47,6 +47,7 @@ FTS: ColumnElement[Any] = literal_column("search_fts")
 pairs_fts = table("search_pairs", column("rowid"))
 PAIRS: ColumnElement[Any] = literal_column("search_pairs")
 WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0, 0.2)  # title, summary, keywords, org_name, body, labels
+COMMON_SHARE = 0.6  # a short prefix in more of the documents than this weighs nothing in a score (`weighed`)
 RANK_WINDOW = 1000  # matches ranked by bm25 at most: the most recently indexed that the reader may see
 
 
@@ -109,7 +110,8 @@ class Fts5Search(DatabaseSearch):
             return ids
         pairs = {f"pair{i}": pair_query(pair) for i, pair in enumerate(terms.adjacent_pairs())}
         # Up to a thousand (id, score) pairs: read from the driver's cursor, without making Row objects.
-        result = scored_window(len(pairs)).execute(session, query=terms.fts5(), oldest=int(window[-1]), **pairs)
+        weighed = self.weighed(session, terms, table).fts5()
+        result = scored_window(len(pairs)).execute(session, query=weighed, oldest=int(window[-1]), **pairs)
         rows = result.cursor.fetchall()
         flat = chain.from_iterable([*rows, (-1, 0.0)])
         scored = np.fromiter(flat, dtype=np.float64, count=2 * len(rows) + 2).reshape(-1, 2)
@@ -120,6 +122,26 @@ class Fts5Search(DatabaseSearch):
         weighted = scores[at] * table.weights(window, self.stale_before(), STALE_WEIGHT)
         ranked = window[np.lexsort((-window, -table.published(window), -weighted))]
         return np.concatenate([ranked, ids[RANK_WINDOW:]])
+
+    def weighed(self, session: Session, terms: Terms, table: AttributeTable) -> Terms:
+        """The terms that weigh in the score: all but a short prefix found in most documents (alone,
+        it weighs as the word typed: "cà" ranks cà gai leo before "cao", "các", "cây").
+
+        Such a prefix ("thuy la…": "la…" starts a word in 95% of 100,000 synthetic listings) has an
+        inverse document frequency, and so a share of the bm25 score, near nil; yet FTS5 reads its
+        whole list of matches again to weigh it, 1-3 ms. It still has to match, and still counts in
+        the pairs of adjacent words. A rarer one ("ly…", 17%; "go…", 54%) is kept: left out, the
+        window's query would find several times more rows. How common a prefix is gets counted once,
+        and again when the number of documents has changed by a tenth."""
+        short = terms.short_prefix()
+        if short is None:
+            return terms
+        documents = table.count()
+        counted = table.prefix_counts.get(short.folded)
+        if counted is None or abs(counted[1] - documents) > documents / 10:
+            found = PREFIX_COUNT.execute(session, query=short.fts5()).scalar_one()
+            counted = table.prefix_counts[short.folded] = (int(found), documents)
+        return terms.without(short) if counted[0] > COMMON_SHARE * documents else terms
 
     def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
         """The SQL form of the match, for `DatabaseSearch.matching` (the benchmark counts with it)."""
@@ -187,6 +209,7 @@ def register(connection: sqlite3.Connection) -> None:
     connection.create_function(PAIRS_OF, len(PAIRED_COLUMNS), pair_terms, deterministic=True)
 
 
+PREFIX_COUNT = SqlitePrepared.of(select(func.count()).select_from(fts).where(matches(bindparam("query"))))
 MATCHING_IDS = SqlitePrepared.of(select(func.group_concat(fts.c.rowid)).where(matches(bindparam("query"))))
 
 

@@ -6,7 +6,7 @@ Only letters and digits survive: operator characters of FTS5, tsquery and Meilis
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markupsafe import Markup, escape
 
@@ -17,6 +17,7 @@ WORD = re.compile(r"[^\W_]+")
 QUOTED = re.compile(r'"([^"]*)"')
 MAX_TERMS = 12
 MIN_PREFIX = 2  # a one-letter prefix would match most of the index: wait for the second letter
+WEIGHED_PREFIX = 3  # a shorter prefix may be left out of a relevance score (`Fts5Search.weighed`)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,16 @@ class Terms:
         """A Meilisearch q: phrases quoted, and a trailing space unless the last word is a prefix."""
         text = " ".join(f'"{" ".join(t.words)}"' if len(t.words) > 1 else t.words[0] for t in self.items)
         return text if not self.items or self.items[-1].prefix else text + " "
+
+    def short_prefix(self) -> Term | None:
+        """The last term when it is a prefix of fewer than WEIGHED_PREFIX letters."""
+        last = self.items[-1] if self.items else None
+        return last if last is not None and last.prefix and len(last.words[-1]) < WEIGHED_PREFIX else None
+
+    def without(self, term: Term) -> "Terms":
+        """These terms less `term`; when it is the only one, it stays as the whole word typed (no prefix)."""
+        kept = tuple(t for t in self.items if t != term)
+        return Terms(kept or (replace(term, prefix=False),))
 
     def adjacent_pairs(self) -> list[Term]:
         """Two-word phrases of consecutive single words: "duoc lieu hue" gives "duoc lieu" and "lieu hue".

@@ -88,3 +88,52 @@ def test_the_window_holds_the_newest_matches_that_pass_the_filters(
     assert windowed[5:] == [insects[n] for n in (4, 2, 0)]
     past_the_end = find(db, SearchQuery(text=WORDS, page=5, per_page=4), None)
     assert past_the_end.hits == [] and past_the_end.total == 15
+
+
+@pytest.fixture
+def caged(db: Session) -> None:
+    """Listings most of which hold words starting with "ca" (cao, các, cây, cách), one on cà gai leo written first."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("leaving a common short prefix out of bm25 belongs to the SQLite backend")
+    org = make_org(db)
+    make_offer(db, org, title="Cà gai leo sấy lạnh", summary="", description="", keywords=[])
+    for title in (
+        "Cao khô, cao lỏng và cao đặc dược liệu",
+        "Các giải pháp chăm sóc cây cà phê",
+        "Cách chiết xuất cao atiso",
+        "Cây giống sạch bệnh các loại",
+        "Bảo quản cao dược liệu",
+        "Sấy thăng hoa các loại quả",
+        "Xử lý nước thải chế biến mủ cao su",
+    ):
+        make_offer(db, org, title=title, summary="", description="", keywords=[])
+    for n in range(3):
+        make_offer(db, org, title=f"Máy sấy nông sản mẫu {n}", summary="", description="", keywords=[])
+
+
+def test_a_short_prefix_in_most_listings_ranks_the_whole_word_typed_first(db: Session, caged: None) -> None:
+    """ "cà", still being typed, matches every word starting with "ca"; counting those (cao three times
+    in a title) in the score put "Cao khô, cao lỏng…" first. Found in most listings, the prefix weighs as
+    the word typed: the listing on cà gai leo comes first, and every "ca…" listing is still found."""
+    result = find(db, SearchQuery(text="cà", per_page=20), None)
+    titles = [h.title.striptags() for h in result.hits]
+    assert result.total == 8
+    assert titles[0] == "Cà gai leo sấy lạnh"
+    assert "Cao khô, cao lỏng và cao đặc dược liệu" in titles
+
+
+def test_a_short_prefix_in_most_listings_still_has_to_match_but_weighs_nothing(db: Session, caged: None) -> None:
+    result = find(db, SearchQuery(text="sấy ca", per_page=20), None)
+    assert sorted(h.title.striptags() for h in result.hits) == ["Cà gai leo sấy lạnh", "Sấy thăng hoa các loại quả"]
+
+
+def test_a_rarer_short_prefix_keeps_its_weight(db: Session, caged: None) -> None:
+    backend = sqlite_fts.Fts5Search()
+    table = backend.attributes(db)
+    table.prepare(db)
+    for typed, left_out in (("sấy ca", True), ("bảo qu", False), ("máy sấy nô", False)):
+        terms = SearchQuery(text=typed).terms
+        weighed = backend.weighed(db, terms, table)
+        assert (weighed != terms) is left_out, typed
+        if left_out:
+            assert weighed.fts5() == '"say"'

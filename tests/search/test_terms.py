@@ -1,7 +1,7 @@
 """Reading what was typed: words, phrases, the prefix being typed, glossary synonyms."""
 
 from marketplace.search.synonyms import Synonyms
-from marketplace.search.terms import Term, parse
+from marketplace.search.terms import Term, Terms, parse
 
 
 def test_words_are_folded_for_the_index_but_kept_for_display() -> None:
@@ -67,3 +67,11 @@ def test_a_snippet_is_cut_around_the_first_match_at_word_boundaries() -> None:
     assert "\ue000đông\ue001 \ue000trùng\ue001" in snippet
     assert len(snippet) < 260
     assert marking.snippet("không có gì", marking.pattern(parse("dong trung "))) is None
+
+
+def test_a_short_prefix_is_the_last_word_typed_with_fewer_than_three_letters() -> None:
+    assert parse("cây giống sạ").short_prefix() == Term(("sạ",), prefix=True)
+    assert parse("cây giống sạch").short_prefix() is None  # a prefix long enough to weigh
+    assert parse("cây sạ ").short_prefix() is None  # a space after it: a whole word
+    assert parse("cà").without(Term(("cà",), prefix=True)) == Terms((Term(("cà",)),))  # alone: the word typed
+    assert parse("sấy ca").without(Term(("ca",), prefix=True)) == Terms((Term(("sấy",)),))
