@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from marketplace import labels, membership_review, memberships, organizations
 from marketplace.errors import Conflict, Invalid, NotFound
-from marketplace.i18n import Msg
+from marketplace.i18n import N_, Msg
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep, StaffUser
 from marketplace.web.templating import env, render
 
@@ -124,6 +124,10 @@ def _member_of(session: Session, organization_id: int, user_id: int) -> None:
         raise NotFound()
 
 
+MADE_MANAGER = N_("%(name)s now answers requests to join %(organization)s and edits its profile.")
+NO_LONGER_MANAGER = N_("%(name)s no longer answers requests to join %(organization)s or edits its profile.")
+
+
 @router.post("/organizations/{organization_id}/people/{user_id}/manager", name="member_manager", dependencies=[Csrf])
 def member_manager(
     request: Request, session: SessionDep, staff: StaffUser, organization_id: RecordId, user_id: RecordId,
@@ -132,8 +136,7 @@ def member_manager(
     _member_of(session, organization_id, user_id)
     membership = membership_review.set_manager(session, staff, user_id, manager=form.get("manager") == "1")
     person = memberships.person_and_organization(session, membership)
-    done = "%(name)s now answers requests to join %(organization)s." if membership.manager else (
-        "%(name)s no longer answers requests to join %(organization)s.")  # fmt: skip
+    done = MADE_MANAGER if membership.manager else NO_LONGER_MANAGER
     request.session["flash"] = str(Msg(done, **person))
     return _to_people(request, organization_id)
 

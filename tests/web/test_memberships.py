@@ -377,7 +377,11 @@ def test_staff_make_a_member_manager_and_remove_a_member(client: TestClient, db:
     rows = page(client.get(path)).select("#people .person-row")
     assert [r.select_one(".row-title").get_text() for r in rows] == ["Nguyễn Hữu Phước"]
     post(client, f"{path}/people/{member.id}/manager", path, manager="1")
-    assert page(client.get(path)).select_one("#people .badge.verified").get_text() == "Người quản lý"
+    shown = page(client.get(path))
+    assert shown.select_one("#people .badge.verified").get_text() == "Người quản lý"
+    assert (
+        "Nguyễn Hữu Phước từ nay duyệt yêu cầu gia nhập Công ty TNHH Trà cung đình Huế và sửa hồ sơ" in shown.get_text()
+    )
     reason = "Ông Phước đã nghỉ việc tại công ty từ tháng 10/2026."
     assert post(client, f"{path}/people/{member.id}/remove", path, reason=reason).status_code == 303
     assert account(db, member.email).organization_id is None
