@@ -16,7 +16,7 @@ from marketplace.search import SearchQuery, documents, find
 from marketplace.seed import load_sectors, seed
 from tests.builders import make_offer
 from tests.conftest import SEED_DIR, _new_database
-from tests.search.test_indexing import same_as_phrases
+from tests.search.test_indexing import same_as_phrases, same_as_written
 
 
 @pytest.fixture
@@ -114,6 +114,29 @@ def test_0006_moves_labels_back_into_the_body_when_downgraded(empty_engine: Engi
     with Session(empty_engine) as session:
         row = session.execute(text("SELECT body, labels FROM search_document WHERE kind = 'offer'")).one()
         assert "\x07" not in row.body and row.labels.startswith("Dược liệu")
+
+
+def test_0008_indexes_marked_words_and_leaves_only_pairs_when_downgraded(empty_engine: Engine) -> None:
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("only the SQLite backend keeps the pairs index")
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        load_sectors(session, SEED_DIR)
+        make_offer(session, title="Cà gai leo sấy lạnh")
+
+    def holding(word: str) -> int:
+        with Session(empty_engine) as session:
+            found = session.execute(text("SELECT count(*) FROM search_pairs WHERE search_pairs MATCH :q"), {"q": word})
+            assert same_as_phrases(session) == []  # the pairs are there either way
+            return int(found.scalar_one())
+
+    assert holding('"cà"') == 1 and holding('"gai_leo"') == 1
+    migrate.downgrade(empty_engine, "0007")
+    assert holding('"cà"') == 0 and holding('"gai_leo"') == 1
+    migrate.upgrade(empty_engine)
+    assert holding('"cà"') == 1
+    with Session(empty_engine) as session:
+        assert same_as_written(session) == []
 
 
 def _count(session: Session, table: str) -> int:

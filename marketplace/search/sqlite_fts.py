@@ -2,7 +2,8 @@
 
 The triggers index text with đ → d (the unicode61 tokenizer folds every other mark itself); the
 documents keep the original accented text, which `marking` marks for display. A second, contentless
-index, `search_pairs`, holds each document's pairs of adjacent words (see `pair_terms`).
+index, `search_pairs`, holds each document's pairs of adjacent words and its words written with a mark
+(see `boost_terms`).
 """
 
 import json
@@ -40,7 +41,7 @@ from marketplace.search.indexing import engine_of
 from marketplace.search.query import Audience, SearchQuery
 from marketplace.search.synonyms import Synonyms
 from marketplace.search.terms import Term, Terms
-from matching.text import fold
+from matching.text import fold, has_diacritics
 
 fts = table("search_fts", column("rowid"))
 FTS: ColumnElement[Any] = literal_column("search_fts")
@@ -108,10 +109,10 @@ class Fts5Search(DatabaseSearch):
         window = ids[:RANK_WINDOW]
         if not len(window):
             return ids
-        pairs = {f"pair{i}": pair_query(pair) for i, pair in enumerate(terms.adjacent_pairs())}
+        boosts = {f"boost{i}": query for i, query in enumerate(boost_queries(terms))}
         # Up to a thousand (id, score) pairs: read from the driver's cursor, without making Row objects.
         weighed = self.weighed(session, terms, table).fts5()
-        result = scored_window(len(pairs)).execute(session, query=weighed, oldest=int(window[-1]), **pairs)
+        result = scored_window(len(boosts)).execute(session, query=weighed, oldest=int(window[-1]), **boosts)
         rows = result.cursor.fetchall()
         flat = chain.from_iterable([*rows, (-1, 0.0)])
         scored = np.fromiter(flat, dtype=np.float64, count=2 * len(rows) + 2).reshape(-1, 2)
@@ -147,8 +148,8 @@ class Fts5Search(DatabaseSearch):
         """The SQL form of the match, for `DatabaseSearch.matching` (the benchmark counts with it)."""
         if not scored:  # read in the index's order, joined as it goes: a LIMIT stops the reading early
             return TextMatch(fts.join(doc, doc.c.id == fts.c.rowid), [self.match(terms)])
-        pairs = [literal(pair_query(p)) for p in terms.adjacent_pairs()]
-        ranked = select(fts.c.rowid.label("id"), score(pairs, literal(0)).label("score")).where(self.match(terms))
+        boosts = [literal(query) for query in boost_queries(terms)]
+        ranked = select(fts.c.rowid.label("id"), score(boosts, literal(0)).label("score")).where(self.match(terms))
         sub = ranked.subquery("matches")
         return TextMatch(doc.join(sub, sub.c.id == doc.c.id), [], sub.c.score)
 
@@ -160,9 +161,9 @@ def matches(expression: ColumnElement[str]) -> ColumnElement[bool]:
     return FTS.op("MATCH")(expression)
 
 
-def score(pairs: Sequence[ColumnElement[str]], oldest: ColumnElement[int]) -> ColumnElement[float]:
-    """bm25 with field weights, doubled for each of the `pairs` (two typed words side by side, as
-    `pair_query` terms of `search_pairs`) that a document holds; looked for from id `oldest` on."""
+def score(boosts: Sequence[ColumnElement[str]], oldest: ColumnElement[int]) -> ColumnElement[float]:
+    """bm25 with field weights, times one more for each of the `boosts` (`boost_queries` of
+    `search_pairs`) that a document holds; looked for from id `oldest` on."""
     held = [
         cast(
             fts.c.rowid.in_(
@@ -170,9 +171,17 @@ def score(pairs: Sequence[ColumnElement[str]], oldest: ColumnElement[int]) -> Co
             ),
             Integer,
         )
-        for p in pairs
+        for p in boosts
     ]
     return -func.bm25(FTS, *WEIGHTS) * sum(held, literal(1))
+
+
+def boost_queries(terms: Terms) -> list[str]:
+    """The `search_pairs` queries a document scores higher for holding: each two typed words side by
+    side ("cong_nghe"), and each word typed with its marks as typed ("cà" is not "cá"), the last one
+    starred while it is being typed."""
+    marked = ['"' + word + '"' + ("*" if prefix else "") for word, prefix in terms.marked_words()]
+    return [*(pair_query(pair) for pair in terms.adjacent_pairs()), *marked]
 
 
 PAGE_ROWS = SqlitePrepared.of(  # documents :ids (a JSON list)
@@ -181,7 +190,7 @@ PAGE_ROWS = SqlitePrepared.of(  # documents :ids (a JSON list)
     )
 )
 PAIR_WORDS = re.compile(r"[^\W_]+")  # the words FTS5's unicode61 tokenizer reads: letters and digits
-PAIRS_OF = "search_pairs_of"  # the SQL name of `pair_terms` on every SQLite connection (`register`)
+PAIRS_OF = "search_pairs_of"  # the SQL name of `boost_terms` on every SQLite connection (`register`)
 
 
 def pair_terms(*columns: str | None) -> str:
@@ -199,14 +208,32 @@ def pair_terms(*columns: str | None) -> str:
     return " ".join(found)
 
 
+def marked_words(*columns: str | None) -> str:
+    """The words of a document's text columns but the labels that are written with a mark (a tone,
+    a vowel mark or đ), as written, in lower case, once: "Cà gai leo sấy" → "cà sấy".
+
+    The index folds every mark, so "ca" finds cá (fish), cà (cà gai leo) and ca; a reader who typed
+    "cà" finds all three, and those holding cà itself rank higher (see `boost_queries`)."""
+    found: dict[str, None] = {}
+    for written in columns:
+        found.update(dict.fromkeys(w for w in PAIR_WORDS.findall((written or "").lower()) if has_diacritics(w)))
+    return " ".join(found)
+
+
+def boost_terms(*columns: str | None) -> str:
+    """What `search_pairs` indexes for a document: its `pair_terms` and its `marked_words` (a pair
+    always holds "_", which no word does; a pair is folded, a marked word never is)."""
+    return " ".join(filter(None, (pair_terms(*columns), marked_words(*columns))))
+
+
 def pair_query(pair: Term) -> str:
     """The `search_pairs` query of a two-word phrase: one term, starred while its second word is typed."""
     return '"' + "_".join(pair.folded) + '"' + ("*" if pair.prefix else "")
 
 
 def register(connection: sqlite3.Connection) -> None:
-    """Make `pair_terms` callable from SQL (the triggers that keep `search_pairs` call it)."""
-    connection.create_function(PAIRS_OF, len(PAIRED_COLUMNS), pair_terms, deterministic=True)
+    """Make `boost_terms` callable from SQL (the triggers that keep `search_pairs` call it)."""
+    connection.create_function(PAIRS_OF, len(PAIRED_COLUMNS), boost_terms, deterministic=True)
 
 
 PREFIX_COUNT = SqlitePrepared.of(select(func.count()).select_from(fts).where(matches(bindparam("query"))))
@@ -214,18 +241,18 @@ MATCHING_IDS = SqlitePrepared.of(select(func.group_concat(fts.c.rowid)).where(ma
 
 
 @cache
-def scored_window(pairs: int) -> SqlitePrepared:
-    """(id, score) of the matches of :query from id :oldest on, with phrases :pair0, :pair1, … ."""
+def scored_window(boosts: int) -> SqlitePrepared:
+    """(id, score) of the matches of :query from id :oldest on, with `boost_queries` :boost0, :boost1, … ."""
     oldest = bindparam("oldest", type_=Integer)
     return SqlitePrepared.of(
-        select(fts.c.rowid, score([bindparam(f"pair{i}") for i in range(pairs)], oldest)).where(
+        select(fts.c.rowid, score([bindparam(f"boost{i}") for i in range(boosts)], oldest)).where(
             matches(bindparam("query")), fts.c.rowid >= oldest
         )
     )
 
 
 TEXT_COLUMNS = ("title", "summary", "keywords", "org_name", "body", "labels")  # the columns of search_fts
-PAIRED_COLUMNS = TEXT_COLUMNS[:-1]  # a sector's name holding the typed words side by side says little: no pairs
+PAIRED_COLUMNS = TEXT_COLUMNS[:-1]  # a sector's name holding the typed words says little: no boosts
 _FOLDED = ", ".join(f"replace(replace({c}, 'đ', 'd'), 'Đ', 'D')" for c in TEXT_COLUMNS)
 _ALL = ", ".join(c.name for c in doc.c if c.name != "id")
 
@@ -254,7 +281,7 @@ def indexing_set_aside(session: Session) -> Iterator[None]:
 
 # After a full rewrite: documents renumbered oldest first (the newest then sit in the ranking window),
 # the removal log emptied, and, as FTS5's own 'rebuild' would re-read the unfolded text, the index emptied and refilled
-# with đ folded, then merged into one segment; the pairs index likewise (a reindex puts right any change of `pair_terms`).
+# with đ folded, then merged into one segment; the pairs index likewise (a reindex puts right any change of `boost_terms`).
 REFILL = [
     f"CREATE TEMP TABLE search_document_order AS SELECT {_ALL} FROM search_document"  # noqa: S608  (constant names)
     " ORDER BY coalesce(published_ts, 0), kind, entity_id",

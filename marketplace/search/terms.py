@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup, escape
 
 from marketplace.search.documents import MARK_END, MARK_START
-from matching.text import fold
+from matching.text import fold, has_diacritics
 
 WORD = re.compile(r"[^\W_]+")
 QUOTED = re.compile(r'"([^"]*)"')
@@ -83,6 +83,17 @@ class Terms:
         """These terms less `term`; when it is the only one, it stays as the whole word typed (no prefix)."""
         kept = tuple(t for t in self.items if t != term)
         return Terms(kept or (replace(term, prefix=False),))
+
+    def marked_words(self) -> list[tuple[str, bool]]:
+        """Each typed word written with a mark (a tone, a vowel mark or đ), and whether it is the prefix
+        being typed: ("cà", False), ("trà", True) for "cà gai leo trà". Words typed without marks
+        have none to tell apart."""
+        found = []
+        for term in self.items:
+            for i, word in enumerate(term.words):
+                if has_diacritics(word):
+                    found.append((word, term.prefix and i == len(term.words) - 1))
+        return found
 
     def adjacent_pairs(self) -> list[Term]:
         """Two-word phrases of consecutive single words: "duoc lieu hue" gives "duoc lieu" and "lieu hue".

@@ -17,7 +17,7 @@ from marketplace.models._base import utcnow
 from marketplace.search import SearchQuery, find, index_after_commit
 from marketplace.search.documents import search_document
 from marketplace.search.rebuild import rebuild
-from marketplace.search.sqlite_fts import pair_terms
+from marketplace.search.sqlite_fts import boost_terms, marked_words, pair_terms
 from tests.builders import make_offer, make_org, make_user
 from tests.conftest import _new_database
 from tests.search.conftest import Backend
@@ -124,6 +124,30 @@ def test_pair_terms_join_adjacent_words_of_each_column_folded() -> None:
     assert pair_terms("Tràm", "gió") == ""  # never across two columns
 
 
+def test_marked_words_are_the_words_written_with_a_mark_as_written() -> None:
+    assert (
+        marked_words("Cà gai leo sấy lạnh", None, "Đậu đũa\nCÀ phê") == "cà sấy lạnh đậu đũa phê"
+    )  # once each, lower case
+    assert marked_words("Digital twin cho du lich") == ""
+    assert boost_terms("Tinh dầu tràm") == "tinh_dau dau_tram dầu tràm"
+
+
+def same_as_written(db: Session) -> list[str]:
+    """Each marked word of every document, found by the pairs index in exactly the documents whose text
+    (not labels) holds it as written; returns the words that differ (none, when the index is right)."""
+    columns = ", ".join(("id", "title", "summary", "keywords", "org_name", "body"))
+    holding: dict[str, set[int]] = {}
+    for row in db.execute(text(f"SELECT {columns} FROM search_document")):  # noqa: S608  (the test's own names)
+        for word in marked_words(*row[1:]).split():
+            holding.setdefault(word, set()).add(row[0])
+    differ = []
+    for word, ids in sorted(holding.items()):
+        found = db.execute(text("SELECT rowid FROM search_pairs WHERE search_pairs MATCH :q"), {"q": f'"{word}"'})
+        if set(found.scalars()) != ids:
+            differ.append(word)
+    return differ
+
+
 def same_as_phrases(db: Session) -> list[str]:
     """The pairs of every document's title, each found by the pairs index exactly where FTS5's phrase
     query finds it in the document's own text (not its labels); returns the pairs that differ (none,
@@ -149,12 +173,12 @@ def test_the_pairs_index_follows_inserts_changes_deletions_and_reindex(db: Sessi
     changed.title = "Chế phẩm vi sinh xử lý nước thải ao nuôi tôm"
     db.delete(gone)
     db.commit()
-    assert same_as_phrases(db) == []
+    assert same_as_phrases(db) == [] and same_as_written(db) == []
     found = db.execute(text("SELECT rowid FROM search_pairs WHERE search_pairs MATCH '\"nuoi_tom\"'")).scalars().all()
     assert found == [document(db, "offer", changed.id)["id"]]  # type: ignore[arg-type, index]
     assert document(db, "offer", kept.id) is not None  # type: ignore[arg-type]
     rebuild(db)
-    assert same_as_phrases(db) == []
+    assert same_as_phrases(db) == [] and same_as_written(db) == []
     db.execute(text("INSERT INTO search_pairs(search_pairs, rank) VALUES ('integrity-check', 0)"))
 
 

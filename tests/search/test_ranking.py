@@ -137,3 +137,29 @@ def test_a_rarer_short_prefix_keeps_its_weight(db: Session, caged: None) -> None
         assert (weighed != terms) is left_out, typed
         if left_out:
             assert weighed.fts5() == '"say"'
+
+
+@pytest.fixture
+def eggplant_and_fish(db: Session) -> None:
+    """cà (cà gai leo) and cá (fish) both fold to "ca"; the fish listing says it twice."""
+    if db.get_bind().dialect.name != "sqlite":
+        pytest.skip("words written with their marks are held apart by the SQLite backend's pairs index")
+    org = make_org(db)
+    make_offer(db, org, title="Cà gai leo sấy lạnh", summary="", description="", keywords=[])
+    make_offer(db, org, title="Cá tầm, cá chép giống", summary="", description="", keywords=[])
+    for n in range(4):
+        make_offer(db, org, title=f"Máy đóng gói tự động mẫu {n}", summary="", description="", keywords=[])
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("cà ", "Cà gai leo sấy lạnh"), ("cá ", "Cá tầm, cá chép giống"), ("ca ", "Cá tầm, cá chép giống")],
+)
+def test_a_word_typed_with_its_marks_ranks_the_listings_holding_it_as_typed_first(
+    db: Session, eggplant_and_fish: None, typed: str, first: str
+) -> None:
+    """Without marks both are found and bm25 decides (the fish listing says "ca" twice); with them,
+    the listing holding the word as typed comes first, and the other is still found."""
+    titles = [h.title.striptags() for h in find(db, SearchQuery(text=typed), None).hits]
+    assert sorted(titles) == ["Cà gai leo sấy lạnh", "Cá tầm, cá chép giống"]
+    assert titles[0] == first
