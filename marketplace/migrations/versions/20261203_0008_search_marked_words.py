@@ -1,4 +1,4 @@
-"""search marked words: documents holding a word as it was typed, marks and all, rank higher (SQLite)
+"""search marked words: documents holding a word as it was typed, marks and all, rank higher
 
 Revision ID: 0008
 Revises: 0007
@@ -10,6 +10,9 @@ of adjacent words, `search_pairs` now holds each document's words written with a
 ("cà", "tràm"): `search_pairs_of` (`search.sqlite_fts.boost_terms`) makes them, and documents holding a
 word as typed score higher, as for a pair. The index is filled again from the documents: the delete
 triggers must hand FTS5 the very terms it was given.
+
+PostgreSQL: `tsv_marked`, the document's own words (not its labels) with their marks ('simple' configuration,
+no unaccent), without positions; only looked at for the matches being ranked, so it has no index.
 """
 import re
 from collections.abc import Sequence
@@ -33,9 +36,14 @@ def _refill(function: str) -> None:
     op.execute("INSERT INTO search_pairs(search_pairs) VALUES ('optimize')")
 
 
+MARKED = " || ".join(f"to_tsvector('simple'::regconfig, {c})" for c in COLUMNS.split(", "))
+
+
 def upgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
         _refill("search_pairs_of")  # as every connection of the application registers it
+    else:
+        op.execute(f"ALTER TABLE search_document ADD COLUMN tsv_marked tsvector GENERATED ALWAYS AS (strip({MARKED})) STORED")
 
 
 def _pairs_only(*columns: str | None) -> str:
@@ -49,6 +57,7 @@ def _pairs_only(*columns: str | None) -> str:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "sqlite":
+        op.execute("ALTER TABLE search_document DROP COLUMN tsv_marked")
         return
     connection = op.get_bind().connection.dbapi_connection
     connection.create_function("search_pairs_0006", 5, _pairs_only, deterministic=True)  # type: ignore[union-attr]
