@@ -56,6 +56,7 @@ DISPLAY = [
 ]
 TEXTS = [doc.c[name] for name in ("id", "title", "summary", "body", "keywords")]  # what `highlights` marks
 STALE_WEIGHT = 0.5  # a listing not confirmed within the freshness period counts half as relevant
+RANK_WINDOW = 1000  # matches ranked by relevance at most: the newest the reader may see; older ones follow
 
 
 def visible(audience: Audience, c: Any = doc.c) -> ColumnElement[bool]:

@@ -6,9 +6,19 @@ the migration) folds every Vietnamese mark including đ.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, func, literal, literal_column
+from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, literal_column, null, select, union_all
+from sqlmodel import Session
 
-from marketplace.search.database import DatabaseSearch, TextMatch, doc
+from marketplace.search.database import (
+    DISPLAY,
+    RANK_WINDOW,
+    STALE_WEIGHT,
+    DatabaseSearch,
+    TextMatch,
+    count_up_to_limit,
+    doc,
+)
+from marketplace.search.query import SearchQuery
 from marketplace.search.terms import Terms
 
 CONFIG: ColumnElement[Any] = literal_column("'hue_search'::regconfig")
@@ -26,16 +36,63 @@ class PostgresSearch(DatabaseSearch):
     name = "postgresql"
 
     def text_match(self, terms: Terms, scored: bool = True) -> TextMatch:
-        query = tsquery(terms.tsquery())
-        if not scored:
-            return TextMatch(doc, [TSV.op("@@")(query)])
-        # as on SQLite (`boost_queries`): typed words side by side where the author wrote them, not in a
-        # sector's name, and words typed with their marks ("cà" is not "cá") count once more each
-        pairs = [TSV.op("@@")(tsquery(p.tsquery(TEXT))) for p in terms.adjacent_pairs()]
-        marked = [MARKED.op("@@")(func.to_tsquery(SIMPLE, literal(as_written(w, p)))) for w, p in terms.marked_words()]
-        held = [cast(boost, Integer) for boost in [*pairs, *marked]]
-        rank = func.ts_rank(RANK_WEIGHTS, TSV, query)
-        return TextMatch(doc, [TSV.op("@@")(query)], rank * sum(held, literal(1)))
+        match = TSV.op("@@")(tsquery(terms.tsquery()))
+        return TextMatch(doc, [match], score(terms, TSV, MARKED) if scored else None)
+
+    def ranked_page(
+        self, session: Session, query: SearchQuery, terms: Terms, where: list[ColumnElement[bool]]
+    ) -> tuple[list[Any], int]:
+        """By relevance, as on SQLite: the RANK_WINDOW newest matches (by id: the documents written last)
+        ranked by score, older ones following, newest first. ts_rank reads each ranked document's
+        tsvector, about 5 µs a match: a one-word query matching 13,000 of 100,000 listings spent
+        ~60 ms ranking them all."""
+        if query.order != "relevance" or not terms:
+            return super().ranked_page(session, query, terms, where)
+        matches = (  # narrow rows (no tsvector), so that numbering every match sorts in memory
+            select(
+                doc.c.id,
+                doc.c.published_ts,
+                func.count().over().label("total"),
+                # id + 0: numbered after the matches are found; ordered by the primary key, PostgreSQL would
+                # walk it and test every document's tsvector (300 ms at 100,000) instead of asking the index
+                func.row_number().over(order_by=(doc.c.id + 0).desc()).label("recency"),
+            )
+            .where(*where, *self.text_match(terms, scored=False).conditions)
+            .cte("matches")
+        )
+        m = matches.c
+        stale = case((doc.c.confirmed_ts < self.stale_before(), STALE_WEIGHT), else_=1.0)
+        ranked = (
+            select(m.id, m.total, m.recency, (score(terms, TSV, MARKED) * stale).label("by_score"), m.published_ts)
+            .join_from(matches, doc, doc.c.id == m.id)
+            .where(m.recency <= RANK_WINDOW)
+        )
+        older = select(m.id, m.total, m.recency, null(), null()).where(m.recency > RANK_WINDOW)
+        both = union_all(ranked, older).subquery("ordered")
+        o = both.c
+        order = [o.by_score.desc().nulls_last(), o.published_ts.desc().nulls_last(), o.recency]
+        chosen = select(o.id, o.total, o.by_score, o.published_ts, o.recency).order_by(*order)
+        page = chosen.limit(query.per_page).offset(query.offset).subquery("page")
+        p = page.c
+        statement = (  # the shown columns of the page's documents only
+            select(*DISPLAY, p.total)
+            .join_from(page, doc, doc.c.id == p.id)
+            .order_by(p.by_score.desc().nulls_last(), p.published_ts.desc().nulls_last(), p.recency)
+        )
+        rows = list(session.execute(statement).mappings().all())
+        if rows:
+            return rows, int(rows[0]["total"])
+        return rows, count_up_to_limit(session, self.matching(terms, where))  # past the last page
+
+
+def score(terms: Terms, tsv: ColumnElement[Any], marked: ColumnElement[Any]) -> ColumnElement[float]:
+    """ts_rank of `terms` in a document's `tsv`, once more for each boost it holds, as on SQLite
+    (`boost_queries`): typed words side by side where the author wrote them, not in a sector's name,
+    and each word typed with its marks found as typed in `marked` ("cà" is not "cá")."""
+    pairs = [tsv.op("@@")(tsquery(p.tsquery(TEXT))) for p in terms.adjacent_pairs()]
+    written = [marked.op("@@")(func.to_tsquery(SIMPLE, literal(as_written(w, p)))) for w, p in terms.marked_words()]
+    held = [cast(boost, Integer) for boost in [*pairs, *written]]
+    return func.ts_rank(RANK_WEIGHTS, tsv, tsquery(terms.tsquery())) * sum(held, literal(1))
 
 
 def tsquery(expression: str) -> ColumnElement[str]:

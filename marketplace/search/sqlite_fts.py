@@ -36,7 +36,7 @@ from sqlmodel import Session
 
 from marketplace.db import SqlitePrepared
 from marketplace.search.attributes import AttributeTable
-from marketplace.search.database import DISPLAY, STALE_WEIGHT, DatabaseSearch, TextMatch, doc
+from marketplace.search.database import DISPLAY, RANK_WINDOW, STALE_WEIGHT, DatabaseSearch, TextMatch, doc
 from marketplace.search.indexing import engine_of
 from marketplace.search.query import Audience, SearchQuery
 from marketplace.search.synonyms import Synonyms
@@ -49,7 +49,6 @@ pairs_fts = table("search_pairs", column("rowid"))
 PAIRS: ColumnElement[Any] = literal_column("search_pairs")
 WEIGHTS = (10.0, 4.0, 6.0, 2.0, 1.0, 0.2)  # title, summary, keywords, org_name, body, labels
 COMMON_SHARE = 0.6  # a short prefix in more of the documents than this weighs nothing in a score (`weighed`)
-RANK_WINDOW = 1000  # matches ranked by bm25 at most: the most recently indexed that the reader may see
 
 
 class Fts5Search(DatabaseSearch):

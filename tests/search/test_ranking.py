@@ -1,5 +1,5 @@
-"""The SQLite ranking window: bm25 ranks the most recently indexed matches the reader may see and asked for,
-older ones follow, nothing is lost."""
+"""The ranking window (SQLite and PostgreSQL): the most recently indexed matches the reader may see and asked
+for are ranked by score, older ones follow, nothing is lost; and what weighs in a score."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session
 
 from marketplace.models._base import utcnow
-from marketplace.search import SearchQuery, find, sqlite_fts
+from marketplace.search import SearchQuery, find, postgres_fts, sqlite_fts
 from tests.builders import make_offer, make_org
 
 WORDS = "bay con trung "
@@ -25,8 +25,6 @@ def pages(db: Session, per_page: int, count: int = 4) -> list[tuple[int, list[st
 def insects(db: Session) -> list[str]:
     """16 offers on insect traps, written in order (the last one holds the highest id); n = 7 is a draft,
     even n are at TRL 8."""
-    if db.get_bind().dialect.name != "sqlite":
-        pytest.skip("the ranking window belongs to the SQLite backend; PostgreSQL ranks every match")
     org, now = make_org(db), utcnow()
     titles = []
     for n in range(16):
@@ -48,6 +46,11 @@ def insects(db: Session) -> list[str]:
     return titles
 
 
+def small_window(monkeypatch: pytest.MonkeyPatch, size: int) -> None:
+    for backend in (sqlite_fts, postgres_fts):
+        monkeypatch.setattr(backend, "RANK_WINDOW", size)
+
+
 def test_a_window_larger_than_the_matches_ranks_them_all(db: Session, insects: list[str]) -> None:
     everything = pages(db, per_page=4)
     assert [total for total, _ in everything] == [15] * 4
@@ -60,7 +63,7 @@ def test_a_small_window_ranks_the_newest_matches_then_lists_older_ones_newest_fi
     db: Session, insects: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ranked_in_full = [title for _, titles in pages(db, per_page=4) for title in titles]
-    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)
+    small_window(monkeypatch, 5)
     windowed = pages(db, per_page=4)
     assert [total for total, _ in windowed] == [15] * 4
     shown = [title for _, titles in windowed for title in titles]
@@ -81,7 +84,7 @@ def test_the_window_holds_the_newest_matches_that_pass_the_filters(
         return [h.title.striptags() for page in found for h in page.hits]
 
     ranked_in_full = shown(1, 2)
-    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)
+    small_window(monkeypatch, 5)
     windowed = shown(1, 2)
     window = [insects[n] for n in (14, 12, 10, 8, 6)]  # the five newest at TRL 7-9, not the five newest matches
     assert windowed[:5] == [title for title in ranked_in_full if title in window]
