@@ -23,7 +23,7 @@ from marketplace.search.terms import Terms
 
 CONFIG: ColumnElement[Any] = literal_column("'hue_search'::regconfig")
 TSV: ColumnElement[Any] = literal_column("search_document.tsv")
-MARKED: ColumnElement[Any] = literal_column("search_document.tsv_marked")  # words with their marks, as written
+MARKED: ColumnElement[Any] = literal_column("search_document.tsv_marked")  # title and keywords, marks kept
 SIMPLE: ColumnElement[Any] = literal_column("'simple'::regconfig")
 # ts_rank's weight of each part (D, C, B, A): labels, then summary, organisation and body, keywords, title.
 RANK_WEIGHTS: ColumnElement[Any] = literal_column("'{0.02, 0.2, 0.4, 1.0}'::float4[]")
@@ -88,7 +88,7 @@ class PostgresSearch(DatabaseSearch):
 def score(terms: Terms, tsv: ColumnElement[Any], marked: ColumnElement[Any]) -> ColumnElement[float]:
     """ts_rank of `terms` in a document's `tsv`, once more for each boost it holds, as on SQLite
     (`boost_queries`): typed words side by side where the author wrote them, not in a sector's name,
-    and each word typed with its marks found as typed in `marked` ("cà" is not "cá")."""
+    and each word typed with its marks found as typed in `marked`, the title and keywords ("cà" is not "cá")."""
     pairs = [tsv.op("@@")(tsquery(p.tsquery(TEXT))) for p in terms.adjacent_pairs()]
     written = [marked.op("@@")(func.to_tsquery(SIMPLE, literal(as_written(w, p)))) for w, p in terms.marked_words()]
     held = [cast(boost, Integer) for boost in [*pairs, *written]]
