@@ -123,8 +123,14 @@ def parse(text: str) -> Terms:
         position = quoted.end()
     tail_words = WORD.findall(text[position:])
     items += [Term((w,)) for w in tail_words]
-    if tail_words and text[-1:].isalnum() and len(tail_words[-1]) >= MIN_PREFIX:
-        items[-1] = Term(items[-1].words, prefix=True)
+    if tail_words and text[-1:].isalnum():  # the last word is still being typed
+        last = tail_words[-1]
+        if len(last) >= MIN_PREFIX:
+            items[-1] = Term(items[-1].words, prefix=True)
+        elif last.isalpha() and len(items) > 1:
+            # its first letter: as a whole word it would find next to nothing ("tinh dầu t": 0 results,
+            # "cà g": 4 listings on fish sauce), so the results wait for the second letter
+            items.pop()
     return Terms(tuple(items[:MAX_TERMS]))
 
 

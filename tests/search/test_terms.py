@@ -14,7 +14,12 @@ def test_words_are_folded_for_the_index_but_kept_for_display() -> None:
 def test_the_last_word_is_a_prefix_until_a_space_follows() -> None:
     assert parse("tinh dầu tr").items[-1] == Term(("tr",), prefix=True)
     assert parse("tinh dầu tr ").items[-1] == Term(("tr",))
-    assert parse("tinh dầu t").items[-1] == Term(("t",))  # one letter would match half the index
+    # the first letter of a word being typed waits for the second (a prefix of one letter would match half
+    # the index, the letter as a word next to nothing); alone, or after a space, it is a word
+    assert parse("tinh dầu t") == parse("tinh dầu ") == Terms((Term(("tinh",)), Term(("dầu",))))
+    assert parse("t").items == (Term(("t",)),)
+    assert parse("vitamin c ").items[-1] == Term(("c",))
+    assert parse("trl 5").items[-1] == Term(("5",))  # a digit is a whole number
 
 
 def test_quoted_words_make_a_phrase_and_an_unclosed_quote_is_ignored() -> None:
