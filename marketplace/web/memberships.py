@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import labels, membership_review, memberships, organizations
+from marketplace import labels, membership_review, memberships, notifications, organizations
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import N_, Msg
 from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep, StaffUser
@@ -61,6 +61,7 @@ def organization_join(request: Request, session: SessionDep, user: CurrentUser, 
 
 @router.get("/memberships", name="membership_queue")
 def membership_queue(request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    notifications.mark_read_at(session, user=user, link=memberships.QUEUE_PATH)  # the requests told of are in view
     context = {
         "waiting": membership_review.queue(session, user),
         "flash": request.session.pop("flash", None),

@@ -152,6 +152,10 @@ def test_a_request_to_join_an_organization_with_a_manager_names_both_who_may_ans
     mail = db.exec(select(OutboxMail).where(OutboxMail.to == "bao.dq@medipharco.vn")).one()
     assert mail.subject == "Phạm Văn Khánh xin gia nhập Công ty CP Dược Medipharco" and IMPOSTOR_EMAIL in mail.body
     assert db.exec(select(Notification).where(Notification.user_id == staff.id)).all() == []  # the manager answers
+    client.cookies.clear()
+    log_in(client, manager)
+    assert "Phạm Văn Khánh" in page(client.get("/memberships")).get_text()
+    assert [n.read_at is not None for n in notices_to(db, manager)] == [True]  # opening the queue reads it
 
 
 def notices_to(db: Session, user: User) -> list[Notification]:
