@@ -108,7 +108,8 @@ class Terms:
 
 
 def parse(text: str) -> Terms:
-    """The terms of `text` (NFC, lower-case); the last bare word is a prefix unless a space follows it."""
+    """The terms of `text` (NFC, lower-case); the last bare word is a prefix unless a space follows it,
+    and only its first letter, after other words, is left out until the second comes."""
     text = unicodedata.normalize("NFC", text).lower()
     if text.count('"') % 2:  # an unclosed quote is a phrase still being typed: read its words as words
         head, _, tail = text.rpartition('"')

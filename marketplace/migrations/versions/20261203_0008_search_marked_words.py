@@ -8,11 +8,11 @@ The index folds every mark, so "cà" (cà gai leo) also finds cá (fish) and ca;
 readers often type without marks, but a reader who typed the marks means one of them. Besides its pairs
 of adjacent words, `search_pairs` now holds the words of each document's title and keywords written with
 a mark, as written ("cà", "tràm"): `search_pairs_of` (`search.sqlite_fts.boost_terms`) makes them, and
-documents holding a word as typed score higher, as for a pair. The index is filled again from the documents: the delete
-triggers must hand FTS5 the very terms it was given.
+documents holding a word as typed score higher, as for a pair. The index is filled again from the
+documents: the delete triggers must hand FTS5 the very terms it was given.
 
 PostgreSQL: `tsv_marked`, the words of the document's title and keywords with their marks ('simple'
-configuration, no unaccent), without positions; only looked at for the matches being ranked, so it has no index.
+configuration, no unaccent), without positions; only read for the matches being ranked: no index.
 """
 import re
 from collections.abc import Sequence
