@@ -20,6 +20,7 @@ NOTE_NOTICE = N_("%(name)s added a note to the collaboration “%(title)s”.")
 UNASSIGNED_NOTICE = N_("The collaboration “%(title)s” was opened without a broker: please assign one.")
 ASSIGNED_NOTICE = N_("%(name)s made you the broker of the collaboration “%(title)s”.")
 TAKEN_OFF_NOTICE = N_("%(name)s took you off the collaboration “%(title)s”: you are no longer its broker.")
+NO_BROKER_NOTICE = N_("%(name)s left the collaboration “%(title)s” without a broker: please assign one.")
 
 
 def path_of(collab: Collaboration) -> str:
@@ -62,6 +63,13 @@ def tell_note(session: Session, collab: Collaboration, *, author: User) -> None:
 def tell_unassigned(session: Session, collab: Collaboration, *, staff: Iterable[User]) -> None:
     """Ask the Department to take on a collaboration that opened without a broker."""
     _tell(staff, session, collab, UNASSIGNED_NOTICE)
+
+
+def tell_broker_cleared(session: Session, collab: Collaboration, *, actor: User, staff: Iterable[User]) -> None:
+    """Ask the Department to assign a broker again, as when a collaboration opens without one (not the
+    staff member who cleared it, nor the broker taken off, who is told apart)."""
+    others = [u for u in staff if u.id != actor.id]
+    _tell(others, session, collab, NO_BROKER_NOTICE, name=actor.full_name)
 
 
 def tell_broker_changed(session: Session, collab: Collaboration, *, actor: User, previous_id: int | None) -> None:

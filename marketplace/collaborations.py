@@ -9,7 +9,7 @@ from sqlmodel import Session, col, or_, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from marketplace import audit, validation
-from marketplace.collaboration_notices import tell_broker_changed, tell_moved, tell_note
+from marketplace.collaboration_notices import tell_broker_changed, tell_broker_cleared, tell_moved, tell_note
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import Msg
 from marketplace.labels import sector_options
@@ -222,6 +222,9 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
     )  # fmt: skip
     if "broker_id" in changed:
         tell_broker_changed(session, collab, actor=actor, previous_id=previous_broker_id)
+        if collab.broker_id is None:
+            others = [u for u in staff_members(session) if u.id != previous_broker_id]
+            tell_broker_cleared(session, collab, actor=actor, staff=others)
     session.commit()
     return collab
 

@@ -216,6 +216,27 @@ def test_clearing_the_broker_tells_the_one_taken_off_but_not_one_who_left(
     assert notices_of(db, gone) == []
 
 
+def test_clearing_the_broker_asks_the_other_staff_to_assign_one(
+    app: FastAPI, staff_client: TestClient, db: Session
+) -> None:
+    previous = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
+    colleague = make_user(db, role="staff", full_name="Trần Quang Vinh")
+    make_user(db, role="staff", is_active=False)  # who left hears nothing
+    collab = make_collab(db, broker=previous)
+    token = csrf_of(staff_client, f"/collaborations/{collab.id}")
+    form = {"csrf_token": token, "version": "1", "title": collab.title, "broker_id": ""}
+    assert staff_client.post(f"/collaborations/{collab.id}/edit", data=form, follow_redirects=False).status_code == 303
+    assert told(db) == {previous.id, colleague.id}  # not the staff member who cleared it
+    [asked] = notices_of(db, colleague)
+    assert asked.message == "%(name)s left the collaboration “%(title)s” without a broker: please assign one."
+    assert asked.link == f"/collaborations/{collab.id}"
+    assert [n.message for n in notices_of(db, previous)] == [
+        "%(name)s took you off the collaboration “%(title)s”: you are no longer its broker."
+    ]
+    for client in client_for(app, colleague):
+        assert "Lê Thị Ngọc Ánh đã để hợp tác" in page(client.get("/me")).get_text()  # in Vietnamese
+
+
 def test_saving_the_details_without_changing_the_broker_tells_no_broker(staff_client: TestClient, db: Session) -> None:
     broker = make_user(db, role="staff", full_name="Phạm Thị Thùy Dung")
     collab = make_collab(db, broker=broker)
