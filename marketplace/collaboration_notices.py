@@ -65,10 +65,12 @@ def tell_unassigned(session: Session, collab: Collaboration, *, staff: Iterable[
     _tell(staff, session, collab, UNASSIGNED_NOTICE)
 
 
-def tell_broker_cleared(session: Session, collab: Collaboration, *, actor: User, staff: Iterable[User]) -> None:
+def tell_broker_cleared(
+    session: Session, collab: Collaboration, *, actor: User, previous_id: int | None, staff: Iterable[User]
+) -> None:
     """Ask the Department to assign a broker again, as when a collaboration opens without one (not the
-    staff member who cleared it, nor the broker taken off, who is told apart)."""
-    others = [u for u in staff if u.id != actor.id]
+    staff member who cleared it, nor the broker taken off, `previous_id`, who is told apart)."""
+    others = [u for u in staff if u.id not in (actor.id, previous_id)]
     _tell(others, session, collab, NO_BROKER_NOTICE, name=actor.full_name)
 
 

@@ -223,8 +223,9 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
     if "broker_id" in changed:
         tell_broker_changed(session, collab, actor=actor, previous_id=previous_broker_id)
         if collab.broker_id is None:
-            others = [u for u in staff_members(session) if u.id != previous_broker_id]
-            tell_broker_cleared(session, collab, actor=actor, staff=others)
+            tell_broker_cleared(
+                session, collab, actor=actor, previous_id=previous_broker_id, staff=staff_members(session)
+            )
     session.commit()
     return collab
 

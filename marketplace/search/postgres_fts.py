@@ -6,13 +6,12 @@ the migration) folds every Vietnamese mark including đ.
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, case, cast, func, literal, literal_column, null, select, union_all
+from sqlalchemy import ColumnElement, Integer, cast, func, literal, literal_column, null, select, union_all
 from sqlmodel import Session
 
 from marketplace.search.database import (
     DISPLAY,
     RANK_WINDOW,
-    STALE_WEIGHT,
     DatabaseSearch,
     TextMatch,
     count_up_to_limit,
@@ -61,28 +60,28 @@ class PostgresSearch(DatabaseSearch):
             .cte("matches")
         )
         m = matches.c
-        stale = case((doc.c.confirmed_ts < self.stale_before(), STALE_WEIGHT), else_=1.0)
+        by_score = score(terms, TSV, MARKED) * self.stale_weight()
         ranked = (
-            select(m.id, m.total, m.recency, (score(terms, TSV, MARKED) * stale).label("by_score"), m.published_ts)
+            select(m.id, m.total, m.recency, by_score.label("by_score"), m.published_ts)
             .join_from(matches, doc, doc.c.id == m.id)
             .where(m.recency <= RANK_WINDOW)
         )
         older = select(m.id, m.total, m.recency, null(), null()).where(m.recency > RANK_WINDOW)
-        both = union_all(ranked, older).subquery("ordered")
-        o = both.c
-        order = [o.by_score.desc().nulls_last(), o.published_ts.desc().nulls_last(), o.recency]
-        chosen = select(o.id, o.total, o.by_score, o.published_ts, o.recency).order_by(*order)
-        page = chosen.limit(query.per_page).offset(query.offset).subquery("page")
-        p = page.c
+        o = union_all(ranked, older).subquery("ordered").c
+        chosen = select(o.id, o.total, o.by_score, o.published_ts, o.recency).order_by(*best_first(o))
+        p = chosen.limit(query.per_page).offset(query.offset).subquery("page").c
         statement = (  # the shown columns of the page's documents only
-            select(*DISPLAY, p.total)
-            .join_from(page, doc, doc.c.id == p.id)
-            .order_by(p.by_score.desc().nulls_last(), p.published_ts.desc().nulls_last(), p.recency)
+            select(*DISPLAY, p.total).join_from(p.id.table, doc, doc.c.id == p.id).order_by(*best_first(p))
         )
         rows = list(session.execute(statement).mappings().all())
         if rows:
             return rows, int(rows[0]["total"])
         return rows, count_up_to_limit(session, self.matching(terms, where))  # past the last page
+
+
+def best_first(c: Any) -> list[Any]:
+    """The ranked matches by score, ties by publication, then the older ones newest first."""
+    return [c.by_score.desc().nulls_last(), c.published_ts.desc().nulls_last(), c.recency]
 
 
 def score(terms: Terms, tsv: ColumnElement[Any], marked: ColumnElement[Any]) -> ColumnElement[float]:
