@@ -71,6 +71,21 @@ def _tone_pair(text: str, match: re.Match[str]) -> str:
     return _TONE_PAIRS[match[0]]
 
 
+_OLD_STYLE = {old: new for new, old in _TONE_PAIRS.items()}
+_OLD_STYLE_TONE = re.compile("(?:" + "|".join(_OLD_STYLE) + r")(?!\w)")
+
+
+def tone_placements(word: str) -> tuple[str, ...]:
+    """Return a word (normalised) as written with each tone placement in use, the one kept by
+    `normalize` first: "thuỷ" and "thủy" → ("thủy", "thuỷ"); "hoàng", "quý", "cà" → themselves alone.
+
+    For what is compared as written, marks and all (search ranks words typed with their marks first):
+    a reader typing "hoà" means the listings that write "hòa" as much as those that write "hoà"."""
+    kept = normalize(word)
+    other = _OLD_STYLE_TONE.sub(lambda m: _OLD_STYLE[m[0]] if kept[m.start() - 1 : m.start()] != "q" else m[0], kept)
+    return tuple(dict.fromkeys((kept, other)))
+
+
 def fold(text: str) -> str:
     """Return text with every Vietnamese diacritic removed, including đ → d."""
     return text.translate(FOLD_TABLE)

@@ -99,6 +99,7 @@ def tsquery(expression: str) -> ColumnElement[str]:
     return func.to_tsquery(CONFIG, literal(expression))
 
 
-def as_written(word: str, prefix: bool) -> str:
-    """A `to_tsquery` lexeme of a typed word (letters and digits only, so quoting is safe), marks kept."""
-    return f"'{word}'" + (":*" if prefix else "")
+def as_written(spellings: tuple[str, ...], prefix: bool) -> str:
+    """A `to_tsquery` expression of a typed word's spellings (`Terms.marked_words`; letters and digits only,
+    so quoting is safe), marks kept: any of them."""
+    return " | ".join(f"'{word}'" + (":*" if prefix else "") for word in spellings)

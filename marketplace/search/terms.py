@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from markupsafe import Markup, escape
 
 from marketplace.search.documents import MARK_END, MARK_START
-from matching.text import fold, has_diacritics
+from matching.text import fold, has_diacritics, tone_placements
 
 WORD = re.compile(r"[^\W_]+")
 QUOTED = re.compile(r'"([^"]*)"')
@@ -84,15 +84,15 @@ class Terms:
         kept = tuple(t for t in self.items if t != term)
         return Terms(kept or (replace(term, prefix=False),))
 
-    def marked_words(self) -> list[tuple[str, bool]]:
-        """Each typed word written with a mark (a tone, a vowel mark or đ), and whether it is the prefix
-        being typed: ("cà", False), ("trà", True) for "cà gai leo trà". Words typed without marks
-        have none to tell apart."""
+    def marked_words(self) -> list[tuple[tuple[str, ...], bool]]:
+        """Each typed word written with a mark (a tone, a vowel mark or đ), as written with each tone
+        placement in use ("hoà" and "hòa", `tone_placements`), and whether it is the prefix being typed:
+        (("cà",), False), (("trà",), True) for "cà gai leo trà". Words typed without marks have none to tell apart."""
         found = []
         for term in self.items:
             for i, word in enumerate(term.words):
                 if has_diacritics(word):
-                    found.append((word, term.prefix and i == len(term.words) - 1))
+                    found.append((tone_placements(word), term.prefix and i == len(term.words) - 1))
         return found
 
     def adjacent_pairs(self) -> list[Term]:

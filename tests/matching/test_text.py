@@ -2,7 +2,16 @@
 
 import unicodedata
 
-from matching.text import FUNCTION_WORDS, VietnameseAnalyzer, fold, normalize, token_lines, tokenize, usable_terms
+from matching.text import (
+    FUNCTION_WORDS,
+    VietnameseAnalyzer,
+    fold,
+    normalize,
+    token_lines,
+    tokenize,
+    tone_placements,
+    usable_terms,
+)
 
 
 def test_fold_removes_every_vietnamese_mark_including_d_stroke():
@@ -24,6 +33,14 @@ def test_old_and_new_tone_placement_normalise_alike():
     assert normalize("hoà tan") == normalize("hòa tan")
     assert normalize("Thuỷ Biều") == normalize("Thủy Biều")
     assert normalize("hoàn thành") == "hoàn thành"
+
+
+def test_a_word_is_spelt_with_each_tone_placement_in_use():
+    assert tone_placements("thuỷ") == tone_placements("Thủy") == ("thủy", "thuỷ")
+    assert tone_placements("hoà") == ("hòa", "hoà")
+    assert tone_placements("khoẻ") == ("khỏe", "khoẻ")
+    # one way only: a final consonant after the pair, qu (an onset), other vowels
+    assert [tone_placements(w) for w in ("hoàng", "quý", "cà", "huế")] == [("hoàng",), ("quý",), ("cà",), ("huế",)]
 
 
 def test_one_letter_syllables_are_kept():

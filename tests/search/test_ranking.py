@@ -164,3 +164,14 @@ def test_a_word_typed_with_its_marks_ranks_the_listings_holding_it_as_typed_firs
     titles = [h.title.striptags() for h in find(db, SearchQuery(text=typed), None).hits]
     assert sorted(titles) == ["Cà gai leo sấy lạnh", "Cá tầm, cá chép giống"]
     assert titles[0] == first
+
+
+@pytest.mark.parametrize("typed", ["thuỷ ", "thủy "])
+def test_a_word_typed_with_its_marks_is_found_as_typed_whichever_tone_placement(db: Session, typed: str) -> None:
+    """ "thuỷ" and "thủy" are one word (tone on y or on u); "thụy" is another. Typed either way,
+    the aquaculture listing comes first although the other says "thuy" twice."""
+    org = make_org(db)
+    make_offer(db, org, title="Nuôi thủy sản ven đầm phá", summary="", description="", keywords=[])
+    make_offer(db, org, title="Vườn ươm Thụy Thụy", summary="", description="", keywords=[])
+    titles = [h.title.striptags() for h in find(db, SearchQuery(text=typed), None).hits]
+    assert titles == ["Nuôi thủy sản ven đầm phá", "Vườn ươm Thụy Thụy"]
