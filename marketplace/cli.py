@@ -22,13 +22,19 @@ def command(name: str, help: str, arguments: Callable[[argparse.ArgumentParser],
     return register
 
 
-@command("migrate", "apply database migrations (Alembic) up to the newest")
+@command("migrate", "apply database migrations (Alembic) up to the newest; install the sector taxonomy")
 def migrate_command(args: argparse.Namespace) -> int:
+    """The schema, and the reference data every installation needs, demo data or not: the sectors a
+    listing must name (without them, a fresh installation could publish nothing)."""
     from marketplace import migrate
-    from marketplace.db import get_engine
+    from marketplace.db import get_engine, session_scope
+    from marketplace.seed import load_sectors
 
     migrate.upgrade(get_engine())
-    print("migrations applied")
+    with session_scope() as session:
+        added = load_sectors(session, get_settings().SEED_DIR)
+        session.commit()
+    print(f"migrations applied; sectors added: {added}")
     return 0
 
 

@@ -5,11 +5,19 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from sqlmodel import Session, select
 
 from marketplace.config import ROOT
-from tests.conftest import _new_database
+from marketplace.db import make_engine
+from marketplace.models import Sector
+from marketplace.seed import read_json
+from tests.builders import make_offer
+from tests.conftest import SEED_DIR, _new_database
+
+SECTORS = read_json(SEED_DIR / "sectors.json")
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +59,25 @@ def test_migrate_seed_and_stats(cli_database: str) -> None:
     assert stats["offers"]["published"] > stats["offers"].get("submitted", 0) > 0
     assert sum(stats["collaborations"].values()) >= 30
     assert all(count > 0 for count in stats["collaborations"].values())  # every stage is represented
+
+
+def test_migrate_alone_makes_an_installation_where_listings_can_be_posted(tmp_path: Path) -> None:
+    """What the container does on a new server: `migrate`, no demo data. Listings name a sector, so the
+    taxonomy comes with the schema (it did not: posting the first offer failed on the sector's foreign key)."""
+    url, drop = _new_database(tmp_path, "bare")
+    try:
+        first = run(url, "migrate")
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.strip().endswith(f"sectors added: {len(SECTORS)}")
+        assert run(url, "migrate").stdout.strip().endswith("sectors added: 0")  # again: nothing twice
+        engine = make_engine(url)
+        with Session(engine) as session:
+            assert set(session.exec(select(Sector.code)).all()) == {row["code"] for row in SECTORS}
+            offer = make_offer(session, sector_code=SECTORS[-1]["code"], status="submitted", published_at=None)
+            assert offer.id is not None
+        engine.dispose()
+    finally:
+        drop()  # type: ignore[operator]
 
 
 def test_seed_if_empty_leaves_a_filled_database_alone(cli_database: str) -> None:
