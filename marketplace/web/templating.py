@@ -1,6 +1,7 @@
 """Jinja2 environment and `render`: a whole page, or one named block of it for htmx."""
 
 import re
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -9,6 +10,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from jinja2_fragments import render_block
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
 from marketplace import labels
 from marketplace.config import ROOT
@@ -21,6 +24,7 @@ from marketplace.i18n import (
     gettext,
     ngettext,
 )
+from marketplace.models import Organization
 from marketplace.security import CSRF_FIELD, csrf_token
 
 env = Environment(
@@ -91,7 +95,25 @@ def page_context(request: Request) -> dict[str, Any]:
         "csrf_token": csrf_token(request.session) if "session" in request.scope else "",
         "is_htmx": is_htmx(request),
         "has_route": lambda name: name in route_names(request.app),
+        "holds_demo_data": lambda: holds_demo_data(request.app),
     }
+
+
+DEMO_CHECK_SECONDS = 60
+
+
+def holds_demo_data(app: Any) -> bool:
+    """Whether the database holds the demo data that `seed` loads: the footer warns of sample data only
+    then, not on a city's real installation. Looked up once a minute at most in each process."""
+    checked = getattr(app.state, "demo_checked", None)
+    if checked is None or time.monotonic() - checked[0] > DEMO_CHECK_SECONDS:
+        try:
+            with Session(app.state.engine) as session:
+                found = session.exec(select(Organization.id).where(Organization.is_demo).limit(1)).first()
+        except SQLAlchemyError:  # the page may be the one saying the database failed: no footer note then
+            return False
+        checked = app.state.demo_checked = (time.monotonic(), found is not None)
+    return bool(checked[1])
 
 
 def is_htmx(request: Request) -> bool:

@@ -15,6 +15,19 @@ def test_home_shows_counts_and_the_latest_listings(seeded_client: TestClient) ->
     assert html.select_one("h1").get_text() == "Nơi kết quả nghiên cứu của Huế gặp doanh nghiệp cần đến"
 
 
+SAMPLE_NOTE = "Các tổ chức, tin đăng và người dùng trong bản trình diễn này là dữ liệu mẫu."
+
+
+def test_the_footer_calls_the_data_samples_only_where_the_demo_data_is_loaded(
+    seeded_client: TestClient, client: TestClient, db: Session
+) -> None:
+    """A city's own installation (no `seed`) holds real organisations: no "sample data" note under them."""
+    assert page(seeded_client.get("/")).select_one(".site-footer").get_text().count(SAMPLE_NOTE) == 1
+    make_offer(db, make_org(db, name_vi="Viện Dược liệu Huế"))
+    footer = page(client.get("/")).select_one(".site-footer").get_text()
+    assert "Sàn Kết nối Công nghệ" in footer and SAMPLE_NOTE not in footer
+
+
 def test_home_features_the_departments_commissioned_problems(seeded_client: TestClient) -> None:
     html = page(seeded_client.get("/"))
     assert html.select(".grid .badge.commissioned")
