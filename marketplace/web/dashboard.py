@@ -96,9 +96,10 @@ def dashboard_tables(f: Indicators) -> dict[str, list[list[Any]]]:
 
 
 def gap_lists(f: Indicators, top: int = 4) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
-    """Sectors with the most needs per offer, and those with the most offers per need."""
-    demand = sorted((g for g in f.gaps if g[2]), key=lambda g: (-(g[2] / max(g[1], 1)), -g[3], g[0]))
-    supply = sorted((g for g in f.gaps if g[1]), key=lambda g: (-(g[1] / max(g[2], 1)), g[0]))
+    """Sectors with more needs than offers, most needs per offer first, and those with more offers than
+    needs (a sector where both are even is a gap on neither side)."""
+    demand = sorted((g for g in f.gaps if g[2] > g[1]), key=lambda g: (-(g[2] / max(g[1], 1)), -g[3], g[0]))
+    supply = sorted((g for g in f.gaps if g[1] > g[2]), key=lambda g: (-(g[1] / max(g[2], 1)), g[0]))
     return demand[:top], supply[:top]
 
 
