@@ -115,7 +115,9 @@ def _answered(
     if is_htmx(request):
         on_own_page = "/inquiries/" in request.headers.get("hx-current-url", "")
         context = {"row": row, "notice": notice or flash, "tone": tone, "on_own_page": on_own_page} | extra
-        return render(request, "_partials/_inquiry.html", context, status_code=status_code)
+        # an answer given changes what /me counts and may open a collaboration: its sections refresh
+        changed = {"HX-Trigger": "exchange-changed"} if flash is not None else None
+        return render(request, "_partials/_inquiry.html", context, status_code=status_code, headers=changed)
     if flash is not None:
         return _go_to(request, row.inquiry, flash)
     return render(

@@ -38,16 +38,20 @@ class SectionPages(BaseModel):
 def my_exchange(
     request: Request, session: SessionDep, user: CurrentUser, pages: Annotated[SectionPages, Query()]
 ) -> Response:
-    """The whole page, or only the section a pager link asked for with htmx."""
-    only = request.headers.get("hx-target") if request.headers.get("hx-target") in workspace.SECTIONS else None
+    """The whole page; or, for htmx, only the section a pager link asked for, or the counts of the
+    sections (`me-nav`, counted again after an answer given on the page)."""
+    target = request.headers.get("hx-target")
+    only = target if target in workspace.SECTIONS else None
+    block = only or ("me_nav" if target == "me-nav" else None)
     context = {
         "space": workspace.overview(session, user, pages.by_section(), only=only),
         "other_pages": pages.others,
         "freshness_days": request.app.state.settings.LISTING_FRESHNESS_DAYS,
         "notice_text": notifications.text_of,
-        "flash": None if only else request.session.pop("flash", None),
+        "flash": None if block else request.session.pop("flash", None),
+        "counted_again": block == "me_nav",
     }
-    return render(request, "me.html", context, block=only)
+    return render(request, "me.html", context, block=block)
 
 
 @router.post("/notifications/{notification_id}/read", name="notification_read", dependencies=[Csrf])

@@ -65,9 +65,19 @@ def test_an_enterprise_reaches_a_researcher_who_accepts(page: Page) -> None:
     expect(card.locator(".inquiry-message")).to_have_text(MESSAGE)
     expect(card).not_to_contain_text(ENTERPRISE)  # no contact details before acceptance
     both_widths(page, "journeys-me-researcher-before")
+    waiting_before = int(page.locator("#me-nav a[href='#received'] .count").inner_text())
+    deals_before = int(page.locator("#me-nav a[href='#collaborations'] .count").inner_text())
     card.get_by_role("button", name="Chấp nhận và chia sẻ thông tin liên hệ").click()
     accepted = page.locator("#received .inquiry.status-accepted").filter(has_text=title)
     expect(accepted.locator(".contact-email")).to_have_text([ENTERPRISE, RESEARCHER])
+    # without reloading: the collaboration opened is listed, the counts and the waiting line follow
+    expect(page.locator("#collaborations .deal-row").filter(has_text=title)).to_be_visible()
+    expect(page.locator("#me-nav a[href='#collaborations'] .count")).to_have_text(str(deals_before + 1))
+    expect(page.locator("#me-nav a[href='#received'] .count")).to_have_text(str(waiting_before - 1))
+    if waiting_before == 1:
+        expect(page.locator("#received-waiting")).to_be_hidden()
+    else:
+        expect(page.locator("#received-waiting")).to_contain_text(f"{waiting_before - 1} bày tỏ quan tâm")
     page.reload()
     expect(page.locator("#collaborations .deal-row").filter(has_text=title)).to_be_visible()
     both_widths(page, "journeys-me-researcher-accepted")

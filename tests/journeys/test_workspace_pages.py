@@ -12,7 +12,7 @@ from marketplace import collaborations
 from marketplace.models import Inquiry, MatchProposal, Notification, Organization, User
 from marketplace.models._base import utcnow
 from tests.builders import log_in, make_need, make_offer, make_org, make_user, page
-from tests.journeys.helpers import MESSAGE, Parties
+from tests.journeys.helpers import MESSAGE, Parties, answer
 
 
 def listings_of(db: Session, org: Organization, offers: int, needs: int) -> set[str]:
@@ -222,3 +222,26 @@ def test_collaborations_are_paged(client: TestClient, db: Session, parties: Part
     log_in(client, parties.buyer)
     first, second = every_page(client, "collaborations", "#collaborations .deal-row a.row-title", 2)
     assert (len(first), len(second), len(set(first + second))) == (50, 2, 52)
+
+
+def test_an_answer_given_on_the_page_has_its_counts_and_waiting_line_counted_again(
+    client: TestClient, db: Session, parties: Parties
+) -> None:
+    """htmx: accepting from /me asks the page to count again (HX-Trigger); the counts come with the
+    waiting line swapped out of band."""
+    inquiries_between(db, parties, pending=2, answered=0)
+    log_in(client, parties.researcher)
+    before = page(client.get("/me"))
+    assert before.select_one("#me-nav a[href='#received'] .count").get_text() == "2"
+    assert before.select_one("#received-waiting").get_text(strip=True) == "2 bày tỏ quan tâm đang chờ bạn trả lời."
+    first = before.select_one("#received .inquiry")["id"].removeprefix("inquiry-")
+    answered = answer(client, int(first), "accept", htmx=True)
+    assert answered.status_code == 200 and answered.headers["HX-Trigger"] == "exchange-changed"
+
+    again = page(client.get("/me", headers={"HX-Request": "true", "HX-Target": "me-nav"}))
+    assert again.select_one("header") is None and again.select("section") == []
+    assert again.select_one("#me-nav a[href='#received'] .count").get_text() == "1"
+    assert again.select_one("#me-nav a[href='#collaborations'] .count").get_text() == "1"
+    line = again.select_one("#received-waiting")
+    assert line["hx-swap-oob"] == "true" and line.get_text(strip=True) == "1 bày tỏ quan tâm đang chờ bạn trả lời."
+    assert page(client.get("/me")).select_one("#received-waiting").get_text(strip=True).startswith("1 ")
