@@ -4,12 +4,14 @@ A dialect (SQLite FTS5, PostgreSQL full-text) supplies only the text match, its 
 """
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
+    CompoundSelect,
     FromClause,
     Select,
     String,
@@ -183,31 +185,44 @@ class DatabaseSearch:
     def facet_counts(self, session: Session, query: SearchQuery, audience: Audience) -> dict[str, dict[str, int]]:
         """Counts of each facet's values among the matches, under every filter but the facet's own."""
         terms = self.synonyms.expand(query.terms)
+        return counts_of(session.execute(facet_union(self.hits(terms, audience), query.applied_filters())).all())
+
+    def hits(self, terms: Terms, audience: Audience) -> CTE:
+        """The documents the reader may see that match `terms`, with their facet fields: computed once
+        for all the counts (MATERIALIZED) and, on PostgreSQL, for the ranked page too."""
         match = self.text_match(terms, scored=False) if terms else TextMatch(doc)
-        applied = query.applied_filters()
         hits = (
-            select(doc.c.id, *[doc.c[f.field] for f in FACETS])
+            select(doc.c.id, doc.c.published_ts, *[doc.c[f.field] for f in FACETS])
             .select_from(match.source)
             .where(visible(audience), *match.conditions)
             .cte("hits")
         )
-        hits = hits.prefix_with("MATERIALIZED")  # the text match runs once for all the counts
-        parts = []
-        for facet in FACETS:
-            others = filter_clauses({k: v for k, v in applied.items() if k != facet.name}, hits.c)
-            name = literal(facet.name, String)
-            if facet.multi_valued and facet.vocabulary:
-                parts += [
-                    select(name, literal(value, String), func.count())
-                    .select_from(hits)
-                    .where(*others, hits.c[facet.field].like(f"%|{value}|%"))
-                    for value in facet.vocabulary()
-                ]
-            else:
-                column = hits.c[facet.field]
-                parts.append(select(name, column, func.count()).select_from(hits).where(*others).group_by(column))
-        counts: dict[str, dict[str, int]] = {}
-        for facet_name, value, count in session.execute(union_all(*parts)).all():
-            if value:
-                counts.setdefault(facet_name, {})[value] = int(count)
-        return counts
+        return hits.prefix_with("MATERIALIZED")
+
+
+def facet_union(hits: CTE, applied: Mapping[str, Sequence[str]]) -> CompoundSelect:
+    """(facet name, value, count) of every facet's values among `hits`, under every filter but the facet's own."""
+    parts = []
+    for facet in FACETS:
+        others = filter_clauses({k: v for k, v in applied.items() if k != facet.name}, hits.c)
+        name = literal(facet.name, String)
+        if facet.multi_valued and facet.vocabulary:
+            parts += [
+                select(name, literal(value, String), func.count())
+                .select_from(hits)
+                .where(*others, hits.c[facet.field].like(f"%|{value}|%"))
+                for value in facet.vocabulary()
+            ]
+        else:
+            column = hits.c[facet.field]
+            parts.append(select(name, column, func.count()).select_from(hits).where(*others).group_by(column))
+    return union_all(*parts)
+
+
+def counts_of(rows: Iterable[Sequence[Any]]) -> dict[str, dict[str, int]]:
+    """The facet counts of `facet_union`'s rows: {facet name: {value: count}}, empty values left out."""
+    counts: dict[str, dict[str, int]] = {}
+    for facet_name, value, count in rows:
+        if value:
+            counts.setdefault(facet_name, {})[value] = int(count)
+    return counts
