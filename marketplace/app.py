@@ -34,6 +34,7 @@ from marketplace.web import (
     review,
     workspace,
 )
+from marketplace.web import glossary as glossary_page
 from marketplace.web import search as search_page
 from marketplace.web.middleware import BodyLimit, Locale
 
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pipeline.router,
         dashboard.router,
         commissioned.router,
+        glossary_page.router,
         inquiries.router,
         workspace.router,
         experts.router,

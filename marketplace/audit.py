@@ -65,6 +65,8 @@ ACTION_LABELS = {
     "collaboration.move": N_("moved a collaboration to another stage"),
     "collaboration.edit": N_("edited a collaboration"),
     "collaboration.note": N_("added a note to a collaboration"),
+    "glossary.add": N_("added a term to the glossary"),
+    "glossary.remove": N_("took a term out of the glossary"),
 }
 ENTITY_LABELS = {
     "offer": N_("Technology offer"),
@@ -75,6 +77,7 @@ ENTITY_LABELS = {
     "inquiry": N_("Inquiry"),
     "matchproposal": N_("Match proposal"),
     "user": N_("Account"),
+    "glossary": N_("Glossary"),
 }
 MODELS: dict[str, Any] = {
     "offer": Offer,

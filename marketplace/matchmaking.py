@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func
@@ -17,7 +16,8 @@ from sqlmodel import Session, col, select
 
 from marketplace.config import get_settings
 from marketplace.models import ExpertiseProfile, ListingStatus, Need, Offer, Role, User
-from matching import MATCHER_VERSION, Glossary, MultiFieldMatcher, TfidfMatcher, load_glossary, usable_terms
+from marketplace.search.synonyms import forget_glossaries, glossary_in_force, glossary_state
+from matching import MATCHER_VERSION, Glossary, MultiFieldMatcher, TfidfMatcher, usable_terms
 
 # The fields and weights measured on the judged set (matching.evaluate.judged; docs/benchmarks.md).
 OFFER_WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "bio": 2}
@@ -79,11 +79,9 @@ def has_usable_terms(listing: Offer | Need) -> bool:
     return usable_terms(" ".join(str(v) for v in record.values() if v)) > 0
 
 
-@lru_cache
-def glossary() -> Glossary | None:
-    """The Department's bilingual glossary (seed_data/glossary.csv), if present."""
-    path = get_settings().SEED_DIR / "glossary.csv"
-    return load_glossary(path) if path.exists() else None
+def glossary(session: Session) -> Glossary | None:
+    """The Department's bilingual glossary in force (staff edit it: `marketplace.glossary`), if any."""
+    return glossary_in_force(session, get_settings().SEED_DIR)
 
 
 @dataclass
@@ -125,9 +123,10 @@ def _side_query(side: str) -> tuple[Any, Any]:
 
 
 def _signature(session: Session, side: str) -> tuple[Any, ...]:
+    """What tells the listings of `side` and the glossary they were fitted with from their present state."""
     sub = _side_query(side)[0].subquery()
     row = session.exec(select(func.count(), func.max(sub.c.id), func.max(sub.c.updated_at))).one()  # type: ignore[call-overload]
-    return tuple(row)
+    return (*row, *glossary_state(session))
 
 
 def corpus(session: Session, side: str) -> Corpus:
@@ -142,13 +141,13 @@ def corpus(session: Session, side: str) -> Corpus:
         return cached[1]
     query, _model = _side_query(side)
     rows = list(session.exec(query).all())
-    fitted = _fit(side, rows)
+    fitted = _fit(side, rows, glossary(session))
     with _lock:
         _cache[key] = (signature, fitted)
     return fitted
 
 
-def _fit(side: str, rows: list[Any]) -> Corpus:
+def _fit(side: str, rows: list[Any], terms: Glossary | None) -> Corpus:
     # Needs query the offers and experts; offers query the needs.
     if side == "experts":
         ids, records, weights, query_weights = (
@@ -174,7 +173,7 @@ def _fit(side: str, rows: list[Any]) -> Corpus:
     if not rows:
         return Corpus(ids, records, None)
     matcher = MultiFieldMatcher(
-        document_weights=weights, query_weights=query_weights, matcher=TfidfMatcher(glossary=glossary())
+        document_weights=weights, query_weights=query_weights, matcher=TfidfMatcher(glossary=terms)
     )
     return Corpus(ids, records, matcher.fit(records))
 
@@ -196,7 +195,7 @@ def clear_cache() -> None:
     """Forget fitted corpora (tests; after a glossary change)."""
     with _lock:
         _cache.clear()
-    glossary.cache_clear()
+    forget_glossaries()
 
 
 VERSION = MATCHER_VERSION

@@ -17,7 +17,7 @@ from marketplace.models.enums import (
 )
 from marketplace.models.listings import ListingEvent, ListingRevision, Need, Offer
 from marketplace.models.people import ExpertiseProfile, LoginAttempt, Membership, Organization, Sector, User
-from marketplace.models.records import AuditLog, Notification, OutboxMail, SearchOutbox, SubmittedForm
+from marketplace.models.records import AuditLog, GlossaryTerm, Notification, OutboxMail, SearchOutbox, SubmittedForm
 
 __all__ = [
     "AuditLog",
@@ -25,6 +25,7 @@ __all__ = [
     "CollaborationNote",
     "CollaborationType",
     "DeclineReason",
+    "GlossaryTerm",
     "ExpertiseProfile",
     "IPStatus",
     "Inquiry",

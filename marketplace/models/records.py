@@ -1,4 +1,4 @@
-"""Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox."""
+"""Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox, the glossary."""
 
 from datetime import datetime
 from typing import Any
@@ -65,3 +65,15 @@ class SubmittedForm(SQLModel, table=True):
     entity: str = Field(max_length=30)
     entity_id: int
     at: datetime = now_field()
+
+
+class GlossaryTerm(SQLModel, table=True):
+    """One Vietnamese term and its English equivalent in the Department's glossary (`marketplace.glossary`)."""
+
+    __tablename__ = "glossary_term"
+
+    id: int | None = Field(default=None, primary_key=True)
+    vi: str = Field(max_length=120)
+    en: str = Field(max_length=120)
+    added_by_id: int | None = Field(default=None, foreign_key="user.id")
+    added_at: datetime = now_field()

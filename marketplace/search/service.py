@@ -20,9 +20,11 @@ from marketplace.search.postgres_fts import PostgresSearch
 from marketplace.search.query import Audience, SearchQuery
 from marketplace.search.results import SearchPage
 from marketplace.search.sqlite_fts import Fts5Search
-from marketplace.search.synonyms import Synonyms
+from marketplace.search.synonyms import Synonyms, glossary_in_force
+from matching import Glossary
 
 log = logging.getLogger("marketplace.search")
+GLOSSARY_CHECK_SECONDS = 5.0  # how soon a change to the glossary reaches the searches of every process
 
 
 class SearchService:
@@ -30,9 +32,11 @@ class SearchService:
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
         self.engine = engine
-        synonyms = Synonyms.from_glossary(settings.SEED_DIR / "glossary.csv")
+        self.seed_dir = settings.SEED_DIR
         backend = PostgresSearch if engine.dialect.name == "postgresql" else Fts5Search
-        self.database: DatabaseSearch = backend(settings.LISTING_FRESHNESS_DAYS, synonyms)
+        self.database: DatabaseSearch = backend(settings.LISTING_FRESHNESS_DAYS, Synonyms())
+        self.glossary: Glossary | None = None  # what the synonyms were made of
+        self.glossary_checked = -GLOSSARY_CHECK_SECONDS
         self.meili: MeiliSearch | None = None
         if settings.MEILI_URL:
             self.meili = MeiliSearch(
@@ -40,14 +44,33 @@ class SearchService:
                 settings.MEILI_API_KEY,
                 settings.MEILI_INDEX_PREFIX,
                 settings.MEILI_TIMEOUT_SECONDS,
-                synonyms.meilisearch,
+                lambda: self.current_synonyms().meilisearch(),
             )
         self.retry_seconds = settings.MEILI_RETRY_SECONDS
         self.down_until = 0.0
         self._pushing = threading.Lock()
 
+    def synonyms_in_step(self, session: Session, now: bool = False) -> None:
+        """Synonyms made again when the glossary in force has changed, looked at every few seconds (or
+        `now`); Meilisearch then gets them with its settings before it next answers."""
+        if not now and time.monotonic() - self.glossary_checked < GLOSSARY_CHECK_SECONDS:
+            return
+        self.glossary_checked = time.monotonic()
+        found = glossary_in_force(session, self.seed_dir)
+        if found is not self.glossary:
+            self.glossary = found
+            self.database.synonyms = Synonyms.of(found)
+            if self.meili is not None:
+                self.meili.prepared = False
+
+    def current_synonyms(self) -> Synonyms:
+        with Session(self.engine) as session:
+            self.synonyms_in_step(session, now=True)
+        return self.database.synonyms
+
     def search(self, session: Session, query: SearchQuery, audience: Audience) -> SearchPage:
         """Results from Meilisearch, or from the database marked `degraded` when Meilisearch fails."""
+        self.synonyms_in_step(session)
         if self.meili is not None and self.available():
             try:
                 if self._waiting(session):

@@ -1,0 +1,97 @@
+"""The Department's bilingual glossary: search synonyms ("digital twin" also finds "bản sao số") and the
+matcher's translations ("tinh dầu tràm" meets "cajeput oil") both come from it.
+
+It starts as the file shipped with the application (`seed_data/glossary.csv`); staff change it on
+/glossary. While the `glossary_term` table is empty the file is the glossary; the first change copies
+it there, and from then on the table is (`search.synonyms.glossary_in_force`).
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from marketplace import audit, validation
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg
+from marketplace.models import GlossaryTerm, User
+from marketplace.search.synonyms import glossary_in_force, glossary_state, shipped_glossary
+from matching.glossary import MAX_TERM_CHARS
+from matching.text import tokenize
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry as the page shows it."""
+
+    vi: str
+    en: str
+
+
+def terms(session: Session, seed_dir: Path) -> list[Term]:
+    """Every term in force, in alphabetical order."""
+    glossary = glossary_in_force(session, seed_dir)
+    entries = glossary.entries if glossary else ()
+    return sorted((Term(e.vi, e.en) for e in entries), key=lambda t: (t.vi.lower(), t.en.lower()))
+
+
+def _take_over(session: Session, seed_dir: Path) -> None:
+    """Copy the shipped file into the empty table, so that a change applies to the whole glossary."""
+    if glossary_state(session)[0]:
+        return
+    glossary = shipped_glossary(seed_dir)
+    for entry in glossary.entries if glossary else ():
+        session.add(GlossaryTerm(vi=entry.vi, en=entry.en))
+    session.flush()
+
+
+def _same(session: Session, vi: str, en: str) -> list[GlossaryTerm]:
+    """The table's entries of the pair, whatever the case (compared here: SQL's lower() is ASCII-only)."""
+    key = (vi.casefold(), en.casefold())
+    return [t for t in session.exec(select(GlossaryTerm)).all() if (t.vi.casefold(), t.en.casefold()) == key]
+
+
+def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> Term:
+    """Add a term (staff); the same pair twice, an empty or over-long side, or one without letters is refused."""
+    errors: validation.Errors = {}
+    vi = validation.text(errors, data, "vi", max_len=MAX_TERM_CHARS, single_line=True)
+    en = validation.text(errors, data, "en", max_len=MAX_TERM_CHARS, single_line=True)
+    for field, value in (("vi", vi), ("en", en)):
+        if value and field not in errors and not tokenize(value):
+            errors[field] = Msg("Please write a term with letters or digits.")
+    validation.raise_if(errors)
+    _take_over(session, seed_dir)
+    if _same(session, vi, en):
+        raise Invalid({"vi": Msg("“%(vi)s = %(en)s” is already in the glossary.", vi=vi, en=en)})
+    session.add(GlossaryTerm(vi=vi, en=en, added_by_id=actor.id))
+    audit.record(session, actor_id=actor.id, action="glossary.add", entity="glossary", vi=vi, en=en)
+    session.commit()
+    return Term(vi, en)
+
+
+def remove(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> Term:
+    """Take a term out (staff). The glossary keeps at least one term: empty, it would be the shipped file again."""
+    vi, en = validation.one_line(data.get("vi")), validation.one_line(data.get("en"))
+    _take_over(session, seed_dir)
+    found = _same(session, vi, en)
+    if not found:
+        raise Invalid({"vi": Msg("“%(vi)s = %(en)s” is not in the glossary.", vi=vi, en=en)})
+    if glossary_state(session)[0] <= len(found):
+        raise Invalid({"vi": Msg("The glossary needs at least one term: add another before taking this one out.")})
+    session.execute(delete(GlossaryTerm).where(col(GlossaryTerm.id).in_([t.id for t in found])))
+    audit.record(session, actor_id=actor.id, action="glossary.remove", entity="glossary", vi=vi, en=en)
+    session.commit()
+    return Term(vi, en)
+
+
+def as_csv(entries: list[Term]) -> str:
+    """The terms as the shipped file's format (UTF-8 CSV with a `vi,en` header), to keep or share."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["vi", "en"])
+    writer.writerows([t.vi, t.en] for t in entries)
+    return out.getvalue()

@@ -1,0 +1,71 @@
+"""The Department's glossary page: staff see, filter, add and take out the Vietnamese–English terms that
+search and partner proposals use, and download them as CSV."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from marketplace import glossary
+from marketplace.errors import Invalid
+from marketplace.i18n import Msg
+from marketplace.validation import one_line
+from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
+from marketplace.web.templating import render
+from matching.text import fold
+
+router = APIRouter()
+
+
+@router.get("/glossary", name="glossary_page")
+def glossary_page(request: Request, session: SessionDep, user: StaffUser, q: str = "") -> Response:
+    return _page(request, session, q=q)
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    *,
+    q: str = "",
+    form: dict[str, str] | None = None,
+    errors: dict[str, Msg] | None = None,
+) -> Response:
+    """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
+    every = glossary.terms(session, request.app.state.settings.SEED_DIR)
+    wanted = fold(one_line(q).lower())
+    shown = [t for t in every if wanted in fold(t.vi.lower()) or wanted in t.en.lower()] if wanted else every
+    context = {
+        "terms": shown,
+        "total": len(every),
+        "q": one_line(q),
+        "form": form or {},
+        "errors": errors or {},
+        "flash": request.session.pop("flash", None),
+    }
+    return render(request, "glossary.html", context, status_code=422 if errors else 200)
+
+
+@router.post("/glossary", name="glossary_add", dependencies=[Csrf])
+def glossary_add(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
+    try:
+        term = glossary.add(session, user, form, request.app.state.settings.SEED_DIR)
+    except Invalid as exc:
+        return _page(request, session, form=form, errors=exc.errors)
+    request.session["flash"] = str(Msg("Added: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
+    return RedirectResponse(request.url_for("glossary_page").path, status_code=303)
+
+
+@router.post("/glossary/remove", name="glossary_remove", dependencies=[Csrf])
+def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form: FormData) -> Response:
+    try:
+        term = glossary.remove(session, user, form, request.app.state.settings.SEED_DIR)
+    except Invalid as exc:
+        return _page(request, session, q=form.get("q", ""), errors=exc.errors)
+    request.session["flash"] = str(Msg("Taken out: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
+    query = {"q": form["q"]} if form.get("q") else {}
+    return RedirectResponse(str(request.url_for("glossary_page").include_query_params(**query)), status_code=303)
+
+
+@router.get("/glossary.csv", name="glossary_export")
+def glossary_export(request: Request, session: SessionDep, user: StaffUser) -> Response:
+    body = glossary.as_csv(glossary.terms(session, request.app.state.settings.SEED_DIR))
+    disposition = {"Content-Disposition": 'attachment; filename="hue-glossary.csv"'}
+    return Response(body.encode("utf-8-sig"), media_type="text/csv; charset=utf-8", headers=disposition)
