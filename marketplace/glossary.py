@@ -21,7 +21,7 @@ from marketplace.i18n import Msg
 from marketplace.models import GlossaryTerm, User
 from marketplace.search.synonyms import glossary_in_force, glossary_state, shipped_glossary
 from matching.glossary import MAX_TERM_CHARS
-from matching.text import tokenize
+from matching.text import fold, tokenize
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ class Term:
 
 
 def terms(session: Session, seed_dir: Path) -> list[Term]:
-    """Every term in force, in alphabetical order."""
+    """Every term in force, in alphabetical order of the Vietnamese (đ among the d's, not after z)."""
     glossary = glossary_in_force(session, seed_dir)
     entries = glossary.entries if glossary else ()
-    return sorted((Term(e.vi, e.en) for e in entries), key=lambda t: (t.vi.lower(), t.en.lower()))
+    return sorted((Term(e.vi, e.en) for e in entries), key=lambda t: (fold(t.vi.lower()), t.vi.lower(), t.en.lower()))
 
 
 def _take_over(session: Session, seed_dir: Path) -> None:

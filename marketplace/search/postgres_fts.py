@@ -87,8 +87,10 @@ class PostgresSearch(DatabaseSearch):
         # in a tenth of the documents the planner costs both alike, but testing means reading each
         # document's tsvector out of line (300 ms against 60 at 100,000 listings). For this statement only.
         session.execute(text("SET LOCAL enable_seqscan = off"))
-        rows = list(session.execute(statement).mappings().all())
-        session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
+        try:
+            rows = list(session.execute(statement).mappings().all())
+        finally:
+            session.execute(text("SET LOCAL enable_seqscan TO DEFAULT"))
         if not rows:  # past the last page
             where = [visible(audience), *filter_clauses(applied)]
             total = count_up_to_limit(session, self.matching(terms, where))

@@ -31,7 +31,7 @@ def _page(
     """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
     every = glossary.terms(session, request.app.state.settings.SEED_DIR)
     wanted = fold(one_line(q).lower())
-    shown = [t for t in every if wanted in fold(t.vi.lower()) or wanted in t.en.lower()] if wanted else every
+    shown = [t for t in every if wanted in fold(t.vi.lower()) or wanted in fold(t.en.lower())] if wanted else every
     context = {
         "terms": shown,
         "total": len(every),
