@@ -90,6 +90,10 @@ def test_supply_demand_gaps_name_sectors_with_needs_but_no_offers(staff_client: 
     demand, supply = html.select_one("#gaps-demand").get_text(), html.select_one("#gaps-supply").get_text()
     assert "Thủy sản" in demand and "Chuyển đổi số và phần mềm" in supply
     assert "Dược liệu" not in demand + supply  # one need, one offer: a gap on neither side
+    assert "Thủy sản: 1 nhu cầu, 0 công nghệ, 1 nhu cầu chưa có đề xuất" in " ".join(demand.split())
+    staff_client.get("/lang/en")
+    english = page(staff_client.get("/dashboard")).select_one("#gaps-demand").get_text()
+    assert "Aquaculture and fisheries: 1 need, 0 technology offers, 1 without a proposal" in " ".join(english.split())
     gaps = {
         r.th.get_text(strip=True): [td.get_text() for td in r.select("td")] for r in html.select("#table-gaps tbody tr")
     }
