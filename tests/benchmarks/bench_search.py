@@ -211,9 +211,9 @@ def measure(
     """Rows of the results table for one database (`cpu`: the database runs in this process).
 
     "search" is the whole answer of `/api/v1/search` and of the page: the ranked page of 20 with
-    marked text, the total and the facet counts. "ranked" leaves the facet counts out where the
-    backend counts them apart (PostgreSQL); the SQLite backend counts them with the filtering, so
-    its ranked and search columns time the same call."""
+    marked text, the total and the facet counts. "ranked" leaves the facet counts out where a
+    backend counts them apart; both now count them with the matching (SQLite in memory, PostgreSQL in
+    the page's statement since session 7), so the two columns time the same call, twice."""
     rows = []
     without_facets = type(backend)(backend.freshness_days, backend.synonyms)
     without_facets.facet_counts = lambda *args: {}  # type: ignore[method-assign]
