@@ -243,3 +243,12 @@ def test_the_export_links_ask_for_the_language_of_the_page(staff_client: TestCli
     for lang in ("en", "vi"):
         links = page(staff_client.get(f"/dashboard?lang={lang}")).select("#exports a")
         assert links and all(f"lang={lang}" in a["href"] for a in links)
+
+
+def test_a_side_without_a_gap_says_so(staff_client: TestClient, db: Session) -> None:
+    make_offer(db, sector_code="digital", title="Bản đồ số di tích Huế")
+    html = page(staff_client.get("/dashboard"))
+    headings = [h.get_text() for h in html.select(".gap-lists h3")]
+    assert headings == ["Nhu cầu nhiều hơn công nghệ", "Công nghệ nhiều hơn nhu cầu"]
+    assert html.select_one("#gaps-demand").get_text(strip=True) == "Không lĩnh vực nào có nhu cầu nhiều hơn công nghệ."
+    assert "Chuyển đổi số và phần mềm" in html.select_one("#gaps-supply").get_text()
