@@ -6,8 +6,6 @@ It starts as the file shipped with the application (`seed_data/glossary.csv`); s
 it there, and from then on the table is (`search.synonyms.glossary_in_force`).
 """
 
-import csv
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,11 +30,17 @@ class Term:
     en: str
 
 
-def terms(session: Session, seed_dir: Path) -> list[Term]:
-    """Every term in force, in alphabetical order of the Vietnamese (đ among the d's, not after z)."""
+def terms(session: Session, seed_dir: Path, wanted: str = "") -> list[Term]:
+    """The terms in force holding `wanted` in either language, with or without accents (all without it),
+    in alphabetical order of the Vietnamese (đ among the d's, not after z)."""
     glossary = glossary_in_force(session, seed_dir)
-    entries = glossary.entries if glossary else ()
-    return sorted((Term(e.vi, e.en) for e in entries), key=lambda t: (fold(t.vi.lower()), t.vi.lower(), t.en.lower()))
+    key = fold(validation.one_line(wanted).lower())
+    found = [
+        Term(e.vi, e.en)
+        for e in (glossary.entries if glossary else ())
+        if key in fold(e.vi.lower()) or key in fold(e.en.lower())
+    ]
+    return sorted(found, key=lambda t: (fold(t.vi.lower()), t.vi.lower(), t.en.lower()))
 
 
 def _take_over(session: Session, seed_dir: Path) -> None:
@@ -49,10 +53,10 @@ def _take_over(session: Session, seed_dir: Path) -> None:
     session.flush()
 
 
-def _same(session: Session, vi: str, en: str) -> list[GlossaryTerm]:
-    """The table's entries of the pair, whatever the case (compared here: SQL's lower() is ASCII-only)."""
+def _same(terms: list[GlossaryTerm], vi: str, en: str) -> list[GlossaryTerm]:
+    """The entries of the pair among `terms`, whatever the case (compared here: SQL's lower() is ASCII-only)."""
     key = (vi.casefold(), en.casefold())
-    return [t for t in session.exec(select(GlossaryTerm)).all() if (t.vi.casefold(), t.en.casefold()) == key]
+    return [t for t in terms if (t.vi.casefold(), t.en.casefold()) == key]
 
 
 def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> Term:
@@ -65,7 +69,7 @@ def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> 
             errors[field] = Msg("Please write a term with letters or digits.")
     validation.raise_if(errors)
     _take_over(session, seed_dir)
-    if _same(session, vi, en):
+    if _same(list(session.exec(select(GlossaryTerm))), vi, en):
         raise Invalid({"vi": Msg("“%(vi)s = %(en)s” is already in the glossary.", vi=vi, en=en)})
     session.add(GlossaryTerm(vi=vi, en=en, added_by_id=actor.id))
     audit.record(session, actor_id=actor.id, action="glossary.add", entity="glossary", vi=vi, en=en)
@@ -77,21 +81,13 @@ def remove(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) 
     """Take a term out (staff). The glossary keeps at least one term: empty, it would be the shipped file again."""
     vi, en = validation.one_line(data.get("vi")), validation.one_line(data.get("en"))
     _take_over(session, seed_dir)
-    found = _same(session, vi, en)
+    every = list(session.exec(select(GlossaryTerm)))
+    found = _same(every, vi, en)
     if not found:
         raise Invalid({"vi": Msg("“%(vi)s = %(en)s” is not in the glossary.", vi=vi, en=en)})
-    if glossary_state(session)[0] <= len(found):
+    if len(every) <= len(found):
         raise Invalid({"vi": Msg("The glossary needs at least one term: add another before taking this one out.")})
     session.execute(delete(GlossaryTerm).where(col(GlossaryTerm.id).in_([t.id for t in found])))
     audit.record(session, actor_id=actor.id, action="glossary.remove", entity="glossary", vi=vi, en=en)
     session.commit()
     return Term(vi, en)
-
-
-def as_csv(entries: list[Term]) -> str:
-    """The terms as the shipped file's format (UTF-8 CSV with a `vi,en` header), to keep or share."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["vi", "en"])
-    writer.writerows([t.vi, t.en] for t in entries)
-    return out.getvalue()

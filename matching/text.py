@@ -64,11 +64,11 @@ def normalize(text: str) -> str:
     return _NEW_STYLE_TONE.sub(lambda m: _tone_pair(text, m), text)
 
 
-def _tone_pair(text: str, match: re.Match[str]) -> str:
-    """Return the old-style spelling of one matched pair ("quý" keeps its tone on y)."""
+def _tone_pair(text: str, match: re.Match[str], spellings: dict[str, str] = _TONE_PAIRS) -> str:
+    """Return the other spelling of one matched pair (old style by default; "quý" keeps its tone on y)."""
     if match.start() > 0 and text[match.start() - 1] == "q":
         return match[0]
-    return _TONE_PAIRS[match[0]]
+    return spellings[match[0]]
 
 
 _OLD_STYLE = {old: new for new, old in _TONE_PAIRS.items()}
@@ -82,7 +82,7 @@ def tone_placements(word: str) -> tuple[str, ...]:
     For what is compared as written, marks and all (search ranks words typed with their marks first):
     a reader typing "hoà" means the listings that write "hòa" as much as those that write "hoà"."""
     kept = normalize(word)
-    other = _OLD_STYLE_TONE.sub(lambda m: _OLD_STYLE[m[0]] if kept[m.start() - 1 : m.start()] != "q" else m[0], kept)
+    other = _OLD_STYLE_TONE.sub(lambda m: _tone_pair(kept, m, _OLD_STYLE), kept)
     return tuple(dict.fromkeys((kept, other)))
 
 

@@ -179,8 +179,9 @@ def boost_queries(terms: Terms) -> list[str]:
     """The `search_pairs` queries a document scores higher for holding: each two typed words side by
     side ("cong_nghe"), and each word typed with its marks, as typed, in its title or keywords ("cà"
     is not "cá"), the last one starred while it is being typed."""
-    star = {True: "*", False: ""}
-    marked = [" OR ".join(f'"{w}"{star[prefix]}' for w in spellings) for spellings, prefix in terms.marked_words()]
+    marked = [
+        " OR ".join(f'"{w}"' + ("*" if prefix else "") for w in spellings) for spellings, prefix in terms.marked_words()
+    ]
     return [*(pair_query(pair) for pair in terms.adjacent_pairs()), *marked]
 
 

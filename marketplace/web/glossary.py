@@ -4,13 +4,12 @@ search and partner proposals use, and download them as CSV."""
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import glossary
+from marketplace import exports, glossary
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.validation import one_line
 from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
 from marketplace.web.templating import render
-from matching.text import fold
 
 router = APIRouter()
 
@@ -29,12 +28,11 @@ def _page(
     errors: dict[str, Msg] | None = None,
 ) -> Response:
     """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
-    every = glossary.terms(session, request.app.state.settings.SEED_DIR)
-    wanted = fold(one_line(q).lower())
-    shown = [t for t in every if wanted in fold(t.vi.lower()) or wanted in fold(t.en.lower())] if wanted else every
+    seed_dir = request.app.state.settings.SEED_DIR
+    shown = glossary.terms(session, seed_dir, q)
     context = {
         "terms": shown,
-        "total": len(every),
+        "total": len(glossary.terms(session, seed_dir)) if q else len(shown),
         "q": one_line(q),
         "form": form or {},
         "errors": errors or {},
@@ -66,6 +64,8 @@ def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form
 
 @router.get("/glossary.csv", name="glossary_export")
 def glossary_export(request: Request, session: SessionDep, user: StaffUser) -> Response:
-    body = glossary.as_csv(glossary.terms(session, request.app.state.settings.SEED_DIR))
+    """The glossary in the shipped file's format (`vi,en`), to keep or share."""
+    found = glossary.terms(session, request.app.state.settings.SEED_DIR)
+    sheet = exports.Sheet("glossary", ["vi", "en"], [[t.vi, t.en] for t in found])
     disposition = {"Content-Disposition": 'attachment; filename="hue-glossary.csv"'}
-    return Response(body.encode("utf-8-sig"), media_type="text/csv; charset=utf-8", headers=disposition)
+    return Response(exports.to_csv([sheet]), media_type=exports.MEDIA_TYPES["csv"], headers=disposition)
