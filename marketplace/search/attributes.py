@@ -68,6 +68,8 @@ class AttributeTable:
         self.log_position: int | None = None
         # How many documents hold a short prefix, and of how many, as `Fts5Search.weighed` counted them.
         self.prefix_counts: dict[tuple[str, ...], tuple[int, int]] = {}
+        # The share of the documents each audience sees, and where the database stood when it was counted.
+        self.shares: dict[Audience, tuple[tuple[int, int | None], float]] = {}
 
     # -- keeping in step ---------------------------------------------------------------------------
 
@@ -231,6 +233,18 @@ class AttributeTable:
     def count(self) -> int:
         """How many documents this copy holds."""
         return int(np.count_nonzero(self.known))
+
+    def visible_share(self, audience: Audience) -> float:
+        """How many of the documents `audience` may see, as a share of all (1 while none are held);
+        counted again once documents have been added or removed since."""
+        state = (self.highest_id, self.log_position)
+        with self._lock:
+            counted = self.shares.get(audience)
+            if counted is None or counted[0] != state:
+                ids = np.flatnonzero(self.known)
+                share = np.count_nonzero(self._visible(ids, audience)) / len(ids) if len(ids) else 1.0
+                counted = self.shares[audience] = (state, float(share))
+            return counted[1]
 
     def weights(self, ids: np.ndarray, stale_before: int, stale_weight: float) -> np.ndarray:
         """Each document's weight: `stale_weight` when not confirmed since `stale_before`, else 1."""
