@@ -95,13 +95,15 @@ class Corpus:
 
 _cache: dict[tuple[str, str], tuple[tuple[Any, ...], Corpus]] = {}
 _lock = threading.Lock()
-_pinned: ContextVar[bool] = ContextVar("matchmaking_pinned", default=False)
+# Within a batch: the sides whose cached corpus was checked against the database once already.
+_pinned: ContextVar[set[str] | None] = ContextVar("matchmaking_pinned", default=None)
 
 
 @contextmanager
 def pinned() -> Iterator[None]:
-    """Within a batch that changes no listing, reuse fitted corpora without re-checking the database."""
-    token = _pinned.set(True)
+    """Within a batch that changes no listing, check each side's fitted corpus once (a glossary change made
+    since the last batch must refit it), then reuse it without re-checking the database."""
+    token = _pinned.set(set())
     try:
         yield
     finally:
@@ -134,8 +136,11 @@ def corpus(session: Session, side: str) -> Corpus:
     key = (str(session.get_bind().engine.url), side)
     with _lock:
         cached = _cache.get(key)
-    if cached and _pinned.get():
+    checked = _pinned.get()
+    if cached and checked is not None and side in checked:
         return cached[1]
+    if checked is not None:
+        checked.add(side)
     signature = _signature(session, side)
     if cached and cached[0] == signature:
         return cached[1]

@@ -3,10 +3,11 @@
 import pytest
 from sqlmodel import Session, select
 
-from marketplace import matchmaking, proposals
+from marketplace import glossary, matchmaking, proposals
 from marketplace.errors import Conflict, Forbidden, Invalid
 from marketplace.models import ExpertiseProfile, Inquiry, MatchProposal
 from tests.builders import make_need, make_offer, make_org, make_user
+from tests.conftest import SEED_DIR
 
 
 @pytest.fixture(autouse=True)
@@ -168,3 +169,25 @@ def test_running_the_batch_twice_changes_nothing_the_second_time(db: Session) ->
     second = proposals.recompute_all(db)
     assert first.added > 0
     assert (second.added, second.updated, second.removed) == (0, 0, 0)
+
+
+def test_a_batch_after_a_glossary_change_uses_the_new_glossary(db: Session) -> None:
+    """The batch reuses fitted matchers, but checks them once first: one fitted before the change is refitted."""
+    make_offer(
+        db,
+        title="Gotu kola juice powder for instant drinks",
+        summary="Fresh gotu kola leaves pressed and spray-dried into a green powder.",
+        description="Pressing, spray drying at low temperature, nitrogen packing.",
+        keywords=["gotu kola"],
+    )
+    need = make_need(
+        db,
+        title="Cần công nghệ làm bột rau má hòa tan",
+        problem="Nông hộ trồng rau má ở Quảng Điền muốn bán bột thay vì bán lá tươi.",
+        desired_outcome="Bột rau má giữ màu xanh, pha được ngay.",
+        keywords=["rau má"],
+    )
+    assert proposals.recompute_all(db).added == 0
+    glossary.add(db, make_user(db, role="staff"), {"vi": "rau má", "en": "gotu kola"}, SEED_DIR)
+    assert proposals.recompute_all(db).added == 1
+    assert db.exec(select(MatchProposal.need_id)).all() == [need.id]
