@@ -4,9 +4,26 @@ The `hue_search` text search configuration (a copy of `simple` that runs `unacce
 the migration) folds every Vietnamese mark including đ.
 """
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, cast, func, literal, literal_column, null, select, text, union_all
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    String,
+    and_,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    text,
+    union_all,
+)
 from sqlmodel import Session
 
 from marketplace.search.database import (
@@ -17,11 +34,10 @@ from marketplace.search.database import (
     count_up_to_limit,
     counts_of,
     doc,
-    facet_union,
     filter_clauses,
     visible,
 )
-from marketplace.search.query import Audience, SearchQuery
+from marketplace.search.query import FACETS, Audience, Facet, SearchQuery
 from marketplace.search.terms import Terms
 
 CONFIG: ColumnElement[Any] = literal_column("'hue_search'::regconfig")
@@ -42,6 +58,10 @@ class PostgresSearch(DatabaseSearch):
         match = TSV.op("@@")(tsquery(terms.tsquery()))
         return TextMatch(doc, [match], score(terms, TSV, MARKED) if scored else None)
 
+    def facet_counts(self, session: Session, query: SearchQuery, audience: Audience) -> dict[str, dict[str, int]]:
+        terms = self.synonyms.expand(query.terms)
+        return counts_of(session.execute(facet_passes(self.hits(terms, audience), query.applied_filters())).all())
+
     def results(
         self, session: Session, query: SearchQuery, terms: Terms, audience: Audience
     ) -> tuple[list[Any], int, dict[str, dict[str, int]]]:
@@ -55,31 +75,33 @@ class PostgresSearch(DatabaseSearch):
             return super().results(session, query, terms, audience)
         applied = query.applied_filters()
         hits = self.hits(terms, audience)
-        counted = facet_union(hits, applied).subquery("counted")
+        counted = facet_passes(hits, applied).subquery("counted")
         facets = select(func.json_agg(func.json_build_array(*counted.c))).scalar_subquery()
-        matches = (
-            select(
-                hits.c.id,
-                hits.c.published_ts,
-                func.count().over().label("total"),
-                func.row_number().over(order_by=hits.c.id.desc()).label("recency"),
-            )
-            .where(*filter_clauses(applied, hits.c))
-            .cte("matches")
-        )
-        m = matches.c
+        h = hits.c
+        chosen = filter_clauses(applied, h)
+        how_many = select(func.count()).select_from(hits).where(*chosen).scalar_subquery()
+        # The window: the newest matches by id, a top-N sort rather than numbering every match.
+        newest = select(h.id, h.published_ts).where(*chosen).order_by(h.id.desc()).limit(RANK_WINDOW).cte("newest")
         by_score = score(terms, TSV, MARKED) * self.stale_weight()
-        ranked = (
-            select(m.id, m.total, m.recency, by_score.label("by_score"), m.published_ts)
-            .join_from(matches, doc, doc.c.id == m.id)
-            .where(m.recency <= RANK_WINDOW)
+        parts = [
+            select(newest.c.id, newest.c.published_ts, by_score.label("by_score")).join_from(
+                newest, doc, doc.c.id == newest.c.id
+            )
+        ]
+        if query.offset + query.per_page > RANK_WINDOW:  # the page reaches past the window: the older matches follow
+            oldest = select(func.min(newest.c.id)).scalar_subquery()
+            parts.append(select(h.id, h.published_ts, null()).where(*chosen, h.id < oldest))
+        o = union_all(*parts).subquery("ordered").c
+        p = (
+            select(o.id, o.by_score, o.published_ts)
+            .order_by(*best_first(o))
+            .limit(query.per_page)
+            .offset(query.offset)
+            .subquery("page")
+            .c
         )
-        older = select(m.id, m.total, m.recency, null(), null()).where(m.recency > RANK_WINDOW)
-        o = union_all(ranked, older).subquery("ordered").c
-        chosen = select(o.id, o.total, o.by_score, o.published_ts, o.recency).order_by(*best_first(o))
-        p = chosen.limit(query.per_page).offset(query.offset).subquery("page").c
         statement = (  # the shown columns of the page's documents only
-            select(*DISPLAY, p.total, facets.label("facets"))
+            select(*DISPLAY, how_many.label("total"), facets.label("facets"))
             .join_from(p.id.table, doc, doc.c.id == p.id)
             .order_by(*best_first(p))
         )
@@ -98,9 +120,62 @@ class PostgresSearch(DatabaseSearch):
         return rows, int(rows[0]["total"]), counts_of(rows[0]["facets"] or [])
 
 
+def facet_passes(hits: CTE, applied: Mapping[str, Sequence[str]]) -> CompoundSelect:
+    """(facet name, value, count) of every facet's values among `hits`, under every filter but the facet's own.
+
+    What `database.facet_union` counts, in two passes over the matches instead of one per facet and
+    per value: one grouping the single-valued facets by GROUPING SETS, one counting each value of the
+    "|a|b|" fields with FILTER. For a word in 13,500 of 100,000 listings, 12 ms instead of 23."""
+    single = [f for f in FACETS if not (f.multi_valued and f.vocabulary)]
+    multi = [f for f in FACETS if f.multi_valued and f.vocabulary]
+
+    def count_under(facet: Facet, extra: ColumnElement[bool] | None = None) -> Any:
+        others = {k: v for k, v in applied.items() if k != facet.name}
+        conditions = [*filter_clauses(others, hits.c), *([extra] if extra is not None else [])]
+        counted = func.count()
+        return counted.filter(and_(*conditions)) if conditions else counted
+
+    columns = [hits.c[f.field] for f in single]
+    counts: dict[frozenset[str], Any] = {}  # one count per set of filters a facet is counted under
+    for facet in single:
+        counts.setdefault(frozenset(k for k in applied if k != facet.name), count_under(facet))
+    labels = {key: f"n{i}" for i, key in enumerate(counts)}
+    grouped = (
+        select(*columns, *[c.label(labels[key]) for key, c in counts.items()], func.grouping(*columns).label("g"))
+        .group_by(func.grouping_sets(*columns))
+        .cte("grouped")
+    )
+    every = (1 << len(columns)) - 1
+    parts: list[Select[Any]] = [
+        select(
+            literal(facet.name, String),
+            grouped.c[facet.field],
+            grouped.c[labels[frozenset(k for k in applied if k != facet.name)]],
+        ).where(grouped.c.g == every & ~(1 << (len(columns) - 1 - i)))  # this facet's grouping set
+        for i, facet in enumerate(single)
+    ]
+    values = [(facet, value) for facet in multi for value in facet.vocabulary()]  # type: ignore[misc]
+    if values:
+        tallied = (
+            select(
+                *[
+                    count_under(facet, hits.c[facet.field].like(f"%|{value}|%")).label(f"v{i}")
+                    for i, (facet, value) in enumerate(values)
+                ]
+            )
+            .select_from(hits)
+            .cte("tallied")
+        )
+        parts += [
+            select(literal(facet.name, String), literal(value, String), tallied.c[f"v{i}"])
+            for i, (facet, value) in enumerate(values)
+        ]
+    return union_all(*parts)
+
+
 def best_first(c: Any) -> list[Any]:
     """The ranked matches by score, ties by publication, then the older ones newest first."""
-    return [c.by_score.desc().nulls_last(), c.published_ts.desc().nulls_last(), c.recency]
+    return [c.by_score.desc().nulls_last(), c.published_ts.desc().nulls_last(), c.id.desc()]
 
 
 def score(terms: Terms, tsv: ColumnElement[Any], marked: ColumnElement[Any]) -> ColumnElement[float]:

@@ -175,6 +175,18 @@ def test_a_chosen_facet_value_keeps_the_counts_of_its_alternatives(backend: Back
     assert counts(result)["kind"] == {"offer": 1}
 
 
+def test_each_facet_counts_under_the_other_filters_but_not_its_own(backend: Backend, db: Session) -> None:
+    make_offer(db, title="Cao khô cà gai leo", sector_code="medicinal", collaboration_types=["licence", "transfer"])
+    make_offer(db, title="Cà gai leo túi lọc", sector_code="medicinal", collaboration_types=["consulting"])
+    make_offer(db, title="Trà cà gai leo", sector_code="agri_food", collaboration_types=["licence"])
+    result = backend.find("ca gai leo ", sector="medicinal", collaboration="licence")
+    assert [h.title.striptags() for h in result.hits] == ["Cao khô cà gai leo"]
+    found = counts(result)
+    assert found["sector"] == {"medicinal": 1, "agri_food": 1}  # under "licence", every sector
+    assert found["collaboration"] == {"licence": 1, "transfer": 1, "consulting": 1}  # under "medicinal"
+    assert found["kind"] == {"offer": 1}  # under both
+
+
 def test_filters_by_collaboration_trl_organization_kind_and_ward(backend: Backend, db: Session) -> None:
     coop = make_org(db, name_vi="HTX Dược liệu Phong Điền", kind="cooperative", ward="Phong Điền")
     make_offer(db, coop, title="Sấy lạnh dược liệu giữ hoạt chất", trl=8, collaboration_types=["transfer"])
