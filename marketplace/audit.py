@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "collaboration.note": N_("added a note to a collaboration"),
     "glossary.add": N_("added a term to the glossary"),
     "glossary.remove": N_("took a term out of the glossary"),
+    "proposals.recalculate": N_("recalculated every partner proposal"),
 }
 ENTITY_LABELS = {
     "offer": N_("Technology offer"),
@@ -78,6 +79,7 @@ ENTITY_LABELS = {
     "matchproposal": N_("Match proposal"),
     "user": N_("Account"),
     "glossary": N_("Glossary"),
+    "recalculation": N_("Recalculation of partner proposals"),
 }
 MODELS: dict[str, Any] = {
     "offer": Offer,

@@ -65,19 +65,25 @@ def seed_command(args: argparse.Namespace) -> int:
 
 @command("match", "recompute every match proposal in batch (safe while the site serves)")
 def match_command(args: argparse.Namespace) -> int:
-    from dataclasses import asdict
-
+    """The same recalculation staff start on /glossary, recorded the same way, so the page shows it."""
     from tqdm import tqdm
 
+    from marketplace import recalculation
     from marketplace.db import session_scope
-    from marketplace.proposals import recompute_all
+    from marketplace.errors import Conflict
+    from marketplace.models._base import ident
 
     with session_scope() as session:
-        changes = recompute_all(session, progress=lambda items: tqdm(items, desc="listings", unit="listing"))
-    report = asdict(changes)
-    report["without_terms"] = report["without_terms"][:20]
+        try:
+            opened = recalculation.start_from_command_line(session)
+        except Conflict as exc:
+            print(str(exc.message), file=sys.stderr)
+            return 1
+    done = recalculation.run(ident(opened), progress=lambda items: tqdm(items, desc="listings", unit="listing"))
+    report: dict[str, object] = {key: getattr(done, key) for key in ("added", "updated", "removed", "unchanged")}
+    report |= {"listings": done.listings_done} | ({"error": done.error} if done.error else {})
     print(json.dumps(report, ensure_ascii=False))
-    return 0
+    return 1 if done.error else 0
 
 
 def _user_arguments(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from marketplace.config import ROOT
 from marketplace.db import make_engine
-from marketplace.models import Sector
+from marketplace.models import RecalculationRun, Sector
 from marketplace.seed import read_json
 from tests.builders import make_offer
 from tests.conftest import SEED_DIR, _new_database
@@ -142,3 +142,39 @@ def test_export_writes_english_headers_with_lang_en_and_vietnamese_ones_by_defau
     assert english.returncode == 0, english.stderr
     assert english.stdout.lstrip("\ufeff").startswith("Number,Title,Provider,Seeker,")
     assert run(cli_database, *args).stdout.lstrip("\ufeff").startswith("Số,Tiêu đề,Bên cung cấp,Bên tiếp nhận,")
+
+
+def test_match_records_its_run_like_the_glossary_page(cli_database: str) -> None:
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        make_offer(session)
+    result = run(cli_database, "match")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    with Session(engine) as session:
+        recorded = session.exec(select(RecalculationRun).order_by(RecalculationRun.id.desc())).first()  # type: ignore[union-attr]
+        assert recorded is not None and recorded.started_by_id is None  # started by no one: the command line
+        assert (recorded.running, recorded.error, recorded.finished_at is not None) == (None, None, True)
+        assert recorded.listings_done == recorded.listings_total == report["listings"] >= 1
+        assert (recorded.added, recorded.updated, recorded.removed) == (
+            report["added"],
+            report["updated"],
+            report["removed"],
+        )
+    engine.dispose()
+
+
+def test_match_waits_its_turn_while_a_recalculation_runs(cli_database: str) -> None:
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        going = RecalculationRun(listings_total=340, listings_done=120)
+        session.add(going)
+        session.commit()
+        try:
+            refused = run(cli_database, "match")
+            assert refused.returncode == 1
+            assert "đang được tính lại" in refused.stderr and "Traceback" not in refused.stderr
+        finally:
+            session.delete(going)
+            session.commit()
+    engine.dispose()

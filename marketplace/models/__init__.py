@@ -17,7 +17,15 @@ from marketplace.models.enums import (
 )
 from marketplace.models.listings import ListingEvent, ListingRevision, Need, Offer
 from marketplace.models.people import ExpertiseProfile, LoginAttempt, Membership, Organization, Sector, User
-from marketplace.models.records import AuditLog, GlossaryTerm, Notification, OutboxMail, SearchOutbox, SubmittedForm
+from marketplace.models.records import (
+    AuditLog,
+    GlossaryTerm,
+    Notification,
+    OutboxMail,
+    RecalculationRun,
+    SearchOutbox,
+    SubmittedForm,
+)
 
 __all__ = [
     "AuditLog",
@@ -45,6 +53,7 @@ __all__ = [
     "Organization",
     "OutboxMail",
     "ProposalStatus",
+    "RecalculationRun",
     "Role",
     "SearchOutbox",
     "Sector",

@@ -1,4 +1,5 @@
-"""Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox, the glossary."""
+"""Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox, the glossary,
+batch recalculations of partner proposals."""
 
 from datetime import datetime
 from typing import Any
@@ -77,3 +78,27 @@ class GlossaryTerm(SQLModel, table=True):
     en: str = Field(max_length=120)
     added_by_id: int | None = Field(default=None, foreign_key="user.id")
     added_at: datetime = now_field()
+
+
+class RecalculationRun(SQLModel, table=True):
+    """One batch recalculation of every partner proposal (`marketplace.recalculation`): started by a staff
+    member on /glossary, or by the `match` command (no one), with its progress and what it changed."""
+
+    __tablename__ = "recalculation_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: datetime = now_field()
+    started_by_id: int | None = Field(default=None, foreign_key="user.id")
+    # True while the run holds the one running slot, NULL once it ended: NULLs never collide in a unique
+    # column, so two runs cannot both start, even at the same instant.
+    running: bool | None = Field(default=True, unique=True)
+    heartbeat_at: datetime = now_field()
+    finished_at: datetime | None = moment_field()
+    listings_total: int = 0
+    listings_done: int = 0
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    interrupted: bool = False
+    error: str | None = Field(default=None, max_length=1000)

@@ -1,12 +1,13 @@
 """The Department's glossary page: staff see, filter, add and take out the Vietnamese–English terms that
-search and partner proposals use, and download them as CSV."""
+search and partner proposals use, download them as CSV, and recalculate every partner proposal with them."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import exports, glossary
-from marketplace.errors import Invalid
+from marketplace import exports, glossary, recalculation
+from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg
+from marketplace.models._base import ident
 from marketplace.validation import one_line
 from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
 from marketplace.web.templating import render
@@ -16,6 +17,9 @@ router = APIRouter()
 
 @router.get("/glossary", name="glossary_page")
 def glossary_page(request: Request, session: SessionDep, user: StaffUser, q: str = "") -> Response:
+    if request.headers.get("hx-target") == "recalculation":  # the card polling its own progress
+        context = {"recalculation": recalculation.overview(session)}
+        return render(request, "glossary.html", context, block="recalculation")
     return _page(request, session, q=q)
 
 
@@ -26,6 +30,7 @@ def _page(
     q: str = "",
     form: dict[str, str] | None = None,
     errors: dict[str, Msg] | None = None,
+    status_code: int = 422,
 ) -> Response:
     """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
     seed_dir = request.app.state.settings.SEED_DIR
@@ -37,8 +42,9 @@ def _page(
         "form": form or {},
         "errors": errors or {},
         "flash": request.session.pop("flash", None),
+        "recalculation": recalculation.overview(session),
     }
-    return render(request, "glossary.html", context, status_code=422 if errors else 200)
+    return render(request, "glossary.html", context, status_code=status_code if errors else 200)
 
 
 @router.post("/glossary", name="glossary_add", dependencies=[Csrf])
@@ -60,6 +66,22 @@ def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form
     request.session["flash"] = str(Msg("Taken out: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
     query = {"q": form["q"]} if form.get("q") else {}
     return RedirectResponse(str(request.url_for("glossary_page").include_query_params(**query)), status_code=303)
+
+
+@router.post("/glossary/recalculate", name="glossary_recalculate", dependencies=[Csrf])
+def glossary_recalculate(
+    request: Request, session: SessionDep, user: StaffUser, background: BackgroundTasks
+) -> Response:
+    """Start recalculating every partner proposal; the work runs after the answer, in this process."""
+    try:
+        started = recalculation.start(session, user)
+    except Conflict as exc:
+        return _page(request, session, errors={"recalculate": exc.message}, status_code=exc.status_code)
+    background.add_task(recalculation.run, ident(started), engine=request.app.state.engine)
+    request.session["flash"] = str(
+        Msg("Recalculation started. You can keep working meanwhile; this page shows how far it has got.")
+    )
+    return RedirectResponse(request.url_for("glossary_page").path, status_code=303)
 
 
 @router.get("/glossary.csv", name="glossary_export")
