@@ -1,5 +1,6 @@
 """Alembic migrations: they build the schema the models describe, and can go down and up again."""
 
+import random
 from collections.abc import Iterator
 
 import pytest
@@ -150,3 +151,31 @@ def test_0008_holds_marked_words_apart_and_lets_go_of_them_when_downgraded(empty
 
 def _count(session: Session, table: str) -> int:
     return int(session.execute(text(f'SELECT count(*) FROM "{table}"')).scalar_one())  # noqa: S608  (test's own names)
+
+
+def test_0011_keeps_long_search_values_out_of_line_on_postgresql(empty_engine: Engine) -> None:
+    """The setting, and the documents written before it: their long values leave the row when upgraded."""
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("a PostgreSQL storage setting; SQLite has no equivalent")
+    migrate.upgrade(empty_engine, "0010")
+    words = "chưng cất tinh dầu tràm hơi nước lá cành Phong Điền Phú Lộc hợp tác xã sản lượng lít năm".split()
+    rng = random.Random(11)  # varied text: a repeated one compresses to a few bytes and stays in the row
+    words = [f"{w}{n}" for w in words for n in range(20)]
+    with Session(empty_engine) as session:
+        load_sectors(session, SEED_DIR)
+        make_offer(session, title="Chưng cất tinh dầu tràm", description=" ".join(rng.sample(words, k=300)))
+
+    def setting_and_chunks() -> tuple[list[str] | None, int]:
+        with Session(empty_engine) as session:
+            options, toast = session.execute(
+                text("SELECT reloptions, reltoastrelid::regclass::text FROM pg_class WHERE relname = 'search_document'")
+            ).one()
+            return options, int(session.execute(text(f"SELECT count(*) FROM {toast}")).scalar_one())  # noqa: S608
+
+    before = setting_and_chunks()
+    migrate.upgrade(empty_engine)
+    after = setting_and_chunks()
+    assert before[0] is None and after[0] == ["toast_tuple_target=256"]
+    assert after[1] > before[1]  # the existing document was written again, its long values out of line
+    migrate.downgrade(empty_engine, "0010")
+    assert setting_and_chunks()[0] is None
