@@ -27,7 +27,7 @@ def test_a_card_moved_to_agreement_signed_shows_on_the_dashboard(page) -> None: 
 
     page.goto("/pipeline")
     card = page.locator(f"#collab-{collab_id}")
-    assert card.locator("xpath=ancestor::section[contains(@class, 'stage-negotiating')]").count() == 1
+    assert card.locator("xpath=ancestor::li[contains(@class, 'stage-negotiating')]").count() == 1
     card.get_by_text("Chuyển giai đoạn…").click()
     card.get_by_label("Giai đoạn mới").select_option("agreement_signed")
     card.get_by_label("Loại hợp đồng").select_option("licence")

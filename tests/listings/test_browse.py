@@ -59,7 +59,7 @@ def test_a_page_past_the_end_shows_the_last_and_a_bad_page_number_is_refused(cli
     make_offer(db, title="Máy sấy dược liệu bằng năng lượng mặt trời")
     past = page(client.get("/offers?page=9"))  # as the directory, the audit log and /me do
     assert past.select_one(".empty") is None
-    assert [t.get_text(strip=True) for t in past.select(".listing-card h3")] == [
+    assert [t.get_text(strip=True) for t in past.select(".listing-card .card-title")] == [
         "Máy sấy dược liệu bằng năng lượng mặt trời"
     ]
     assert client.get("/offers?page=abc").status_code == 422

@@ -1,0 +1,70 @@
+"""Accessibility: axe-core (the engine behind Lighthouse and the axe browser extension) finds nothing to
+report on the pages each kind of user reaches, in Vietnamese and in English, on the demo data.
+
+axe checks what a program can: contrast, names of links, buttons and fields, landmarks, headings, ARIA
+roles, the page's language. Keyboard use and reading order are covered by the other browser tests."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+PUBLIC = ["/", "/search?q=tinh+dau+tram", "/search?q=duoc+lieu&kind=offer&sector=medicinal", "/offers", "/needs",
+          "/organizations", "/experts", "/dashboard", "/open-data", "/login", "/register", "/password/forgot"]  # fmt: skip
+# Detail pages: the first link of each kind on these pages.
+DETAILS = {"/offers": r"/offers/\d+$", "/needs": r"/needs/\d+$", "/organizations": r"/organizations/\d+$",
+           "/experts": r"/experts/\d+$"}  # fmt: skip
+MEMBER = {
+    "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new"],
+    "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password"],
+}
+STAFF = ["/review", "/pipeline", "/pipeline?view=list", "/dashboard", "/audit", "/glossary", "/memberships",
+         "/commissioned/new", "/collaborations/new"]  # fmt: skip
+
+
+def problems(page, path: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """axe's findings on `path`, one readable line each: rule, impact, where, and how to mend it."""
+    response = page.goto(path)
+    assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
+    page.wait_for_load_state("networkidle")
+    found = AXE.run(page).response["violations"]
+    return [f"{path}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']][:3]}: {v['help']}" for v in found]
+
+
+def first_link(page, path: str, pattern: str) -> str:  # type: ignore[no-untyped-def]
+    page.goto(path)
+    hrefs = page.eval_on_selector_all("main a[href]", "links => links.map(a => a.getAttribute('href'))")
+    found = [h for h in hrefs if re.search(pattern, h.split("?")[0])]
+    assert found, f"no link matching {pattern} on {path}"
+    return str(found[0])
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_public_pages(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    if language == "en":
+        page.goto("/lang/en?next=/")
+    details = [first_link(page, path, pattern) for path, pattern in DETAILS.items()]
+    found = [line for path in [*PUBLIC, *details] for line in problems(page, path)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("email", list(MEMBER))
+def test_member_pages(page, email: str) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, email)
+    found = [line for path in MEMBER[email] for line in problems(page, path)]
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_staff_pages(page, language: str) -> None:  # type: ignore[no-untyped-def]
+    log_in(page, "staff@demo.hue.vn")
+    if language == "en":
+        page.goto("/lang/en?next=/")
+    collaboration = first_link(page, "/pipeline?view=list", r"/collaborations/\d+$")
+    found = [line for path in [*STAFF, collaboration] for line in problems(page, path)]
+    assert not found, "\n".join(found)
