@@ -46,19 +46,22 @@ def _seed_arguments(parser: argparse.ArgumentParser) -> None:
 def seed_command(args: argparse.Namespace) -> int:
     from sqlmodel import func, select
 
+    from marketplace import recalculation
     from marketplace.db import session_scope
     from marketplace.models import Organization
+    from marketplace.models._base import ident
     from marketplace.seed import seed
 
+    opened = None
     with session_scope() as session:
         if args.if_empty and session.exec(select(func.count()).select_from(Organization)).one():
             print("database already holds data; demo data not loaded")
             return 0
         added = seed(session, get_settings().SEED_DIR)
-        if added["offers"] or added["needs"]:
-            from marketplace.proposals import recompute_all
-
-            recompute_all(session)  # the demo shows partner proposals from the start
+        if added["offers"] or added["needs"]:  # the demo shows partner proposals from the start
+            opened = ident(recalculation.start_from_command_line(session))
+    if opened is not None:
+        recalculation.run(opened)  # recorded, as /glossary shows the last recalculation
     print(json.dumps({"added": added}, ensure_ascii=False))
     return 0
 

@@ -51,6 +51,12 @@ def test_migrate_seed_and_stats(cli_database: str) -> None:
 
     again = json.loads(run(cli_database, "seed").stdout.strip().splitlines()[-1])["added"]
     assert set(again.values()) == {0}  # seeding twice adds nothing the second time
+    engine = make_engine(cli_database)
+    with Session(engine) as session:  # the proposals the first seeding made, recorded as /glossary shows them
+        runs = session.exec(select(RecalculationRun)).all()
+        assert [(r.started_by_id, r.finished_at is not None, r.error) for r in runs] == [(None, True, None)]
+        assert runs[0].added > 0 and runs[0].listings_done == runs[0].listings_total
+    engine.dispose()
 
     stats = json.loads(run(cli_database, "stats").stdout)
     assert stats["organizations"] >= 40
