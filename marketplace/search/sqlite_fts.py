@@ -113,9 +113,10 @@ class Fts5Search(DatabaseSearch):
         """The scores of the newest matches, as many as a window of RANK_WINDOW the reader may see needs
         (`visible_share`: how many of all the documents they see), and the ids of every match, ascending.
 
-        Read newest first, the index stops after them: a query with fewer matches (most of those of
-        two words or more) needs no other statement, where the ids and then the window's scores took
-        two (0.5-0.9 ms less for three words at 100,000 listings); one with more reads the ids of the older ones."""
+        Read newest first, the index stops after them: a query with fewer matches (half the two-word
+        queries at 100,000 listings, most of three words) needs no other statement, where the ids and
+        then the window's scores took two (about 0.5 ms less for three words); one with more matches
+        reads the ids of the older ones apart."""
         wanted = min(2 * RANK_WINDOW, math.ceil(RANK_WINDOW / max(visible_share, 0.01) * 1.05)) + 1
         boosts = {f"boost{i}": query for i, query in enumerate(boost_queries(terms))}
         scores = Scores.read(newest_scored(len(boosts)).execute(session, query=terms.fts5(), wanted=wanted, **boosts))
