@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "collaboration.note": N_("added a note to a collaboration"),
     "glossary.add": N_("added a term to the glossary"),
     "glossary.remove": N_("took a term out of the glossary"),
+    "glossary.import": N_("imported glossary terms from a file"),
     "proposals.recalculate": N_("recalculated every partner proposal"),
 }
 ENTITY_LABELS = {

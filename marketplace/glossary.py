@@ -6,6 +6,8 @@ It starts as the file shipped with the application (`seed_data/glossary.csv`); s
 it there, and from then on the table is (`search.synonyms.glossary_in_force`).
 """
 
+import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,8 +61,8 @@ def _same(terms: list[GlossaryTerm], vi: str, en: str) -> list[GlossaryTerm]:
     return [t for t in terms if (t.vi.casefold(), t.en.casefold()) == key]
 
 
-def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> Term:
-    """Add a term (staff); the same pair twice, an empty or over-long side, or one without letters is refused."""
+def _checked(data: dict[str, Any]) -> tuple[str, str]:
+    """The Vietnamese and English sides of a term; an empty or over-long side, or one without letters, is refused."""
     errors: validation.Errors = {}
     vi = validation.text(errors, data, "vi", max_len=MAX_TERM_CHARS, single_line=True)
     en = validation.text(errors, data, "en", max_len=MAX_TERM_CHARS, single_line=True)
@@ -68,6 +70,12 @@ def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> 
         if value and field not in errors and not tokenize(value):
             errors[field] = Msg("Please write a term with letters or digits.")
     validation.raise_if(errors)
+    return vi, en
+
+
+def add(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) -> Term:
+    """Add a term (staff); the same pair twice, an empty or over-long side, or one without letters is refused."""
+    vi, en = _checked(data)
     _take_over(session, seed_dir)
     if _same(list(session.exec(select(GlossaryTerm))), vi, en):
         raise Invalid({"vi": Msg("“%(vi)s = %(en)s” is already in the glossary.", vi=vi, en=en)})
@@ -91,3 +99,83 @@ def remove(session: Session, actor: User, data: dict[str, Any], seed_dir: Path) 
     audit.record(session, actor_id=actor.id, action="glossary.remove", entity="glossary", vi=vi, en=en)
     session.commit()
     return Term(vi, en)
+
+
+MAX_IMPORT_BYTES = 500_000  # under the app's limit on a request (MAX_REQUEST_BYTES), so the reason is told here
+MAX_IMPORT_TERMS = 5_000
+MAX_LINES_TOLD = 20  # wrong lines named in the answer; the rest are counted
+
+
+@dataclass(frozen=True)
+class Imported:
+    """What an import did: terms added, and those left out as already in the glossary (or twice in the file)."""
+
+    added: int
+    already: int
+
+
+def import_csv(session: Session, actor: User, content: bytes, seed_dir: Path) -> Imported:
+    """Add the terms of a CSV file in the download's format (UTF-8, a `vi,en` header line, one term a line).
+
+    Nothing is added while any line is wrong: the answer names each wrong line (`Invalid`, keys "file" or
+    "line N"), to be mended in the file and sent again. Terms already in the glossary are left out."""
+    rows = _csv_rows(content)
+    problems: dict[str, Msg] = {}
+    found: dict[tuple[str, str], Term] = {}
+    read = 0
+    for line, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        try:
+            if len(row) != 2:
+                raise Invalid({"row": Msg("Two columns are needed: the Vietnamese term, then the English one.")})
+            vi, en = _checked({"vi": row[0], "en": row[1]})
+        except Invalid as exc:
+            if len(problems) < MAX_LINES_TOLD:
+                problems[f"line {line}"] = Msg("Line %(line)d: %(problem)s", line=line, problem=_first(exc.errors))
+            else:
+                problems["more"] = Msg("… and more lines like these.")
+            continue
+        found.setdefault((vi.casefold(), en.casefold()), Term(vi, en))
+        read += 1
+    if problems:
+        raise Invalid(problems)
+    if not found:
+        raise Invalid({"file": Msg("The file holds no term below its vi,en line.")})
+    if len(found) > MAX_IMPORT_TERMS:
+        raise Invalid({"file": Msg("A file may hold up to %(max)d terms; split it.", max=MAX_IMPORT_TERMS)})
+    _take_over(session, seed_dir)
+    held = {(t.vi.casefold(), t.en.casefold()) for t in session.exec(select(GlossaryTerm))}
+    new = [term for key, term in found.items() if key not in held]
+    session.add_all([GlossaryTerm(vi=t.vi, en=t.en, added_by_id=actor.id) for t in new])
+    imported = Imported(added=len(new), already=read - len(new))
+    detail = {"added": imported.added, "already": imported.already}
+    audit.record(session, actor_id=actor.id, action="glossary.import", entity="glossary", **detail)
+    session.commit()
+    return imported
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    """The rows of an uploaded CSV file, its first line the header `vi,en`; a file that is not one is refused."""
+    if not content.strip():
+        raise Invalid({"file": Msg("Please choose a CSV file.")})
+    if len(content) > MAX_IMPORT_BYTES:
+        raise Invalid({"file": Msg("The file is larger than 500 kB; split it.")})
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise Invalid(
+            {"file": Msg("The file is not UTF-8 text. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")}
+        ) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        raise Invalid({"file": Msg("The file cannot be read as CSV.")}) from None
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if header != ["vi", "en"]:
+        raise Invalid({"file": Msg("The first line must name the columns vi,en, as in the downloaded file.")})
+    return rows
+
+
+def _first(errors: dict[str, Msg]) -> Msg:
+    return next(iter(errors.values()))

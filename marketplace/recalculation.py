@@ -30,7 +30,7 @@ log = logging.getLogger("marketplace")
 
 STALE_AFTER = timedelta(minutes=10)  # no sign of life for this long: the run's process is gone
 PROGRESS_EVERY = 20  # listings between two writes of the progress (and heartbeat)
-GLOSSARY_ACTIONS = ("glossary.add", "glossary.remove")
+GLOSSARY_ACTIONS = ("glossary.add", "glossary.remove", "glossary.import")
 ALREADY_RUNNING = Msg("Partner proposals are already being recalculated. This page shows how far that run has got.")
 
 Progress = Callable[[Iterable[Any]], Iterable[Any]]

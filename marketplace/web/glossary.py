@@ -1,12 +1,12 @@
 """The Department's glossary page: staff see, filter, add and take out the Vietnamese–English terms that
 search and partner proposals use, download them as CSV, and recalculate every partner proposal with them."""
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from marketplace import exports, glossary, recalculation
 from marketplace.errors import Conflict, Invalid
-from marketplace.i18n import Msg
+from marketplace.i18n import Msg, ngettext
 from marketplace.models._base import ident
 from marketplace.validation import one_line
 from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
@@ -31,6 +31,7 @@ def _page(
     form: dict[str, str] | None = None,
     errors: dict[str, Msg] | None = None,
     status_code: int = 422,
+    import_errors: dict[str, Msg] | None = None,
 ) -> Response:
     """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
     seed_dir = request.app.state.settings.SEED_DIR
@@ -43,8 +44,9 @@ def _page(
         "errors": errors or {},
         "flash": request.session.pop("flash", None),
         "recalculation": recalculation.overview(session),
+        "import_errors": import_errors or {},
     }
-    return render(request, "glossary.html", context, status_code=status_code if errors else 200)
+    return render(request, "glossary.html", context, status_code=status_code if errors or import_errors else 200)
 
 
 @router.post("/glossary", name="glossary_add", dependencies=[Csrf])
@@ -66,6 +68,23 @@ def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form
     request.session["flash"] = str(Msg("Taken out: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
     query = {"q": form["q"]} if form.get("q") else {}
     return RedirectResponse(str(request.url_for("glossary_page").include_query_params(**query)), status_code=303)
+
+
+@router.post("/glossary/import", name="glossary_import", dependencies=[Csrf])
+def glossary_import(request: Request, session: SessionDep, user: StaffUser, file: UploadFile | None = None) -> Response:
+    """Add the terms of an uploaded CSV file (the download's format); every wrong line is named, nothing added."""
+    content = file.file.read(glossary.MAX_IMPORT_BYTES + 1) if file is not None else b""
+    try:
+        done = glossary.import_csv(session, user, content, request.app.state.settings.SEED_DIR)
+    except Invalid as exc:
+        return _page(request, session, import_errors=exc.errors)
+    told = [ngettext("Imported %(num)d term.", "Imported %(num)d terms.", done.added)]
+    if done.already:
+        told.append(
+            ngettext("%(num)d was in the glossary already.", "%(num)d were in the glossary already.", done.already)
+        )
+    request.session["flash"] = " ".join(told)
+    return RedirectResponse(request.url_for("glossary_page").path, status_code=303)
 
 
 @router.post("/glossary/recalculate", name="glossary_recalculate", dependencies=[Csrf])

@@ -143,3 +143,78 @@ def test_search_and_the_matcher_follow_a_term_added(
     after = matchmaking.glossary(db)
     assert after is not before and after is not None
     assert "gotu kola" in after.expand("Trà túi lọc rau má") and "gotu kola" not in before.expand("Trà rau má")
+
+
+def upload(client: TestClient, content: bytes, name: str = "thuat-ngu.csv") -> object:
+    return client.post(
+        "/glossary/import",
+        data={"csrf_token": csrf_of(client, "/glossary")},
+        files={"file": (name, content, "text/csv")},
+        follow_redirects=True,
+    )
+
+
+def test_staff_import_terms_from_the_downloaded_format_and_search_follows(
+    staff_client: TestClient, db: Session, staff: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service, "GLOSSARY_CHECK_SECONDS", 0.0)
+    make_offer(db, title="Gotu kola extract standardised to asiaticoside")
+    lines = ["vi,en", "Rau má,gotu kola", "mè đen,black sesame", "tinh dầu tràm,cajeput oil", "rau má,Gotu Kola", ""]
+    answer = upload(staff_client, ("\ufeff" + "\r\n".join(lines)).encode("utf-8"))  # as Excel saves CSV UTF-8
+    assert answer.status_code == 200
+    told = page(answer).select_one(".notice.success").get_text()
+    assert told == "Đã nhập 2 thuật ngữ. 2 thuật ngữ đã có sẵn trong bảng."  # cajeput oil shipped; rau má twice
+    assert "Bảng thuật ngữ đã thay đổi" in page(answer).select_one("#recalculation").get_text()  # proposals lag
+    stored = db.exec(select(GlossaryTerm.vi, GlossaryTerm.en)).all()
+    assert len(stored) == len(SHIPPED) + 2 and {("Rau má", "gotu kola"), ("mè đen", "black sesame")} <= set(stored)
+    logged = db.exec(select(AuditLog).where(AuditLog.action == "glossary.import")).one()
+    assert (logged.actor_id, logged.detail) == (staff.id, {"added": 2, "already": 2})
+    found = find(db, SearchQuery(text="rau ma "), None)
+    assert [h.title.striptags() for h in found.hits] == ["Gotu kola extract standardised to asiaticoside"]
+
+
+def test_an_import_with_a_wrong_line_adds_nothing_and_names_every_wrong_line(
+    staff_client: TestClient, db: Session
+) -> None:
+    content = "vi,en\nrau má,gotu kola\n,black sesame\nmè đen\ncây,???\n".encode()
+    answer = upload(staff_client, content)
+    assert answer.status_code == 422
+    told = page(answer).select_one("#import-errors")
+    assert [li.get_text() for li in told.select("li")] == [
+        "Dòng 3: Vui lòng nhập trường này.",
+        "Dòng 4: Cần đúng hai cột: thuật ngữ tiếng Việt, rồi tiếng Anh.",
+        "Dòng 5: Vui lòng viết thuật ngữ có chữ hoặc số.",
+    ]
+    assert page(answer).select_one("details.glossary-import").has_attr("open")
+    assert db.exec(select(GlossaryTerm)).all() == []  # not even the shipped file was copied
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Vui lòng chọn một tệp CSV."),
+        ("vi,en\nrau má,gotu kola\n".encode("cp1258"), "Tệp không phải văn bản UTF-8."),
+        ("Tiếng Việt,Tiếng Anh\nrau má,gotu kola\n".encode(), "Dòng đầu tiên phải là tên cột vi,en"),
+        (b"vi,en\n\n", "Tệp không có thuật ngữ nào"),
+        (b'vi,en\n"rau ma,gotu kola\n', "Không đọc được tệp này dưới dạng CSV."),
+        (b"vi,en\n" + b"x" * 500_001, "Tệp lớn hơn 500 kB"),
+    ],
+)
+def test_a_file_that_is_not_a_glossary_is_refused_with_a_reason(
+    staff_client: TestClient, db: Session, content: bytes, message: str
+) -> None:
+    answer = upload(staff_client, content)
+    assert answer.status_code == 422
+    assert message in page(answer).select_one("#import-errors").get_text()
+    assert db.exec(select(GlossaryTerm)).all() == []
+
+
+def test_only_staff_import(client: TestClient, db: Session) -> None:
+    log_in(client, make_user(db, make_org(db), email="doanh.nghiep@thaoduoc.vn"))
+    answer = client.post(
+        "/glossary/import",
+        data={"csrf_token": csrf_of(client, "/me")},
+        files={"file": ("a.csv", b"vi,en\nrau ma,gotu kola\n", "text/csv")},
+    )
+    assert answer.status_code == 403
+    assert db.exec(select(GlossaryTerm)).all() == []
