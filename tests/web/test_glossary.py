@@ -169,6 +169,7 @@ def test_staff_import_terms_from_the_downloaded_format_and_search_follows(
     assert len(stored) == len(SHIPPED) + 2 and {("Rau má", "gotu kola"), ("mè đen", "black sesame")} <= set(stored)
     logged = db.exec(select(AuditLog).where(AuditLog.action == "glossary.import")).one()
     assert (logged.actor_id, logged.detail) == (staff.id, {"added": 2, "already": 2})
+    assert "2 thuật ngữ được thêm, 2 đã có sẵn" in page(staff_client.get("/audit")).get_text()
     found = find(db, SearchQuery(text="rau ma "), None)
     assert [h.title.striptags() for h in found.hits] == ["Gotu kola extract standardised to asiaticoside"]
 
