@@ -5,22 +5,26 @@ from fastapi import APIRouter, BackgroundTasks, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from marketplace import exports, glossary, recalculation
+from marketplace.db import paginate
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg, ngettext
 from marketplace.models._base import ident
 from marketplace.validation import one_line
-from marketplace.web.deps import Csrf, FormData, SessionDep, StaffUser
+from marketplace.web.deps import Csrf, FormData, PageNumber, SessionDep, StaffUser
 from marketplace.web.templating import render
 
 router = APIRouter()
+PER_PAGE = 100  # terms a page: an imported file may hold thousands
 
 
 @router.get("/glossary", name="glossary_page")
-def glossary_page(request: Request, session: SessionDep, user: StaffUser, q: str = "") -> Response:
+def glossary_page(
+    request: Request, session: SessionDep, user: StaffUser, q: str = "", page: PageNumber = 1
+) -> Response:
     if request.headers.get("hx-target") == "recalculation":  # the card polling its own progress
         context = {"recalculation": recalculation.overview(session)}
         return render(request, "glossary.html", context, block="recalculation")
-    return _page(request, session, q=q)
+    return _page(request, session, q=q, page=page)
 
 
 def _page(
@@ -28,6 +32,7 @@ def _page(
     session: SessionDep,
     *,
     q: str = "",
+    page: int = 1,
     form: dict[str, str] | None = None,
     errors: dict[str, Msg] | None = None,
     status_code: int = 422,
@@ -36,17 +41,25 @@ def _page(
     """The list (filtered by `q`, with or without accents), the form to add a term and what was said."""
     seed_dir = request.app.state.settings.SEED_DIR
     shown = glossary.terms(session, seed_dir, q)
+    window = paginate(len(shown), page, PER_PAGE)
+    q = one_line(q)
     context = {
-        "terms": shown,
+        "terms": shown[window.offset : window.offset + PER_PAGE],
+        "matched": len(shown),
         "total": len(glossary.terms(session, seed_dir)) if q else len(shown),
-        "q": one_line(q),
+        "page": window.number,
+        "pages": window.pages,
+        "query": {"q": q} if q else {},
+        "q": q,
         "form": form or {},
         "errors": errors or {},
         "flash": request.session.pop("flash", None),
         "recalculation": recalculation.overview(session),
         "import_errors": import_errors or {},
     }
-    return render(request, "glossary.html", context, status_code=status_code if errors or import_errors else 200)
+    block = "results" if request.headers.get("hx-target") == "results" else None  # the pager, through htmx
+    status = status_code if errors or import_errors else 200
+    return render(request, "glossary.html", context, block=block, status_code=status)
 
 
 @router.post("/glossary", name="glossary_add", dependencies=[Csrf])
@@ -64,9 +77,9 @@ def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form
     try:
         term = glossary.remove(session, user, form, request.app.state.settings.SEED_DIR)
     except Invalid as exc:
-        return _page(request, session, q=form.get("q", ""), errors=exc.errors)
+        return _page(request, session, q=form.get("q", ""), page=_number(form.get("page")), errors=exc.errors)
     request.session["flash"] = str(Msg("Taken out: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
-    query = {"q": form["q"]} if form.get("q") else {}
+    query = {key: form[key] for key in ("q", "page") if form.get(key)}  # back where the term was
     return RedirectResponse(str(request.url_for("glossary_page").include_query_params(**query)), status_code=303)
 
 
@@ -110,3 +123,8 @@ def glossary_export(request: Request, session: SessionDep, user: StaffUser) -> R
     sheet = exports.Sheet("glossary", ["vi", "en"], [[t.vi, t.en] for t in found])
     disposition = {"Content-Disposition": 'attachment; filename="hue-glossary.csv"'}
     return Response(exports.to_csv([sheet]), media_type=exports.MEDIA_TYPES["csv"], headers=disposition)
+
+
+def _number(raw: str | None) -> int:
+    """A page number sent back by a form; the first page when it is not one."""
+    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1

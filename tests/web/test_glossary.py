@@ -13,6 +13,7 @@ from marketplace import matchmaking
 from marketplace.models import AuditLog, GlossaryTerm, User
 from marketplace.search import SearchQuery, find, service
 from marketplace.search.synonyms import read_glossary
+from marketplace.web import glossary as glossary_page
 from matching.text import fold
 from tests.builders import csrf_of, log_in, make_offer, make_org, make_user, page
 from tests.conftest import SEED_DIR
@@ -47,8 +48,13 @@ def test_staff_read_the_shipped_glossary_and_find_terms_without_accents(staff_cl
     html = page(staff_client.get("/glossary"))
     assert html.select_one("h1").get_text() == "Bảng thuật ngữ Việt – Anh"
     assert html.select_one(".result-count").get_text(" ", strip=True).startswith(f"{len(SHIPPED)} thuật ngữ")
-    every = [fold(vi.lower()) for vi, _ in shown_pairs(staff_client)]
+    pages = -(-len(SHIPPED) // glossary_page.PER_PAGE)
+    assert html.select_one(".pager-where").get_text() == f"Trang 1/{pages}"
+    every = [
+        fold(vi.lower()) for n in range(1, pages + 1) for vi, _ in shown_pairs(staff_client, f"/glossary?page={n}")
+    ]
     assert every == sorted(every) and len(every) == len(SHIPPED)  # đ among the d's, not after z
+    assert len(shown_pairs(staff_client)) == glossary_page.PER_PAGE
     found = shown_pairs(staff_client, "/glossary?q=tinh dau")
     assert found and all("tinh dầu" in vi.lower() for vi, _ in found)
     assert ("tinh dầu tràm", "cajeput oil") in [(vi.lower(), en.lower()) for vi, en in found]
@@ -219,3 +225,19 @@ def test_only_staff_import(client: TestClient, db: Session) -> None:
     )
     assert answer.status_code == 403
     assert db.exec(select(GlossaryTerm)).all() == []
+
+
+def test_a_term_taken_out_on_a_later_page_brings_the_reader_back_to_that_page(staff_client: TestClient) -> None:
+    vi, en = shown_pairs(staff_client, "/glossary?page=2")[0]
+    answer = staff_client.post(
+        "/glossary/remove",
+        data={"csrf_token": csrf_of(staff_client, "/glossary"), "vi": vi, "en": en, "q": "", "page": "2"},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303 and answer.headers["location"].endswith("/glossary?page=2")
+    assert (vi, en) not in shown_pairs(staff_client, answer.headers["location"])
+    past_the_end = page(staff_client.get("/glossary?page=999"))
+    last = -(-len(SHIPPED) // glossary_page.PER_PAGE)
+    assert (
+        past_the_end.select_one(".pager-where").get_text() == f"Trang {last}/{last}"
+    )  # the last page, not an empty one
