@@ -45,6 +45,12 @@ def terms(session: Session, seed_dir: Path, wanted: str = "") -> list[Term]:
     return sorted(found, key=lambda t: (fold(t.vi.lower()), t.vi.lower(), t.en.lower()))
 
 
+def size(session: Session, seed_dir: Path) -> int:
+    """How many terms are in force."""
+    glossary = glossary_in_force(session, seed_dir)
+    return len(glossary.entries) if glossary else 0
+
+
 def _take_over(session: Session, seed_dir: Path) -> None:
     """Copy the shipped file into the empty table, so that a change applies to the whole glossary."""
     if glossary_state(session)[0]:
@@ -55,10 +61,14 @@ def _take_over(session: Session, seed_dir: Path) -> None:
     session.flush()
 
 
+def _key(vi: str, en: str) -> tuple[str, str]:
+    """What tells one pair from another, whatever the case (compared here: SQL's lower() is ASCII-only)."""
+    return vi.casefold(), en.casefold()
+
+
 def _same(terms: list[GlossaryTerm], vi: str, en: str) -> list[GlossaryTerm]:
-    """The entries of the pair among `terms`, whatever the case (compared here: SQL's lower() is ASCII-only)."""
-    key = (vi.casefold(), en.casefold())
-    return [t for t in terms if (t.vi.casefold(), t.en.casefold()) == key]
+    """The entries of the pair among `terms`, whatever the case."""
+    return [t for t in terms if _key(t.vi, t.en) == _key(vi, en)]
 
 
 def _checked(data: dict[str, Any]) -> tuple[str, str]:
@@ -136,7 +146,7 @@ def import_csv(session: Session, actor: User, content: bytes, seed_dir: Path) ->
             else:
                 problems["more"] = Msg("… and more lines like these.")
             continue
-        found.setdefault((vi.casefold(), en.casefold()), Term(vi, en))
+        found.setdefault(_key(vi, en), Term(vi, en))
         read += 1
     if problems:
         raise Invalid(problems)
@@ -145,7 +155,7 @@ def import_csv(session: Session, actor: User, content: bytes, seed_dir: Path) ->
     if len(found) > MAX_IMPORT_TERMS:
         raise Invalid({"file": Msg("A file may hold up to %(max)d terms; split it.", max=MAX_IMPORT_TERMS)})
     _take_over(session, seed_dir)
-    held = {(t.vi.casefold(), t.en.casefold()) for t in session.exec(select(GlossaryTerm))}
+    held = {_key(t.vi, t.en) for t in session.exec(select(GlossaryTerm))}
     new = [term for key, term in found.items() if key not in held]
     session.add_all([GlossaryTerm(vi=t.vi, en=t.en, added_by_id=actor.id) for t in new])
     imported = Imported(added=len(new), already=read - len(new))

@@ -24,6 +24,7 @@ from marketplace.models import (
     Organization,
     StageChange,
 )
+from marketplace.models._base import aware
 
 FUNNEL = ("proposed", "contacted", "negotiating", "agreement_signed")
 RANK = {stage: i for i, stage in enumerate(STAGES[:-1])}  # "closed" is not a step forward
@@ -48,7 +49,7 @@ class Period:
         return datetime.combine(self.end + timedelta(days=1), time(), TIMEZONE).astimezone(UTC)
 
     def holds(self, moment: datetime | None) -> bool:
-        return moment is not None and self.since <= _aware(moment) < self.until
+        return moment is not None and self.since <= aware(moment) < self.until
 
     def months(self) -> list[str]:
         """Every month the period touches, as YYYY-MM."""
@@ -65,10 +66,6 @@ class Scope:
 
     sector: str | None = None
     organization: int | None = None
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def default_period(today: date) -> Period:
@@ -226,7 +223,7 @@ def _inquiries(session: Session, result: Indicators) -> None:
     answered = [i for i in kept if i.answered_at and i.status in (InquiryStatus.ACCEPTED, InquiryStatus.DECLINED)]
     result.inquiries, result.inquiries_answered = len(kept), len(answered)
     result.inquiries_accepted = sum(1 for i in answered if i.status == InquiryStatus.ACCEPTED)
-    waits = [(_aware(i.answered_at) - _aware(i.created_at)).total_seconds() / 3600 for i in answered if i.answered_at]
+    waits = [(aware(i.answered_at) - aware(i.created_at)).total_seconds() / 3600 for i in answered if i.answered_at]
     result.median_reply_hours = median(waits) if waits else None
 
 
@@ -247,12 +244,12 @@ def _histories(session: Session, ids: list[int]) -> dict[int, list[StageChange]]
         for change in session.exec(query).all():
             histories[change.collaboration_id].append(change)
     for changes in histories.values():
-        changes.sort(key=lambda c: _aware(c.at))
+        changes.sort(key=lambda c: aware(c.at))
     return histories
 
 
 def _stage_at(changes: list[StageChange], moment: datetime) -> str | None:
-    before = [c for c in changes if _aware(c.at) < moment]
+    before = [c for c in changes if aware(c.at) < moment]
     return before[-1].to_stage if before else None
 
 
@@ -309,7 +306,7 @@ def broker_workload(
     for user in staff_members(session):
         mine = [c for c in collabs if c.broker_id == user.id]
         overdue = sum(1 for c in mine if c.next_action_due and c.next_action_due < today)
-        stale = sum(1 for c in mine if (now - _aware(c.stage_entered_at)).days >= STALE_DAYS)
+        stale = sum(1 for c in mine if (now - aware(c.stage_entered_at)).days >= STALE_DAYS)
         if mine or moves[user.id]:
             rows.append((user.full_name, len(mine), overdue, stale, moves[user.id]))
     return sorted(rows, key=lambda r: (-r[1], r[0]))

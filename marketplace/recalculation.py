@@ -11,7 +11,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
@@ -24,7 +24,7 @@ from marketplace.db import session_scope
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import Msg
 from marketplace.models import AuditLog, Need, Offer, RecalculationRun, User
-from marketplace.models._base import ident, utcnow
+from marketplace.models._base import aware, ident, utcnow
 
 log = logging.getLogger("marketplace")
 
@@ -51,11 +51,6 @@ class Overview:
     minutes_left: int | None  # an estimate while running, once some listings are done
     minutes_taken: int | None  # how long the last run took, once it ended
     glossary_changed_since: bool  # staff changed the glossary after the last run started (or never ran one)
-
-
-def aware(moment: datetime) -> datetime:
-    """`moment` as aware UTC (SQLite hands back naive UTC)."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def is_stale(run: RecalculationRun, now: datetime | None = None) -> bool:

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import String, func, literal, not_, union_all
@@ -25,7 +25,7 @@ from marketplace.models import (
     ProposalStatus,
     User,
 )
-from marketplace.models._base import utcnow
+from marketplace.models._base import aware, utcnow
 
 LIST_LIMIT = 50
 PROPOSAL_LIMIT = 20
@@ -294,10 +294,6 @@ SECTIONS: dict[str, Callable[[Session, User, int], Section[Any]]] = {
 }
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _days(start: datetime, end: datetime) -> int:
     """Whole days from `start` to `end` (naive values are UTC, as SQLite returns them)."""
-    return max(0, (_aware(end) - _aware(start)).days)
+    return max(0, (aware(end) - aware(start)).days)

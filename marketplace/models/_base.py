@@ -21,6 +21,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def aware(moment: datetime) -> datetime:
+    """`moment` as aware UTC (SQLite hands back naive UTC)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def now_field() -> Any:
     """A non-null UTC timestamp column defaulting to now."""
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)

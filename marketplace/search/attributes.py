@@ -74,7 +74,8 @@ class AttributeTable:
     # -- keeping in step ---------------------------------------------------------------------------
 
     def prepare(self, session: Session) -> None:
-        """Read every document now (a server does it at start), so that the first search need not."""
+        """Take in the documents added and removed since the last call: at a server's start (every
+        document, so that the first search need not), and at the start of each search."""
         with self._lock:
             self.refresh(session)
 
@@ -170,9 +171,9 @@ class AttributeTable:
         applied: Mapping[str, Sequence[str]],
     ) -> Selection:
         """Of `ids` (every document when None), those `audience` sees and `applied` lets through,
-        newest first, with each facet's counts under every filter but its own."""
+        newest first, with each facet's counts under every filter but its own. The caller has brought
+        this copy up to date (`prepare`) before reading the ids; documents written since are loaded here."""
         with self._lock:
-            self.refresh(session)
             if ids is None:
                 ids = np.flatnonzero(self.known)
             else:

@@ -136,22 +136,25 @@ def facet_passes(hits: CTE, applied: Mapping[str, Sequence[str]]) -> CompoundSel
         return counted.filter(and_(*conditions)) if conditions else counted
 
     columns = [hits.c[f.field] for f in single]
-    counts: dict[frozenset[str], Any] = {}  # one count per set of filters a facet is counted under
+    # One count a set of filters the single-valued facets are counted under (one without filters), and
+    # the label each facet reads its count from.
+    counts: dict[frozenset[str], Any] = {}
+    label_of: dict[str, str] = {}
     for facet in single:
-        counts.setdefault(frozenset(k for k in applied if k != facet.name), count_under(facet))
-    labels = {key: f"n{i}" for i, key in enumerate(counts)}
+        under = frozenset(applied) - {facet.name}
+        if under not in counts:
+            counts[under] = count_under(facet).label(f"n{len(counts)}")
+        label_of[facet.name] = counts[under].name
     grouped = (
-        select(*columns, *[c.label(labels[key]) for key, c in counts.items()], func.grouping(*columns).label("g"))
+        select(*columns, *counts.values(), func.grouping(*columns).label("g"))
         .group_by(func.grouping_sets(*columns))
         .cte("grouped")
     )
     every = (1 << len(columns)) - 1
     parts: list[Select[Any]] = [
-        select(
-            literal(facet.name, String),
-            grouped.c[facet.field],
-            grouped.c[labels[frozenset(k for k in applied if k != facet.name)]],
-        ).where(grouped.c.g == every & ~(1 << (len(columns) - 1 - i)))  # this facet's grouping set
+        select(literal(facet.name, String), grouped.c[facet.field], grouped.c[label_of[facet.name]]).where(
+            grouped.c.g == every & ~(1 << (len(columns) - 1 - i))  # this facet's grouping set
+        )
         for i, facet in enumerate(single)
     ]
     values = [(facet, value) for facet in multi for value in facet.vocabulary()]  # type: ignore[misc]

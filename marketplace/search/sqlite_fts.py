@@ -23,6 +23,7 @@ import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Integer,
+    Select,
     bindparam,
     cast,
     column,
@@ -80,9 +81,8 @@ class Fts5Search(DatabaseSearch):
         """FTS5 gives the matching ids (and the scores of the newest); their fields in memory give the
         filters, counts and total."""
         table = self.attributes(session)
+        table.prepare(session)  # the documents as they stand, for `weighed`, the visible share and the filters
         ranked = query.order == "relevance" and bool(terms)
-        if ranked:
-            table.prepare(session)  # `weighed` and the visible share count the documents as they stand
         weighed = self.weighed(session, terms, table) if ranked else terms
         scored: Scores | None = None
         ids: np.ndarray | None = None
@@ -118,7 +118,7 @@ class Fts5Search(DatabaseSearch):
         then the window's scores took two (about 0.5 ms less for three words); one with more matches
         reads the ids of the older ones apart."""
         wanted = min(2 * RANK_WINDOW, math.ceil(RANK_WINDOW / max(visible_share, 0.01) * 1.05)) + 1
-        boosts = {f"boost{i}": query for i, query in enumerate(boost_queries(terms))}
+        boosts = boost_parameters(terms)
         scores = Scores.read(newest_scored(len(boosts)).execute(session, query=terms.fts5(), wanted=wanted, **boosts))
         if len(scores.ids) < wanted:
             return scores, scores.ids
@@ -148,7 +148,7 @@ class Fts5Search(DatabaseSearch):
             return ids
         oldest = int(window[-1])
         if scored is None or oldest < scored.lowest:
-            boosts = {f"boost{i}": query for i, query in enumerate(boost_queries(terms))}
+            boosts = boost_parameters(terms)
             below = NO_ID_LIMIT if scored is None else scored.lowest
             result = scored_window(len(boosts)).execute(
                 session, query=weighed.fts5(), oldest=oldest, below=below, **boosts
@@ -266,6 +266,11 @@ def boost_terms(title: str | None, summary: str | None, keywords: str | None, *r
     return " ".join(filter(None, (pairs, marked_words(title, keywords))))
 
 
+def boost_parameters(terms: Terms) -> dict[str, str]:
+    """The `boost_queries` of `terms` as the parameters :boost0, :boost1, … of `scored_window` and `newest_scored`."""
+    return {f"boost{i}": query for i, query in enumerate(boost_queries(terms))}
+
+
 def pair_query(pair: Term) -> str:
     """The `search_pairs` query of a two-word phrase: one term, starred while its second word is typed."""
     return '"' + "_".join(pair.folded) + '"' + ("*" if pair.prefix else "")
@@ -282,27 +287,26 @@ MATCHING_IDS = SqlitePrepared.of(  # the ids matching :query below id :below, as
 )
 
 
+def scored_matches(boosts: int, oldest: ColumnElement[int]) -> Select[Any]:
+    """(id, score) of the matches of :query, with `boost_queries` :boost0, :boost1, … looked for from `oldest` on."""
+    return select(fts.c.rowid, score([bindparam(f"boost{i}") for i in range(boosts)], oldest)).where(
+        matches(bindparam("query"))
+    )
+
+
 @cache
 def scored_window(boosts: int) -> SqlitePrepared:
-    """(id, score) of the matches of :query with ids from :oldest to below :below, ascending, with
-    `boost_queries` :boost0, :boost1, … ."""
+    """`scored_matches` with ids from :oldest to below :below, ascending."""
     oldest = bindparam("oldest", type_=Integer)
     return SqlitePrepared.of(
-        select(fts.c.rowid, score([bindparam(f"boost{i}") for i in range(boosts)], oldest)).where(
-            matches(bindparam("query")), fts.c.rowid >= oldest, fts.c.rowid < bindparam("below")
-        )
+        scored_matches(boosts, oldest).where(fts.c.rowid >= oldest, fts.c.rowid < bindparam("below"))
     )
 
 
 @cache
 def newest_scored(boosts: int) -> SqlitePrepared:
-    """(id, score) of the :wanted newest matches of :query, newest first, with `boost_queries` :boost0, … ."""
-    return SqlitePrepared.of(
-        select(fts.c.rowid, score([bindparam(f"boost{i}") for i in range(boosts)], literal(0)))
-        .where(matches(bindparam("query")))
-        .order_by(fts.c.rowid.desc())
-        .limit(bindparam("wanted"))
-    )
+    """`scored_matches`: the :wanted newest, newest first."""
+    return SqlitePrepared.of(scored_matches(boosts, literal(0)).order_by(fts.c.rowid.desc()).limit(bindparam("wanted")))
 
 
 @dataclass(frozen=True)

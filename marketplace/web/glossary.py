@@ -4,7 +4,7 @@ search and partner proposals use, download them as CSV, and recalculate every pa
 from fastapi import APIRouter, BackgroundTasks, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import exports, glossary, recalculation
+from marketplace import exports, glossary, recalculation, validation
 from marketplace.db import paginate
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg, ngettext
@@ -43,10 +43,11 @@ def _page(
     shown = glossary.terms(session, seed_dir, q)
     window = paginate(len(shown), page, PER_PAGE)
     q = one_line(q)
+    block = "results" if request.headers.get("hx-target") == "results" else None  # the pager, through htmx
     context = {
         "terms": shown[window.offset : window.offset + PER_PAGE],
         "matched": len(shown),
-        "total": len(glossary.terms(session, seed_dir)) if q else len(shown),
+        "total": glossary.size(session, seed_dir) if q else len(shown),
         "page": window.number,
         "pages": window.pages,
         "query": {"q": q} if q else {},
@@ -54,10 +55,9 @@ def _page(
         "form": form or {},
         "errors": errors or {},
         "flash": request.session.pop("flash", None),
-        "recalculation": recalculation.overview(session),
+        "recalculation": recalculation.overview(session) if block is None else None,
         "import_errors": import_errors or {},
     }
-    block = "results" if request.headers.get("hx-target") == "results" else None  # the pager, through htmx
     status = status_code if errors or import_errors else 200
     return render(request, "glossary.html", context, block=block, status_code=status)
 
@@ -77,7 +77,8 @@ def glossary_remove(request: Request, session: SessionDep, user: StaffUser, form
     try:
         term = glossary.remove(session, user, form, request.app.state.settings.SEED_DIR)
     except Invalid as exc:
-        return _page(request, session, q=form.get("q", ""), page=_number(form.get("page")), errors=exc.errors)
+        page = validation.integer({}, form, "page", low=1, high=100_000, required=False) or 1  # where it was
+        return _page(request, session, q=form.get("q", ""), page=page, errors=exc.errors)
     request.session["flash"] = str(Msg("Taken out: “%(vi)s = %(en)s”.", vi=term.vi, en=term.en))
     query = {key: form[key] for key in ("q", "page") if form.get(key)}  # back where the term was
     return RedirectResponse(str(request.url_for("glossary_page").include_query_params(**query)), status_code=303)
@@ -123,8 +124,3 @@ def glossary_export(request: Request, session: SessionDep, user: StaffUser) -> R
     sheet = exports.Sheet("glossary", ["vi", "en"], [[t.vi, t.en] for t in found])
     disposition = {"Content-Disposition": 'attachment; filename="hue-glossary.csv"'}
     return Response(exports.to_csv([sheet]), media_type=exports.MEDIA_TYPES["csv"], headers=disposition)
-
-
-def _number(raw: str | None) -> int:
-    """A page number sent back by a form; the first page when it is not one."""
-    return int(raw) if raw and raw.isdigit() and 0 < len(raw) < 7 else 1
