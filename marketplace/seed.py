@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from marketplace import saved_searches
 from marketplace.models import (
     Collaboration,
     CollaborationNote,
@@ -17,11 +18,13 @@ from marketplace.models import (
     Need,
     Offer,
     Organization,
+    SavedSearch,
     Sector,
     StageChange,
     User,
 )
 from marketplace.models._base import ident, utcnow
+from marketplace.search import read_query
 from marketplace.security import hash_password
 
 OFFER_FIELDS = (
@@ -165,6 +168,9 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
                     summary=ex.get("summary", ""),
                 )
             )
+        for params in row.get("saved_searches") or []:
+            query, _ = read_query(params)
+            session.add(SavedSearch(user_id=ident(user), params=saved_searches.params_of(query)))
         added += 1
     session.flush()
     return added

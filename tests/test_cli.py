@@ -5,16 +5,20 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
+from marketplace import saved_searches
 from marketplace.config import ROOT
 from marketplace.db import make_engine
-from marketplace.models import RecalculationRun, Sector
+from marketplace.models import Notification, RecalculationRun, SavedSearch, Sector
+from marketplace.models._base import utcnow
+from marketplace.search import read_query
 from marketplace.seed import read_json
-from tests.builders import make_offer
+from tests.builders import make_offer, make_user
 from tests.conftest import SEED_DIR, _new_database
 
 SECTORS = read_json(SEED_DIR / "sectors.json")
@@ -183,4 +187,27 @@ def test_match_waits_its_turn_while_a_recalculation_runs(cli_database: str) -> N
         finally:
             session.delete(going)
             session.commit()
+    engine.dispose()
+
+
+def test_send_alerts_tells_members_of_new_listings_for_the_searches_they_follow(cli_database: str) -> None:
+    engine = make_engine(cli_database)
+    week_ago, yesterday = utcnow() - timedelta(days=7), utcnow() - timedelta(days=1)
+    with Session(engine) as session:
+        member = make_user(session, role="enterprise")
+        query, _ = read_query({"q": ["mắm ruốc Huế"]})
+        session.add(SavedSearch(user_id=member.id, params=saved_searches.params_of(query), created_at=week_ago,
+                                checked_at=week_ago, seen_until=week_ago))  # fmt: skip
+        make_offer(session, title="Lên men mắm ruốc Huế ít muối", published_at=yesterday, confirmed_at=yesterday)
+        session.commit()
+        member_id = member.id
+    result = run(cli_database, "send-alerts")
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["alerted"] >= 1 and report["listings"] >= 1
+    with Session(engine) as session:
+        notice = session.exec(select(Notification).where(Notification.user_id == member_id)).one()
+        assert notice.params == {"search": "“mắm ruốc Huế”", "count": "1"}
+    again = json.loads(run(cli_database, "send-alerts").stdout.strip().splitlines()[-1])
+    assert again == {"checked": 0, "alerted": 0, "listings": 0}  # looked at: not due again until tomorrow
     engine.dispose()

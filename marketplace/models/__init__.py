@@ -23,6 +23,7 @@ from marketplace.models.records import (
     Notification,
     OutboxMail,
     RecalculationRun,
+    SavedSearch,
     SearchOutbox,
     SubmittedForm,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "OutboxMail",
     "ProposalStatus",
     "RecalculationRun",
+    "SavedSearch",
     "Role",
     "SearchOutbox",
     "Sector",

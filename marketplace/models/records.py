@@ -1,10 +1,10 @@
 """Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox, the glossary,
-batch recalculations of partner proposals."""
+batch recalculations of partner proposals, the searches members follow."""
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON
+from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import long_text, moment_field, now_field, short_code
@@ -102,3 +102,21 @@ class RecalculationRun(SQLModel, table=True):
     unchanged: int = 0
     interrupted: bool = False
     error: str | None = Field(default=None, max_length=1000)
+
+
+class SavedSearch(SQLModel, table=True):
+    """A search a member follows (`marketplace.saved_searches`): offers and needs published after
+    `seen_until` that match it reach them as a notice and an e-mail, daily or weekly."""
+
+    __tablename__ = "saved_search"
+    __table_args__ = (UniqueConstraint("user_id", "params"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    params: str = Field(max_length=2000)  # the search page's URL parameters, without sort and page
+    frequency: str = Field(default="daily", max_length=10)  # daily, weekly or paused
+    created_at: datetime = now_field()
+    checked_at: datetime = now_field()  # the last time new listings were looked for
+    seen_until: datetime = now_field()  # listings published up to here were looked at
+    last_alert_at: datetime | None = moment_field()
+    last_alert_count: int = 0

@@ -20,7 +20,7 @@ PUBLIC = ["/", "/search?q=tinh+dau+tram", "/search?q=duoc+lieu&kind=offer&sector
 DETAILS = {"/offers": r"/offers/\d+$", "/needs": r"/needs/\d+$", "/organizations": r"/organizations/\d+$",
            "/experts": r"/experts/\d+$"}  # fmt: skip
 MEMBER = {
-    "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new"],
+    "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new", "/saved-searches", "/search?q=sen+hue"],
     "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password"],
 }
 STAFF = ["/review", "/pipeline", "/pipeline?view=list", "/dashboard", "/audit", "/glossary", "/memberships",
