@@ -190,7 +190,9 @@ def new_listings(session: Session, saved: SavedSearch, until: datetime) -> tuple
     found: list[Hit] = []
     page = 1
     while True:
-        newest = search.SearchQuery(query.text, {**query.filters, "kind": kinds}, sort="newest", page=page)
+        # The words were typed in full: the last one is not a prefix still being typed ("sen" is not "sến").
+        words = query.text.rstrip() + " " if query.text else ""
+        newest = search.SearchQuery(words, {**query.filters, "kind": kinds}, sort="newest", page=page)
         hits = search.find(session, newest, None).hits
         for hit in hits:
             if hit.published_at is None or hit.published_at <= since:

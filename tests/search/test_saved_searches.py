@@ -12,6 +12,7 @@ from marketplace.models import Notification, Organization, OutboxMail, SavedSear
 from marketplace.models._base import aware, utcnow
 from marketplace.search import read_query
 from tests.builders import csrf_of, log_in, make_need, make_offer, make_org, make_user, page
+from tests.search.conftest import Backend
 
 HTMX = {"HX-Request": "true", "HX-Target": "follow-search"}
 
@@ -242,3 +243,15 @@ def test_an_english_speaking_member_is_written_to_in_english(db: Session) -> Non
     mail = db.exec(select(OutboxMail).where(OutboxMail.to == member.email)).one()
     assert mail.subject == "New on the exchange for “thanh trà” · Agriculture and food processing"
     assert "• [Technology offer] Bảo quản thanh trà sau thu hoạch" in mail.body
+
+
+def test_new_listings_are_found_the_same_on_every_backend(backend: Backend, db: Session) -> None:
+    member = make_user(db)
+    saved = saved_for(db, member, "sen", sector="agri_food")
+    make_offer(db, title="Trà tâm sen sấy lạnh", sector_code="agri_food", **published(2))
+    make_offer(db, title="Hạt sen Huế đóng hộp", sector_code="agri_food", **published(1))
+    make_offer(db, title="Bột sen cho mỹ phẩm", sector_code="biotech", **published(1))  # another sector
+    make_offer(db, title="Cảm biến SenseHub cho kho lạnh", sector_code="agri_food", **published(1))  # a word in full
+    make_offer(db, title="Sen đá trồng chậu", sector_code="agri_food", **published(9))  # before the search was saved
+    hits, more = saved_searches.new_listings(db, saved, utcnow())
+    assert [h.title.striptags() for h in hits] == ["Hạt sen Huế đóng hộp", "Trà tâm sen sấy lạnh"] and not more
