@@ -32,6 +32,7 @@ from marketplace.web import (
     pipeline,
     proposals,
     review,
+    users,
     workspace,
 )
 from marketplace.web import glossary as glossary_page
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         auth.router,
         account.router,
         audit.router,
+        users.router,
         organizations.router,
         memberships.router,
         proposals.router,

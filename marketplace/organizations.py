@@ -20,7 +20,7 @@ from marketplace.i18n import Msg, sort_key
 from marketplace.inquiries import org_name
 from marketplace.memberships import can_decide, is_government
 from marketplace.models import Need, Offer, Organization, OrgKind, User
-from matching.text import TOKEN_PATTERN, fold, normalize
+from matching.text import TOKEN_PATTERN, begins_words, folded_words
 
 DIRECTORY_PAGE_SIZE = 24
 QUERY_MAX = 100
@@ -119,27 +119,17 @@ def _usable_filters(
 def _ranked(organizations: Iterable[Organization], text: str, language: str) -> list[Organization]:
     """The organizations having every word of `text`: those whose name holds the words as typed first, then
     those whose name has every word, then the rest; by name in `language` within each group."""
-    wanted = _folded(text)
+    wanted = folded_words(text)
     words = TOKEN_PATTERN.findall(wanted)
     ranked = []
     for org in organizations:
-        names = _folded(f"{org.name_vi} {org.name_en}")
-        everything = f"{names} {_folded(f'{org.description_vi} {org.description_en} {org.ward}')}"
-        if not _has_words(everything, words):
+        names = folded_words(f"{org.name_vi} {org.name_en}")
+        everything = f"{names} {folded_words(f'{org.description_vi} {org.description_en} {org.ward}')}"
+        if not begins_words(everything, words):
             continue
-        group = 0 if wanted in names else 1 if _has_words(names, words) else 2
+        group = 0 if wanted in names else 1 if begins_words(names, words) else 2
         ranked.append((group, sort_key(org_name(org, language)), org.id or 0, org))
     return [org for *_, org in sorted(ranked, key=lambda row: row[:3])]
-
-
-def _folded(text: str) -> str:
-    return " ".join(TOKEN_PATTERN.findall(fold(normalize(text))))
-
-
-def _has_words(folded: str, words: list[str]) -> bool:
-    """Every word begins a word of `folded` ("cong ng" finds "công nghệ" while typing)."""
-    padded = f" {folded}"
-    return all(f" {w}" in padded for w in words)
 
 
 def published_counts(session: Session, organization_ids: list[int]) -> dict[int, tuple[int, int]]:

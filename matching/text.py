@@ -91,6 +91,17 @@ def fold(text: str) -> str:
     return text.translate(FOLD_TABLE)
 
 
+def folded_words(text: str) -> str:
+    """The words of text in lower case with every mark folded, one space apart: where typed words are looked for."""
+    return " ".join(TOKEN_PATTERN.findall(fold(normalize(text))))
+
+
+def begins_words(folded: str, words: Iterable[str]) -> bool:
+    """Every one of `words` (folded) begins a word of `folded` ("cong ng" finds "công nghệ" while typing)."""
+    padded = f" {folded}"
+    return all(f" {w}" in padded for w in words)
+
+
 def has_diacritics(text: str) -> bool:
     """Return True when folding would change the text."""
     return fold(text) != text

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from marketplace.errors import Forbidden, LoginRequired
 from marketplace.i18n import Msg
-from marketplace.models import User
+from marketplace.models import Role, User
 from marketplace.security import CSRF_FIELD, CSRF_HEADER, csrf_matches
 
 SESSION_USER = "uid"
@@ -58,9 +58,16 @@ def staff_user(user: Annotated[User, Depends(required_user)]) -> User:
     return user
 
 
+def admin_user(user: Annotated[User, Depends(required_user)]) -> User:
+    if user.role != Role.ADMIN:
+        raise Forbidden(Msg("This page is for the exchange's administrators."))
+    return user
+
+
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 CurrentUser = Annotated[User, Depends(required_user)]
 StaffUser = Annotated[User, Depends(staff_user)]
+AdminUser = Annotated[User, Depends(admin_user)]
 
 
 class CsrfError(Forbidden):
