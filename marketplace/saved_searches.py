@@ -17,11 +17,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from marketplace import mail, notifications, search
 from marketplace.cli import command
+from marketplace.config import get_settings
 from marketplace.errors import Invalid, NotFound
 from marketplace.i18n import N_, Msg, gettext
 from marketplace.models import SavedSearch, User
@@ -46,7 +48,8 @@ NEW_LISTINGS = N_("New offers or needs match your saved search %(search)s: %(cou
 NEW_SUBJECT = N_("New on the exchange for %(search)s")
 NEW_BODY = N_(
     "These offers and needs were published on the exchange since we last looked, and match your saved "
-    "search %(search)s:\n\n%(listings)s\n\nTo change how often we write, or to stop: %(manage)s"
+    "search %(search)s:\n\n%(listings)s\n\nTo stop these e-mails for this search: %(stop)s\n"
+    "To change how often we write: %(manage)s"
 )
 
 
@@ -152,11 +155,40 @@ def set_frequency(session: Session, user: User, saved_id: int, data: dict[str, A
 
 def unfollow(session: Session, user: User, saved_id: int) -> str:
     """Stop following a search; returns its description (for the message)."""
-    saved = own(session, user, saved_id)
+    return _stop(session, own(session, user, saved_id))
+
+
+def stop_token(saved: SavedSearch) -> str:
+    """The key of the link in each alert that stops that search without logging in (it can do nothing else)."""
+    return _signer().dumps([saved.id, saved.user_id])
+
+
+def by_stop_token(session: Session, token: str) -> SavedSearch:
+    """The saved search a stop link names; NotFound when the link is not ours or the search is gone."""
+    try:
+        saved_id, user_id = _signer().loads(token)
+    except (BadSignature, ValueError, TypeError):
+        saved_id, user_id = None, None
+    saved = session.get(SavedSearch, saved_id) if isinstance(saved_id, int) else None
+    if saved is None or saved.user_id != user_id:
+        raise NotFound(Msg("This link no longer works: the search is not followed any more."))
+    return saved
+
+
+def stop_by_token(session: Session, token: str) -> str:
+    """Stop following the search of a stop link; returns its description."""
+    return _stop(session, by_stop_token(session, token))
+
+
+def _stop(session: Session, saved: SavedSearch) -> str:
     described = describe(saved)
     session.delete(saved)
     session.commit()
     return described
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(get_settings().SECRET_KEY, salt="saved-search-stop")
 
 
 # -- alerts --------------------------------------------------------------------------------------
@@ -239,6 +271,7 @@ def _tell(session: Session, user: User, saved: SavedSearch, hits: list[Hit], mor
             lines.append(gettext("… and %(num)s more.", num=f"{len(hits) - IN_MAIL}{'+' if more else ''}"))
         mail_params = {
             "listings": "\n".join(lines),
+            "stop": mail.absolute_url(f"{PATH}/stop/{stop_token(saved)}"),
             "manage": mail.absolute_url(PATH),
         }
     notifications.tell(

@@ -93,3 +93,17 @@ def unfollow_search(request: Request, session: SessionDep, user: CurrentUser, sa
     described = saved_searches.unfollow(session, user, saved_id)
     request.session["flash"] = str(Msg("You no longer follow %(search)s.", search=described))
     return RedirectResponse(request.url_for("saved_searches_page"), status_code=303)
+
+
+@router.get("/saved-searches/stop/{token}", name="stop_search_page")
+def stop_search_page(request: Request, session: SessionDep, token: str) -> Response:
+    """The page an alert's stop link opens: a button, as mail scanners open links without meaning to stop anything."""
+    saved = saved_searches.by_stop_token(session, token)
+    return render(request, "saved_search_stop.html", {"described": saved_searches.describe(saved), "token": token})
+
+
+@router.post("/saved-searches/stop/{token}", name="stop_search", dependencies=[Csrf])
+def stop_search(request: Request, session: SessionDep, token: str) -> Response:
+    described = saved_searches.stop_by_token(session, token)
+    context = {"described": described, "stopped": True, "token": token}
+    return render(request, "saved_search_stop.html", context)

@@ -255,3 +255,26 @@ def test_new_listings_are_found_the_same_on_every_backend(backend: Backend, db: 
     make_offer(db, title="Sen đá trồng chậu", sector_code="agri_food", **published(9))  # before the search was saved
     hits, more = saved_searches.new_listings(db, saved, utcnow())
     assert [h.title.striptags() for h in hits] == ["Hạt sen Huế đóng hộp", "Trà tâm sen sấy lạnh"] and not more
+
+
+def test_the_stop_link_in_an_alert_stops_that_search_without_logging_in(client: TestClient, db: Session) -> None:
+    member = make_user(db)
+    saved_for(db, member, "bún bò Huế")
+    kept = saved_for(db, member, "nón lá")
+    make_offer(db, title="Nước dùng bún bò Huế đóng gói", **published(1))
+    saved_searches.send_alerts(db)
+    body = db.exec(select(OutboxMail).where(OutboxMail.to == member.email)).one().body
+    stop = next(line.split(": ", 1)[1] for line in body.splitlines() if line.startswith("Để ngừng nhận thư"))
+    path = urlsplit(stop).path
+    shown = page(client.get(path))  # no one logged in; opening the link stops nothing (mail scanners open links)
+    assert shown.select_one("main p").get_text(strip=True) == (
+        "Bạn sẽ không còn nhận tin về chào bán và nhu cầu mới cho “bún bò Huế”."
+    )
+    assert len(saved_searches.saved_of(db, member)) == 2
+    token = shown.select_one("input[name=csrf_token]")["value"]
+    done = page(client.post(path, data={"csrf_token": token}))
+    assert done.select_one(".notice.success").get_text(strip=True) == "Bạn không còn theo dõi “bún bò Huế”."
+    assert [s.id for s in saved_searches.saved_of(db, member)] == [kept.id]
+    again = client.get(path)
+    assert again.status_code == 404 and "Liên kết này không còn hiệu lực" in again.text
+    assert client.get(path[:-3] + "abc").status_code == 404  # a link that is not ours
