@@ -22,6 +22,7 @@ DETAILS = {"/offers": r"/offers/\d+$", "/needs": r"/needs/\d+$", "/organizations
 MEMBER = {
     "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new", "/saved-searches", "/search?q=sen+hue"],
     "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password"],
+    "admin@demo.hue.vn": ["/users", "/users?q=nguyen&state=active"],
 }
 STAFF = ["/review", "/pipeline", "/pipeline?view=list", "/dashboard", "/audit", "/glossary", "/memberships",
          "/commissioned/new", "/collaborations/new"]  # fmt: skip
