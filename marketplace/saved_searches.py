@@ -208,6 +208,43 @@ def due(saved: SavedSearch, now: datetime) -> bool:
     return interval is not None and aware(saved.checked_at) + interval - SLACK <= now
 
 
+@dataclass(frozen=True)
+class Followed:
+    """A search members follow, for the Department: how many follow it, and what it finds published now."""
+
+    saved: SavedSearch  # one of them: they share their words and filters
+    members: int
+    offers: int
+    needs: int
+
+
+def most_followed(session: Session, limit: int = 10) -> list[Followed]:
+    """The searches most members follow (what they are looking for), with the offers and needs they find now:
+    many members and few offers is a demand the exchange does not meet yet."""
+    members = func.count(func.distinct(SavedSearch.user_id))
+    top = session.exec(
+        select(SavedSearch.params, members, func.min(SavedSearch.id))
+        .group_by(SavedSearch.params)
+        .order_by(members.desc(), SavedSearch.params)
+        .limit(limit)
+    ).all()
+    found = []
+    for _params, count, first_id in top:
+        saved = session.get(SavedSearch, first_id)
+        assert saved is not None
+        query = query_of(saved)
+        filters = {k: v for k, v in query.filters.items() if k != "kind"}
+        page = search.find(session, search.SearchQuery(_in_full(query.text), filters, per_page=1), None)
+        kinds = {v.value: v.count for v in page.facets.get("kind", [])}
+        found.append(Followed(saved, int(count), kinds.get("offer", 0), kinds.get("need", 0)))
+    return found
+
+
+def _in_full(text: str) -> str:
+    """A followed search's words, typed in full: the last one is no prefix still being typed ("sen" brings no "SenseHub")."""
+    return text.rstrip() + " " if text else ""
+
+
 def new_listings(session: Session, saved: SavedSearch, until: datetime) -> tuple[list[Hit], bool]:
     """Offers and needs that match `saved`, published after its `seen_until` and up to `until`, newest
     first, as the public finds them (its member's own organization's left out); and whether there were
@@ -222,9 +259,7 @@ def new_listings(session: Session, saved: SavedSearch, until: datetime) -> tuple
     found: list[Hit] = []
     page = 1
     while True:
-        # The words were typed in full: the last one is not a prefix still being typed ("sen" is not "sến").
-        words = query.text.rstrip() + " " if query.text else ""
-        newest = search.SearchQuery(words, {**query.filters, "kind": kinds}, sort="newest", page=page)
+        newest = search.SearchQuery(_in_full(query.text), {**query.filters, "kind": kinds}, sort="newest", page=page)
         hits = search.find(session, newest, None).hits
         for hit in hits:
             if hit.published_at is None or hit.published_at <= since:

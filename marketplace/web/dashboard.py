@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from marketplace import charts, exports, indicators, labels
+from marketplace import charts, exports, indicators, labels, saved_searches
 from marketplace.errors import Invalid
 from marketplace.i18n import TIMEZONE, Msg, babel_locale, current_locale, format_vnd, gettext
 from marketplace.indicators import Indicators
@@ -45,6 +45,8 @@ def dashboard(request: Request, session: SessionDep, user: StaffUser) -> Respons
         "presets": presets(_today()), "sectors": labels.sector_options(),
         "organizations": indicators.organization_choices(session, current_locale.get()),
         "exports": [(w, f) for w in exports.WHAT for f in exports.FORMATS],
+        "followed": saved_searches.most_followed(session), "describe": saved_searches.describe,
+        "search_link": saved_searches.search_url,
     }  # fmt: skip
     return render(request, "dashboard.html", context, status_code=422 if errors else 200)
 

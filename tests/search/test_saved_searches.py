@@ -278,3 +278,17 @@ def test_the_stop_link_in_an_alert_stops_that_search_without_logging_in(client: 
     again = client.get(path)
     assert again.status_code == 404 and "Liên kết này không còn hiệu lực" in again.text
     assert client.get(path[:-3] + "abc").status_code == 404  # a link that is not ours
+
+
+def test_the_department_sees_what_members_follow_and_what_it_finds(client: TestClient, db: Session) -> None:
+    for member in (make_user(db), make_user(db), make_user(db, role="enterprise")):
+        saved_for(db, member, "tinh dầu tràm")
+    saved_for(db, make_user(db), "máy sấy", kind="need")
+    make_offer(db, title="Chưng cất tinh dầu tràm gió", **published(3))
+    make_need(db, title="Cần tinh dầu tràm cho xà phòng", summary="", **published(3))
+    make_offer(db, title="Tinh dầu tràm: bản nháp", status="draft", published_at=None)
+    make_need(db, title="Cần máy sấy cà gai leo", **published(3))
+    log_in(client, make_user(db, role="staff"))
+    rows = page(client.get("/dashboard")).select("#followed-searches tbody tr")
+    cells = [[c.get_text(" ", strip=True) for c in row.select("th, td")] for row in rows]
+    assert cells == [["“tinh dầu tràm”", "3", "1", "1"], ["“máy sấy” · Nhu cầu công nghệ", "1", "0", "1"]]
