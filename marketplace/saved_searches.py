@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlencode
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from marketplace import mail, notifications, search
@@ -119,14 +120,19 @@ def follow(session: Session, user: User, query: search.SearchQuery) -> tuple[Sav
         return existing, False
     count = session.exec(select(func.count()).select_from(SavedSearch).where(SavedSearch.user_id == user.id)).one()
     if count >= MAX_PER_USER:
-        raise Invalid(
-            {"q": Msg("You follow %(max)d searches already: stop following one first.", max=MAX_PER_USER)},
-            Msg("You follow %(max)d searches already: stop following one first.", max=MAX_PER_USER),
-        )
+        problem = Msg("You follow %(max)d searches already: stop following one first.", max=MAX_PER_USER)
+        raise Invalid({"q": problem}, problem)
     now = utcnow()
     saved = SavedSearch(user_id=ident(user), params=params_of(query), created_at=now, checked_at=now, seen_until=now)
     session.add(saved)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # the same search followed twice at once (a double click): one is kept
+        session.rollback()
+        existing = following(session, user, query)
+        if existing is None:
+            raise
+        return existing, False
     return saved, True
 
 
@@ -160,17 +166,17 @@ def unfollow(session: Session, user: User, saved_id: int) -> str:
 
 def stop_token(saved: SavedSearch) -> str:
     """The key of the link in each alert that stops that search without logging in (it can do nothing else)."""
-    return _signer().dumps([saved.id, saved.user_id])
+    return _signer().dumps([saved.id, saved.user_id, saved.params])
 
 
 def by_stop_token(session: Session, token: str) -> SavedSearch:
     """The saved search a stop link names; NotFound when the link is not ours or the search is gone."""
     try:
-        saved_id, user_id = _signer().loads(token)
+        saved_id, user_id, params = _signer().loads(token)
     except (BadSignature, ValueError, TypeError):
-        saved_id, user_id = None, None
+        saved_id, user_id, params = None, None, None
     saved = session.get(SavedSearch, saved_id) if isinstance(saved_id, int) else None
-    if saved is None or saved.user_id != user_id:
+    if saved is None or (saved.user_id, saved.params) != (user_id, params):  # gone, or its number used again
         raise NotFound(Msg("This link no longer works: the search is not followed any more."))
     return saved
 

@@ -292,3 +292,15 @@ def test_the_department_sees_what_members_follow_and_what_it_finds(client: TestC
     rows = page(client.get("/dashboard")).select("#followed-searches tbody tr")
     cells = [[c.get_text(" ", strip=True) for c in row.select("th, td")] for row in rows]
     assert cells == [["“tinh dầu tràm”", "3", "1", "1"], ["“máy sấy” · Nhu cầu công nghệ", "1", "0", "1"]]
+
+
+def test_two_requests_following_the_same_search_at_once_keep_one(db: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    member = make_user(db)
+    query = read_query({"q": ["điện mặt trời áp mái"]})[0]
+    first, _ = saved_searches.follow(db, member, query)
+    real = saved_searches.following
+    calls = iter([None])  # the second request looked before the first one's row was committed
+    monkeypatch.setattr(saved_searches, "following", lambda *a: next(calls, "real") and real(*a))
+    again, created = saved_searches.follow(db, member, query)
+    assert (again.id, created) == (first.id, False)
+    assert len(saved_searches.saved_of(db, member)) == 1
