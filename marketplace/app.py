@@ -23,6 +23,7 @@ from marketplace.web import (
     dashboard,
     errors,
     experts,
+    feeds,
     inquiries,
     listings,
     memberships,
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         api_v1.router,
         api_docs.router,
         open_data.router,
+        feeds.router,
         search_page.router,
         api_search.router,
     ):

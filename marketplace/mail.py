@@ -60,7 +60,7 @@ def mail_user(
 
 
 def absolute_url(path: str) -> str:
-    """A link for an e-mail: the site's public address followed by `path`."""
+    """A link for outside the site (e-mails, feeds, link previews): the site's public address followed by `path`."""
     return get_settings().PUBLIC_BASE_URL.rstrip("/") + path
 
 

@@ -13,7 +13,7 @@ from jinja2_fragments import render_block
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from marketplace import labels
+from marketplace import labels, syndication
 from marketplace.config import ROOT
 from marketplace.i18n import (
     current_locale,
@@ -24,6 +24,7 @@ from marketplace.i18n import (
     gettext,
     ngettext,
 )
+from marketplace.mail import absolute_url
 from marketplace.models import Organization
 from marketplace.security import CSRF_FIELD, csrf_token
 
@@ -36,6 +37,7 @@ env = Environment(
 )
 env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd, number=format_number)
+env.filters.update(excerpt=syndication.excerpt, w3c=syndication.w3c)
 env.globals.update(
     label=labels.label,
     options=labels.options,
@@ -43,6 +45,7 @@ env.globals.update(
     now=lambda: datetime.now(UTC),
     days_since=lambda moment: days_since(moment),
     shown_title=lambda listing: shown_title(listing),
+    preview_of=syndication.preview_of,
 )
 # A title that starts by saying what the "Commissioned" badge beside it already says ("Đặt hàng: …").
 COMMISSION_PREFIX = re.compile(r"^(đặt hàng|commissioned(?: problem)?)\s*[:–—-]\s*(?=\S)", re.IGNORECASE)
@@ -96,7 +99,14 @@ def page_context(request: Request) -> dict[str, Any]:
         "is_htmx": is_htmx(request),
         "has_route": lambda name: name in route_names(request.app),
         "holds_demo_data": lambda: holds_demo_data(request.app),
+        "public_url": lambda name, **params: public_url(request, name, **params),
     }
+
+
+def public_url(request: Request, name: str, **params: Any) -> str:
+    """The absolute address of a route for other sites (link previews, feeds, the sitemap): PUBLIC_BASE_URL and
+    the route's path, as e-mails link to it."""
+    return absolute_url(str(request.app.url_path_for(name, **params)))
 
 
 DEMO_CHECK_SECONDS = 60
