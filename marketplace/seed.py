@@ -168,12 +168,17 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
                     summary=ex.get("summary", ""),
                 )
             )
-        for params in row.get("saved_searches") or []:
-            query, _ = read_query(params)
-            session.add(SavedSearch(user_id=ident(user), params=saved_searches.params_of(query)))
+        _add_saved_searches(session, user, row)
         added += 1
     session.flush()
     return added
+
+
+def _add_saved_searches(session: Session, user: User, row: dict[str, Any]) -> None:
+    """The searches the person follows (`saved_searches`: the search page's URL parameters of each)."""
+    for params in row.get("saved_searches") or []:
+        query, _ = read_query(params)
+        session.add(SavedSearch(user_id=ident(user), params=saved_searches.params_of(query)))
 
 
 def _add_membership(session: Session, user: User, row: dict[str, Any], orgs: dict[str, int | None]) -> None:
