@@ -37,7 +37,7 @@ class Organization(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A person who signs in; staff and admin accounts come only from the command line."""
+    """A person who signs in; staff and admin accounts come from the command line or an administrator (/users)."""
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
