@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "user.role": N_("changed an account's role"),
     "user.deactivate": N_("deactivated an account"),
     "user.reactivate": N_("reactivated an account"),
+    "user.delete": N_("deleted their account"),
     "update_profile": N_("updated their profile"),
     "update_organization": N_("updated an organization's profile"),
     "verify_organization": N_("verified an organization"),

@@ -1,9 +1,12 @@
-"""A user's own account: name, phone, language and, for researchers, the expertise profile."""
+"""A user's own account: name, phone, language and, for researchers, the expertise profile; a copy of their
+data, and deleting the account."""
+
+import json
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, proposals
+from marketplace import accounts, personal_data, proposals
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.models import ExpertiseProfile, User
@@ -30,6 +33,27 @@ def _form_of(user: User, profile: ExpertiseProfile | None) -> dict[str, str]:
 def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     form = _form_of(user, accounts.expertise_of(session, user))
     return render(request, "account.html", {"form": form, "errors": {}, "flash": request.session.pop("flash", None)})
+
+
+@router.get("/account/data.json", name="account_data")
+def account_data(session: SessionDep, user: CurrentUser) -> Response:
+    """Everything the exchange holds about the reader, as a JSON file."""
+    body = json.dumps(personal_data.export(session, user), ensure_ascii=False, indent=2)
+    disposition = {"Content-Disposition": 'attachment; filename="hue-exchange-my-data.json"'}
+    return Response(body, media_type="application/json; charset=utf-8", headers=disposition)
+
+
+@router.post("/account/delete", name="delete_account", dependencies=[Csrf])
+def delete_account(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    try:
+        personal_data.delete_account(session, user, form)
+    except Invalid as exc:
+        context = {"form": _form_of(user, accounts.expertise_of(session, user)), "errors": {},
+                   "delete_errors": exc.errors, "message": exc.message}  # fmt: skip
+        return render(request, "account.html", context, status_code=422)
+    request.session.clear()
+    request.session["flash"] = str(Msg("Your account has been deleted. Thank you for using the exchange."))
+    return RedirectResponse("/", status_code=303)
 
 
 @router.post("/account", name="update_account", dependencies=[Csrf])

@@ -1,0 +1,131 @@
+"""A person's rights over the data the exchange holds about them (Vietnam's Law on Personal Data
+Protection, 2025): a copy of it to download, and deleting their account.
+
+Deleting an account keeps the records other people and organizations rely on (the inquiries they sent,
+their organization's listings, the pipeline's history, the audit log) but nothing that says who they were:
+the name becomes "Người dùng đã xóa", the e-mail an address that cannot receive mail, the phone and
+password go, and their expertise profile, proposals naming them as an expert, memberships, saved searches,
+notifications and unsent mail are deleted. Staff and administrator accounts are closed by an administrator
+(deactivated on /users), as the Department's records must say who acted.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from marketplace import audit, saved_searches
+from marketplace.errors import Forbidden, Invalid
+from marketplace.i18n import Msg
+from marketplace.models import (
+    AuditLog,
+    ExpertiseProfile,
+    Inquiry,
+    LoginAttempt,
+    MatchProposal,
+    Membership,
+    Notification,
+    Organization,
+    OutboxMail,
+    ProposalStatus,
+    SavedSearch,
+    User,
+)
+from marketplace.notifications import text_of
+from marketplace.security import verify_password
+
+DELETED_NAME = "Người dùng đã xóa"
+DELETED_DOMAIN = "deleted.invalid"  # .invalid never resolves: no mail can reach such an address
+
+
+def _moment(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export(session: Session, user: User) -> dict[str, Any]:
+    """Everything the exchange holds about `user`, as plain data (the "download my data" file)."""
+    org = session.get(Organization, user.organization_id) if user.organization_id else None
+    profile = session.exec(select(ExpertiseProfile).where(ExpertiseProfile.user_id == user.id)).first()
+    memberships = session.exec(select(Membership).where(Membership.user_id == user.id).order_by(col(Membership.id)))
+    orgs = {o.id: o for o in session.exec(select(Organization)).all()}
+    inquiries = session.exec(select(Inquiry).where(Inquiry.sender_id == user.id).order_by(col(Inquiry.id)))
+    notices = session.exec(select(Notification).where(Notification.user_id == user.id).order_by(col(Notification.id)))
+    actions = session.exec(select(AuditLog).where(AuditLog.actor_id == user.id).order_by(col(AuditLog.id)))
+    return {
+        "account": {
+            "email": user.email,
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "language": user.language,
+            "role": user.role,
+            "organization": org.name_vi if org else None,
+            "created_at": _moment(user.created_at),
+            "last_login_at": _moment(user.last_login_at),
+        },
+        "expertise_profile": None
+        if profile is None
+        else {
+            "summary": profile.summary,
+            "keywords": profile.keywords,
+            "publications": profile.publications,
+            "projects": profile.projects,
+            "updated_at": _moment(profile.updated_at),
+        },
+        "memberships": [
+            {
+                "organization": orgs[m.organization_id].name_vi if m.organization_id in orgs else None,
+                "status": m.status,
+                "manager": m.manager,
+                "asked_at": _moment(m.created_at),
+                "decided_at": _moment(m.decided_at),
+            }
+            for m in memberships
+        ],
+        "saved_searches": [
+            {
+                "search": saved_searches.describe(s),
+                "parameters": s.params,
+                "frequency": s.frequency,
+                "followed_since": _moment(s.created_at),
+            }  # fmt: skip
+            for s in saved_searches.saved_of(session, user)
+        ],
+        "inquiries_sent": [
+            {
+                "listing": f"{i.listing_kind} {i.listing_id}",
+                "message": i.message,
+                "status": i.status,
+                "sent_at": _moment(i.created_at),
+                "answered_at": _moment(i.answered_at),
+            }  # fmt: skip
+            for i in inquiries
+        ],
+        "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],
+        "actions": [
+            {"at": _moment(a.at), "action": a.action, "record": f"{a.entity} {a.entity_id or ''}".strip()}
+            for a in actions
+        ],  # fmt: skip
+    }
+
+
+def delete_account(session: Session, user: User, form: Mapping[str, Any]) -> None:
+    """Delete `user`'s account after they confirmed with their password; commits. Their sessions end."""
+    if user.is_staff:
+        raise Forbidden(Msg("Department staff accounts are closed by an administrator, on the Accounts page."))
+    if not verify_password(user.password_hash, str(form.get("password") or "")):
+        problem = Msg("This is not your password. Your account is kept.")
+        raise Invalid({"password": problem}, problem)
+    user_id, email = user.id, user.email
+    owned: tuple[Any, ...] = (ExpertiseProfile, Membership, SavedSearch, Notification)
+    for model in owned:
+        session.execute(delete(model).where(col(model.user_id) == user_id))
+    naming = (col(MatchProposal.expert_id) == user_id, col(MatchProposal.status) == ProposalStatus.NEW)
+    session.execute(delete(MatchProposal).where(*naming))
+    session.execute(delete(OutboxMail).where(col(OutboxMail.to) == email, col(OutboxMail.sent_at).is_(None)))
+    session.execute(delete(LoginAttempt).where(col(LoginAttempt.key).contains(email, autoescape=True)))
+    user.full_name, user.email, user.phone = DELETED_NAME, f"deleted-{user_id}@{DELETED_DOMAIN}", None
+    user.password_hash, user.is_active, user.organization_id = "!", False, None  # no password matches "!"
+    user.session_epoch += 1
+    session.add(user)
+    audit.record(session, actor_id=user_id, action="user.delete", entity="user", entity_id=user_id)
+    session.commit()
