@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
-from marketplace import audit, memberships, validation
+from marketplace import audit, email_confirmation, memberships, validation
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
@@ -42,6 +42,7 @@ def register(session: Session, form: Mapping[str, Any]) -> User:
     session.flush()
     audit.record(session, actor_id=user.id, action="register", entity="user", entity_id=user.id)
     memberships.join(session, user, organization, new=new)
+    email_confirmation.send_link(session, user)
     session.commit()
     return user
 
@@ -116,6 +117,7 @@ def create_user(
         role=role,
         password_hash=hash_password(password),
         organization_id=organization.id if organization else None,
+        email_confirmed_at=utcnow(),  # the operator vouches for the address
     )
     session.add(user)
     session.flush()

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "user.deactivate": N_("deactivated an account"),
     "user.reactivate": N_("reactivated an account"),
     "user.delete": N_("deleted their account"),
+    "confirm_email": N_("confirmed their e-mail address"),
     "update_profile": N_("updated their profile"),
     "update_organization": N_("updated an organization's profile"),
     "verify_organization": N_("verified an organization"),

@@ -46,10 +46,19 @@ def in_language(language: str | None) -> Iterator[None]:
 
 
 def mail_user(
-    session: Session, user: User, *, subject: str, body: str, link: str | None = None, **params: Any
+    session: Session,
+    user: User,
+    *,
+    subject: str,
+    body: str,
+    link: str | None = None,
+    unconfirmed_too: bool = False,
+    **params: Any,
 ) -> OutboxMail | None:
-    """Queue a mail to `user` in their language; `subject` and `body` are message ids filled with `params`."""
-    if not user.is_active or not user.email:
+    """Queue a mail to `user` in their language; `subject` and `body` are message ids filled with `params`.
+    Nothing goes to an address its owner has not confirmed (`email_confirmation`), but for a mail whose link
+    itself proves the address is theirs (`unconfirmed_too`: a password reset)."""
+    if not user.is_active or not user.email or (user.email_confirmed_at is None and not unconfirmed_too):
         return None
     with in_language(user.language):
         lines = [gettext("Dear %(name)s,", name=user.full_name), "", gettext(body, **params)]

@@ -53,7 +53,13 @@ def request_reset(session: Session, email: str) -> None:
     user = session.exec(select(User).where(User.email == address)).first() if address else None
     if user is not None and user.is_active:
         mail.mail_user(
-            session, user, subject=SUBJECT, body=BODY, link=f"/password/reset/{make_token(user)}", minutes=LINK_MINUTES
+            session,
+            user,
+            subject=SUBJECT,
+            body=BODY,
+            link=f"/password/reset/{make_token(user)}",
+            minutes=LINK_MINUTES,
+            unconfirmed_too=True,
         )
         audit.record(session, actor_id=user.id, action="request_password_reset", entity="user", entity_id=user.id)
     session.commit()
@@ -77,4 +83,5 @@ def reset_password(session: Session, token: str, form: Mapping[str, Any]) -> Use
     errors: validation.Errors = {}
     password = accounts.new_password(errors, form, "new_password", "new_password_confirm")
     validation.raise_if(errors)
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()  # the link reached them: the address is theirs
     return accounts.set_password(session, user, password, action="reset_password")

@@ -112,6 +112,9 @@ def following(session: Session, user: User | None, query: search.SearchQuery) ->
 
 def follow(session: Session, user: User, query: search.SearchQuery) -> tuple[SavedSearch, bool]:
     """Follow `query` (a search read by `search.read_query`); returns the saved search and whether it is new."""
+    if user.email_confirmed_at is None:
+        problem = Msg("Please confirm your e-mail address first: news of saved searches comes by e-mail.")
+        raise Invalid({"q": problem}, problem)
     if not can_follow(query):
         problem = Msg("Type some words or choose filters that find offers or needs before following a search.")
         raise Invalid({"q": problem}, problem)

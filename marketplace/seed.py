@@ -153,6 +153,7 @@ def _load_users(session: Session, rows: list[dict[str, Any]], hashes: dict[str, 
             language=row.get("language") or "vi",
             password_hash=hashes[row["password"]],
             phone=row.get("phone"),
+            email_confirmed_at=utcnow(),
         )
         session.add(user)
         session.flush()

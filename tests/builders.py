@@ -43,6 +43,7 @@ def make_user(session: Session, organization: Organization | None = None, **over
         "role": "researcher",
         "password_hash": _PASSWORD_HASH,
         "organization_id": organization.id if organization else None,
+        "email_confirmed_at": utcnow(),
     }
     user = User(**(values | overrides))
     session.add(user)

@@ -51,6 +51,8 @@ class User(SQLModel, table=True):
     session_epoch: int = 0
     created_at: datetime = now_field()
     last_login_at: datetime | None = moment_field()
+    # When the person opened the link mailed to this address; until then no other mail goes there.
+    email_confirmed_at: datetime | None = moment_field()
 
     @property
     def is_staff(self) -> bool:

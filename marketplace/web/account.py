@@ -6,11 +6,12 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, personal_data, proposals
+from marketplace import accounts, email_confirmation, personal_data, proposals
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.models import ExpertiseProfile, User
-from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep
+from marketplace.web.auth import safe_next
+from marketplace.web.deps import SESSION_USER, Csrf, CurrentUser, FormData, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.templating import render
 
@@ -70,3 +71,22 @@ def update_account(request: Request, session: SessionDep, user: CurrentUser, for
     response = RedirectResponse(request.url_for("account_page").path, status_code=303)
     response.set_cookie(LANG_COOKIE, user.language, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
+
+
+@router.get("/account/confirm/{token}", name="confirm_email")
+def confirm_email(request: Request, session: SessionDep, token: str) -> Response:
+    """The link of the confirmation mail; it needs no log-in (it may be opened on another device)."""
+    try:
+        user = email_confirmation.confirm(session, token)
+    except Invalid as exc:
+        return render(request, "confirm_email.html", {"message": exc.message}, status_code=400)
+    logged_in = request.session.get(SESSION_USER) == user.id
+    return render(request, "confirm_email.html", {"confirmed": user.email, "logged_in": logged_in})
+
+
+@router.post("/account/confirm", name="confirm_email_again", dependencies=[Csrf])
+def confirm_email_again(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    """Mail the confirmation link again, then back to the page the reader was on."""
+    email_confirmation.send_again(session, user)
+    request.session["flash"] = str(Msg("We sent the link again to %(email)s.", email=user.email))
+    return RedirectResponse(safe_next(form.get("next")), status_code=303)

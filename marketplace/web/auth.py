@@ -86,9 +86,11 @@ def register(request: Request, session: SessionDep, form: FormData) -> Response:
         return render(request, "register.html", context, status_code=422)
     start_session(request, user)
     if user.organization_id is None:  # asked to join an existing organization: the page says who answers
-        request.session["flash"] = str(Msg("Welcome! Your account is ready; your request to join waits for an answer."))
+        welcome = Msg("Welcome! Your account is ready; your request to join waits for an answer.")
     else:
-        request.session["flash"] = str(Msg("Welcome! Your account is ready."))
+        welcome = Msg("Welcome! Your account is ready.")
+    sent = Msg("We sent a link to %(email)s: open it to confirm your address.", email=user.email)
+    request.session["flash"] = f"{welcome} {sent}"
     return RedirectResponse("/me" if "my_exchange" in route_names(request.app) else "/", status_code=303)
 
 

@@ -1,7 +1,9 @@
 """Joining an existing organization is a request: until staff (or, except for a government body, a manager
 of that organization) approve it, the account has no rights over the organization."""
 
+import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from fastapi.testclient import TestClient
 from httpx import Response
@@ -83,6 +85,19 @@ def register(client: TestClient, organization: Organization, **overrides: str) -
     return client.post("/register", data=form | overrides)
 
 
+def confirm_address(client: TestClient, db: Session, email: str = IMPOSTOR_EMAIL) -> None:
+    """Open the confirmation link mailed at registration (until then no other mail goes to the address)."""
+    mailed = db.exec(select(OutboxMail).where(OutboxMail.to == email)).one()
+    assert client.get(urlsplit(re.search(r"\S+/account/confirm/\S+", mailed.body).group(0)).path).status_code == 200  # type: ignore[union-attr]
+
+
+def mail_to(db: Session, email: str, confirmed_then: str) -> OutboxMail:
+    """The one mail sent to `email` after the confirmation link, whose subject starts with `confirmed_then`."""
+    found = [m for m in db.exec(select(OutboxMail).where(OutboxMail.to == email)) if "/account/confirm/" not in m.body]
+    assert len(found) == 1 and found[0].subject.startswith(confirmed_then), [m.subject for m in found]
+    return found[0]
+
+
 def account(db: Session, email: str = IMPOSTOR_EMAIL) -> User:
     db.expire_all()
     return db.exec(select(User).where(User.email == email)).one()
@@ -128,7 +143,8 @@ def test_the_pages_say_the_request_waits_and_who_answers_it(client: TestClient, 
     dept = make_department(db)
     html = page(register(client, dept.org))
     assert html.select_one(".notice.success").get_text(strip=True) == (
-        "Chào mừng bạn! Tài khoản đã sẵn sàng; yêu cầu gia nhập tổ chức của bạn đang chờ duyệt."
+        "Chào mừng bạn! Tài khoản đã sẵn sàng; yêu cầu gia nhập tổ chức của bạn đang chờ duyệt. Chúng tôi đã gửi "
+        "một liên kết đến khanh.pv@gmail.com: hãy mở liên kết để xác nhận địa chỉ của bạn."
     )
     assert notice_text(html).startswith(
         f"Yêu cầu gia nhập {DEPARTMENT} của bạn đang chờ cán bộ Sở Khoa học và Công nghệ duyệt."
@@ -214,6 +230,7 @@ def test_the_request_waits_in_the_staff_queue_with_a_count(client: TestClient, d
 def test_staff_approval_grants_access_notifies_and_is_audited(client: TestClient, db: Session) -> None:
     dept = make_department(db)
     register(client, dept.org)
+    confirm_address(client, db)
     waiting = request_of(db, account(db))
     client.cookies.clear()
     log_in(client, dept.staff)
@@ -228,7 +245,7 @@ def test_staff_approval_grants_access_notifies_and_is_audited(client: TestClient
     assert notice.message == "You are now a member of %(organization)s." and notice.params == {
         "organization": DEPARTMENT
     }
-    mail = db.exec(select(OutboxMail).where(OutboxMail.to == IMPOSTOR_EMAIL)).one()
+    mail = mail_to(db, IMPOSTOR_EMAIL, "Yêu cầu gia nhập")
     assert mail.subject == f"Yêu cầu gia nhập {DEPARTMENT} của bạn đã được duyệt"
     entry = db.exec(select(AuditLog).where(AuditLog.action == "membership.approve")).one()
     assert (entry.actor_id, entry.entity, entry.entity_id) == (dept.staff.id, "membership", waiting.id)
@@ -244,6 +261,7 @@ def test_staff_approval_grants_access_notifies_and_is_audited(client: TestClient
 def test_refusal_keeps_the_account_out_and_tells_the_reason(client: TestClient, db: Session) -> None:
     dept = make_department(db)
     register(client, dept.org)
+    confirm_address(client, db)
     waiting = request_of(db, account(db))
     client.cookies.clear()
     log_in(client, dept.staff)
@@ -255,7 +273,7 @@ def test_refusal_keeps_the_account_out_and_tells_the_reason(client: TestClient, 
     assert (refused.status, refused.reason, refused.decided_by_id) == ("refused", reason, dept.staff.id)
     notice = db.exec(select(Notification).where(Notification.user_id == person.id)).one()
     assert notice.message == "Your request to join %(organization)s was refused."
-    mail = db.exec(select(OutboxMail).where(OutboxMail.to == IMPOSTOR_EMAIL)).one()
+    mail = mail_to(db, IMPOSTOR_EMAIL, "Yêu cầu gia nhập")
     assert f"Lý do: {reason}" in mail.body
     entry = db.exec(select(AuditLog).where(AuditLog.action == "membership.refuse")).one()
     assert entry.actor_id == dept.staff.id and entry.detail["reason"] == reason
