@@ -100,3 +100,16 @@ class ListingRevision(SQLModel, table=True):
     rejection_reason: str | None = Field(default=None, max_length=1000)
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
+
+
+class ListingViews(SQLModel, table=True):
+    """How many times a published offer or need was opened on one day (Huế time) by someone other than its
+    organization's members, staff or a robot (`marketplace.listing_views`)."""
+
+    __tablename__ = "listing_views"
+    __table_args__ = (UniqueConstraint("listing_kind", "listing_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    listing_kind: str = short_code(default="offer")
+    listing_id: int = Field(index=True)
+    day: date = Field(sa_type=Date, index=True)
+    views: int = 0

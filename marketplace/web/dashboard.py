@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from marketplace import charts, exports, indicators, labels, saved_searches
+from marketplace import charts, exports, indicators, labels, listing_views, saved_searches
 from marketplace.errors import Invalid
 from marketplace.i18n import TIMEZONE, Msg, babel_locale, current_locale, format_vnd, gettext
 from marketplace.indicators import Indicators
@@ -47,6 +47,7 @@ def dashboard(request: Request, session: SessionDep, user: StaffUser) -> Respons
         "exports": [(w, f) for w in exports.WHAT for f in exports.FORMATS],
         "followed": saved_searches.most_followed(session), "describe": saved_searches.describe,
         "search_link": saved_searches.search_url,
+        "most_viewed": listing_views.most_viewed(session, period.start, period.end),
     }  # fmt: skip
     return render(request, "dashboard.html", context, status_code=422 if errors else 200)
 

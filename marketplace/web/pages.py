@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
 
-from marketplace import listings, membership_review, memberships, organizations, profiles
+from marketplace import listing_views, listings, membership_review, memberships, organizations, profiles
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
@@ -56,6 +56,8 @@ def listing_page(
         "organization": organizations.get_organization(session, listing.organization_id),
         "can_manage": listings.can_manage(user, listing),
     }
+    if context["can_manage"] and listing.id is not None:
+        context["views"] = listing_views.views_of(session, kind, listing.id)
     context |= listing_pages.manage_context(request, session, user, listing)
     context |= proposal_context(session, listing, user) | (extra or {})
     return render(request, f"{kind}.html", context, status_code=status_code)
@@ -64,6 +66,7 @@ def listing_page(
 @router.get("/offers/{offer_id}", name="offer_detail")
 def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offer_id: RecordId) -> Response:
     offer = listings.get_visible(session, Offer, offer_id, user)
+    listing_views.count(session, offer, user, request.headers.get("user-agent"))
     mark_seen(request, session, user)
     return listing_page(request, session, user, offer)
 
@@ -71,6 +74,7 @@ def offer_detail(request: Request, session: SessionDep, user: OptionalUser, offe
 @router.get("/needs/{need_id}", name="need_detail")
 def need_detail(request: Request, session: SessionDep, user: OptionalUser, need_id: RecordId) -> Response:
     need = listings.get_visible(session, Need, need_id, user)
+    listing_views.count(session, need, user, request.headers.get("user-agent"))
     mark_seen(request, session, user)
     return listing_page(request, session, user, need)
 
