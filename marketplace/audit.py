@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "user.reactivate": N_("reactivated an account"),
     "user.delete": N_("deleted their account"),
     "confirm_email": N_("confirmed their e-mail address"),
+    "user.confirm_email": N_("took an account's e-mail address as confirmed"),
     "update_profile": N_("updated their profile"),
     "update_organization": N_("updated an organization's profile"),
     "verify_organization": N_("verified an organization"),

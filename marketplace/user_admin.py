@@ -18,10 +18,11 @@ from marketplace.db import Paging, paginate
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.i18n import Msg, sort_key
 from marketplace.models import Organization, Role, User
+from marketplace.models._base import utcnow
 from matching.text import TOKEN_PATTERN, begins_words, folded_words
 
 PAGE_SIZE = 50
-STATES = ("active", "inactive")
+STATES = ("active", "inactive", "unconfirmed")
 QUERY_MAX = 120
 REASON_MAX = 300
 
@@ -67,7 +68,9 @@ def accounts(session: Session, filters: UserFilters, page: int = 1) -> AccountPa
     query = select(User)
     if filters.role:
         query = query.where(User.role == filters.role)
-    if filters.state:
+    if filters.state == "unconfirmed":
+        query = query.where(col(User.email_confirmed_at).is_(None))
+    elif filters.state:
         query = query.where(User.is_active == (filters.state == "active"))
     found = list(session.exec(query).all())
     if filters.q:
@@ -82,11 +85,16 @@ def accounts(session: Session, filters: UserFilters, page: int = 1) -> AccountPa
     return AccountPage(rows, len(found), paging)
 
 
-def _other_account(session: Session, admin: User, user_id: int, own: Msg) -> User:
-    """The account `user_id`, which must not be the administrator's own."""
+def _account(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(Msg("This account does not exist."))
+    return user
+
+
+def _other_account(session: Session, admin: User, user_id: int, own: Msg) -> User:
+    """The account `user_id`, which must not be the administrator's own."""
+    user = _account(session, user_id)
     if user.id == admin.id:
         raise Forbidden(own)
     return user
@@ -131,5 +139,17 @@ def reactivate(session: Session, admin: User, user_id: int) -> User:
         user.is_active = True
         session.add(user)
         audit.record(session, actor_id=admin.id, action="user.reactivate", entity="user", entity_id=user.id)
+        session.commit()
+    return user
+
+
+def confirm_email(session: Session, admin: User, user_id: int) -> User:
+    """Take an account's e-mail address as confirmed (the administrator checked it otherwise, or the exchange
+    sends no mail yet: without SMTP nobody receives the link); commits."""
+    user = _account(session, user_id)
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+        session.add(user)
+        audit.record(session, actor_id=admin.id, action="user.confirm_email", entity="user", entity_id=user.id)
         session.commit()
     return user

@@ -41,7 +41,11 @@ def _page(
         "here": here.path + "?" + here.query,
         "admin": admin,
         "role_options": options("role"),
-        "state_options": [("active", Msg("Active")), ("inactive", Msg("Deactivated"))],
+        "state_options": [
+            ("active", Msg("Active")),
+            ("inactive", Msg("Deactivated")),
+            ("unconfirmed", Msg("E-mail not confirmed")),
+        ],  # fmt: skip
         "problem": problem,
         "flash": None if problem else request.session.pop("flash", None),
     }
@@ -96,3 +100,11 @@ def user_reactivate(
 ) -> Response:
     user = user_admin.reactivate(session, admin, user_id)
     return _back(request, data, Msg("%(name)s can log in again.", name=user.full_name))
+
+
+@router.post("/users/{user_id}/confirm-email", name="user_confirm_email", dependencies=[Csrf])
+def user_confirm_email(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: RecordId, data: FormData
+) -> Response:
+    user = user_admin.confirm_email(session, admin, user_id)
+    return _back(request, data, Msg("The e-mail address of %(name)s is taken as confirmed.", name=user.full_name))

@@ -14,9 +14,8 @@ def admin_client(client: TestClient, db: Session) -> User:
 
 
 def names(response: object) -> list[str]:
-    return [
-        td.select_one("strong").get_text(strip=True) for td in page(response).select(".accounts tbody td:first-child")
-    ]  # type: ignore[arg-type]
+    cells = page(response).select(".accounts tbody td:first-child strong")  # type: ignore[arg-type]
+    return [strong.get_text(strip=True) for strong in cells]
 
 
 def test_an_administrator_finds_accounts_with_or_without_accents(client: TestClient, db: Session) -> None:
@@ -127,3 +126,22 @@ def test_the_administrator_sees_the_accounts_link(client: TestClient, db: Sessio
     admin_client(client, db)
     link = page(client.get("/me")).select_one(".main-nav a[href$='/users']")
     assert link is not None and link.get_text(strip=True) == "Tài khoản"
+
+
+def test_an_administrator_takes_an_address_as_confirmed_when_no_link_can_reach_it(
+    client: TestClient, db: Session
+) -> None:
+    admin = admin_client(client, db)
+    waiting = make_user(db, full_name="Lê Thị Mơ", email_confirmed_at=None)
+    make_user(db, full_name="Trần Văn Xác")
+    assert names(client.get("/users", params={"state": "unconfirmed"})) == ["Lê Thị Mơ"]
+    token = csrf_of(client, "/users")
+    done = client.post(f"/users/{waiting.id}/confirm-email", data={"csrf_token": token, "next": "/users"})
+    assert page(done).select_one(".notice.success").get_text(strip=True) == (
+        "Địa chỉ e-mail của Lê Thị Mơ được coi là đã xác nhận."
+    )
+    db.refresh(waiting)
+    assert waiting.email_confirmed_at is not None
+    entry = db.exec(select(AuditLog).where(AuditLog.action == "user.confirm_email")).one()
+    assert (entry.actor_id, entry.entity_id) == (admin.id, waiting.id)
+    assert names(client.get("/users", params={"state": "unconfirmed"})) == []
