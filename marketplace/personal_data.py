@@ -24,7 +24,9 @@ from marketplace.models import (
     LoginAttempt,
     MatchProposal,
     Membership,
+    Need,
     Notification,
+    Offer,
     Organization,
     OutboxMail,
     ProposalStatus,
@@ -40,6 +42,11 @@ DELETED_DOMAIN = "deleted.invalid"  # .invalid never resolves: no mail can reach
 
 def _moment(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _title(session: Session, kind: str, listing_id: int) -> str | None:
+    listing = session.get(Offer, listing_id) if kind == "offer" else session.get(Need, listing_id)
+    return listing.title if listing else None
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
@@ -87,24 +94,25 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 "parameters": s.params,
                 "frequency": s.frequency,
                 "followed_since": _moment(s.created_at),
-            }  # fmt: skip
+            }
             for s in saved_searches.saved_of(session, user)
         ],
         "inquiries_sent": [
             {
                 "listing": f"{i.listing_kind} {i.listing_id}",
+                "title": _title(session, i.listing_kind, i.listing_id),
                 "message": i.message,
                 "status": i.status,
                 "sent_at": _moment(i.created_at),
                 "answered_at": _moment(i.answered_at),
-            }  # fmt: skip
+            }
             for i in inquiries
         ],
         "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],
         "actions": [
             {"at": _moment(a.at), "action": a.action, "record": f"{a.entity} {a.entity_id or ''}".strip()}
             for a in actions
-        ],  # fmt: skip
+        ],
     }
 
 

@@ -41,7 +41,9 @@ def test_a_member_downloads_what_the_exchange_holds_about_them(client: TestClien
     assert data["expertise_profile"]["keywords"] == ["men vi sinh", "nấm linh chi"]
     assert [m["organization"] for m in data["memberships"]] == ["Viện Công nghệ Sinh học"]
     assert [s["search"] for s in data["saved_searches"]] == ["“nấm linh chi”"]
-    assert [i["message"] for i in data["inquiries_sent"]] == ["Chúng tôi muốn thử quy trình này."]
+    assert [(i["title"], i["message"]) for i in data["inquiries_sent"]] == [
+        ("Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole", "Chúng tôi muốn thử quy trình này.")
+    ]
     assert [n["text"] for n in data["notifications"]] == ["Đã lưu hồ sơ của bạn."]
     assert "login" in [a["action"] for a in data["actions"]]
     assert "nguoi.khac" not in response.text
