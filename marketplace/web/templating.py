@@ -37,7 +37,7 @@ env = Environment(
 )
 env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd, number=format_number)
-env.filters.update(excerpt=syndication.excerpt, w3c=syndication.w3c)
+env.filters.update(excerpt=syndication.excerpt, w3c=syndication.w3c, absolute=absolute_url)
 env.globals.update(
     label=labels.label,
     options=labels.options,

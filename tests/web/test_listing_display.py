@@ -64,3 +64,9 @@ def test_members_see_how_to_post_on_my_exchange_even_before_their_first_listing(
 def test_an_account_without_an_organization_is_not_invited_to_post(client: TestClient, db: Session) -> None:
     log_in(client, make_user(db, role="staff"))
     assert page(client.get("/me")).select_one(".post-actions") is None
+
+
+def test_a_printed_listing_ends_with_its_public_address(client: TestClient, db: Session) -> None:
+    offer = make_offer(db, title="Quy trình phục tráng thanh trà Huế")
+    address = page(client.get(f"/offers/{offer.id}", params={"lang": "vi"})).select_one("main")["data-print-url"]
+    assert address.startswith(("http://", "https://")) and address.endswith(f"/offers/{offer.id}?lang=vi")
