@@ -78,6 +78,20 @@ def views_of(session: Session, kind: str, listing_id: int) -> Views:
     return Views(int(row[0]), int(row[1]))
 
 
+def totals(session: Session, keys: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """The counted views of each of these listings (kind, id), in one grouped query; those never viewed left out."""
+    found: dict[tuple[str, int], int] = {}
+    for kind in {k for k, _ in keys}:
+        ids = [i for k, i in keys if k == kind]
+        rows = session.exec(
+            select(ListingViews.listing_id, func.sum(ListingViews.views))
+            .where(ListingViews.listing_kind == kind, col(ListingViews.listing_id).in_(ids))
+            .group_by(col(ListingViews.listing_id))
+        ).all()
+        found |= {(kind, listing_id): int(views) for listing_id, views in rows}
+    return found
+
+
 @dataclass(frozen=True)
 class Viewed:
     kind: str

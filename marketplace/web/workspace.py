@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from marketplace import notifications, workspace
+from marketplace import listing_views, notifications, workspace
 from marketplace.models import User
 from marketplace.web.auth import safe_next
 from marketplace.web.deps import Csrf, CurrentUser, PageNumber, RecordId, SessionDep
@@ -43,8 +43,11 @@ def my_exchange(
     target = request.headers.get("hx-target")
     only = target if target in workspace.SECTIONS else None
     block = only or ("me_nav" if target == "me-nav" else None)
+    space = workspace.overview(session, user, pages.by_section(), only=only)
+    keys = [(kind, listing.id) for kind, listing, _ in space.listings.rows if listing.id is not None]
     context = {
-        "space": workspace.overview(session, user, pages.by_section(), only=only),
+        "space": space,
+        "views": listing_views.totals(session, keys) if keys else {},
         "other_pages": pages.others,
         "freshness_days": request.app.state.settings.LISTING_FRESHNESS_DAYS,
         "notice_text": notifications.text_of,

@@ -34,6 +34,8 @@ def test_visitors_and_other_organizations_count_but_not_the_owners_staff_or_robo
         "Lượt xem của người ngoài tổ chức: 4 lượt, 4 lượt trong 30 ngày qua."
     )
     assert db.exec(select(ListingViews.views)).all() == [4]  # one row a day
+    mine = page(client.get("/me")).select(".listing-row .listing-views")
+    assert [m.get_text(strip=True) for m in mine] == ["4 lượt xem"]
 
 
 def test_a_draft_is_not_counted_and_visitors_never_see_the_count(client: TestClient, db: Session) -> None:
