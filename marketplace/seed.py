@@ -1,19 +1,23 @@
 """Load the demo data of `seed_data/` (idempotent: records are keyed by `key` or e-mail)."""
 
 import json
+import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
 
 from marketplace import saved_searches
+from marketplace.i18n import TIMEZONE
 from marketplace.models import (
     Collaboration,
     CollaborationNote,
     ExpertiseProfile,
     Inquiry,
     ListingEvent,
+    ListingViews,
     Membership,
     Need,
     Offer,
@@ -23,7 +27,7 @@ from marketplace.models import (
     StageChange,
     User,
 )
-from marketplace.models._base import ident, utcnow
+from marketplace.models._base import aware, ident, utcnow
 from marketplace.search import read_query
 from marketplace.security import hash_password
 
@@ -91,8 +95,36 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     added["collaborations"] = (
         _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
     )
+    added["listing_views"] = _load_views(session, now)
     session.commit()
     return added
+
+
+VIEW_DAYS = 60
+
+
+def _load_views(session: Session, now: datetime) -> int:
+    """Sample views of the published demo listings over the last VIEW_DAYS days, so that owners and the
+    dashboard show some (made up, like everything in the demo; the same on every installation); rows of
+    (listing, day) with at least one view. Nothing when views are there already."""
+    if session.exec(select(ListingViews.id).limit(1)).first() is not None:
+        return 0
+    rows = []
+    for kind, model in (("offer", Offer), ("need", Need)):
+        published = select(model.id, model.key, model.published_at).where(
+            model.status == "published", col(model.key).is_not(None)
+        )
+        for listing_id, key, published_at in session.exec(published.order_by(col(model.id))).all():
+            popularity = 1 + zlib.crc32(str(key).encode()) % 6
+            for days in range(VIEW_DAYS):
+                moment = now - timedelta(days=days)
+                views = zlib.crc32(f"{key}:{days}".encode()) % (popularity + 2)
+                if views and moment >= aware(published_at or now):
+                    day = moment.astimezone(TIMEZONE).date()
+                    rows.append({"listing_kind": kind, "listing_id": listing_id, "day": day, "views": views})
+    if rows:
+        session.execute(insert(ListingViews), rows)
+    return len(rows)
 
 
 def load_sectors(session: Session, seed_dir: Path) -> int:

@@ -6,7 +6,7 @@ from sqlmodel import Session, select
 
 from marketplace import listing_views
 from marketplace.models import ListingViews
-from tests.builders import log_in, make_need, make_offer, make_org, make_user, page
+from tests.builders import csrf_of, log_in, make_need, make_offer, make_org, make_user, page
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36"}
 
@@ -57,3 +57,11 @@ def test_the_dashboard_lists_the_most_viewed_listings_of_the_period(client: Test
     cells = [[c.get_text(" ", strip=True) for c in row.select("th, td")] for row in rows]
     assert cells == [["Cần máy tách vỏ hạt sen", "Nhu cầu công nghệ", "2"],
                      ["Máy sấy bơm nhiệt cho dược liệu", "Chào bán công nghệ", "1"]]  # fmt: skip
+
+
+def test_the_demo_data_holds_sample_views_for_the_dashboard(seeded_client: TestClient) -> None:
+    form = {"email": "staff@demo.hue.vn", "password": "HueDemo2026!"}
+    seeded_client.post("/login", data=form | {"csrf_token": csrf_of(seeded_client)})
+    rows = page(seeded_client.get("/dashboard")).select("#most-viewed tbody tr")
+    counts = [int(row.select_one("td.num").get_text(strip=True).replace(".", "")) for row in rows]
+    assert len(rows) == 10 and counts == sorted(counts, reverse=True) and counts[-1] > 0
