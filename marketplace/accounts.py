@@ -5,10 +5,10 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
-from marketplace import audit, email_confirmation, memberships, validation
+from marketplace import audit, email_confirmation, memberships, throttle, validation
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
@@ -53,10 +53,7 @@ def authenticate(session: Session, *, email: str, password: str, client: str) ->
     email = validation.nfc(email).lower()[:254]
     keys = (f"email:{email}", f"client:{client}")
     since = utcnow() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    failures = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == keys[0], LoginAttempt.at >= since)
-    ).one()
-    if failures >= settings.LOGIN_MAX_FAILURES:
+    if throttle.attempts_since(session, keys[0], since) >= settings.LOGIN_MAX_FAILURES:
         raise TooManyAttempts()
     user = session.exec(select(User).where(User.email == email)).first() if email else None
     ok = verify_password(user.password_hash if user else None, password[:PASSWORD_MAX])

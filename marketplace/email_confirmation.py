@@ -5,22 +5,22 @@ The link holds the account and the address, signed, and works for LINK_DAYS; the
 again (REQUESTS_PER_HOUR at most). Accounts the operator makes, and the demo data's, are confirmed.
 """
 
-from datetime import timedelta
-
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from marketplace import audit, mail
+from marketplace import audit, mail, throttle
 from marketplace.config import get_settings
-from marketplace.errors import Invalid, TooManyAttempts
-from marketplace.i18n import N_, Msg, gettext
-from marketplace.models import LoginAttempt, User
+from marketplace.errors import Invalid
+from marketplace.i18n import N_, Msg
+from marketplace.models import User
 from marketplace.models._base import utcnow
 
 LINK_DAYS = 7
 REQUESTS_PER_HOUR = 3
 PATH = "/account/confirm"
+SENT_TOO_OFTEN = Msg(
+    "The link was sent several times in the last hour. Please check your mailbox, spam folder included, or try again later."
+)
 INVALID_LINK = Msg("This confirmation link is invalid or has expired. Log in and ask for a new one.")
 SUBJECT = N_("Confirm your e-mail address on the Hue Innovation Exchange")
 BODY = N_(
@@ -37,34 +37,15 @@ def _serializer() -> URLSafeTimedSerializer:
 def send_link(session: Session, user: User) -> None:
     """Queue the confirmation mail for `user` in the caller's unit of work, in their language."""
     token = _serializer().dumps({"uid": user.id, "email": user.email})
-    with mail.in_language(user.language):
-        lines = [
-            gettext("Dear %(name)s,", name=user.full_name),
-            "",
-            gettext(BODY, days=LINK_DAYS, url=mail.absolute_url(f"{PATH}/{token}")),
-            "",
-            "-- ",
-            gettext("Hue Innovation Exchange — Department of Science and Technology of Huế City"),
-        ]
-        mail.queue_mail(session, user.email, gettext(SUBJECT), "\n".join(lines))
+    url = mail.absolute_url(f"{PATH}/{token}")
+    mail.mail_user(session, user, subject=SUBJECT, body=BODY, unconfirmed_too=True, days=LINK_DAYS, url=url)
 
 
 def send_again(session: Session, user: User) -> None:
     """Mail the link again, REQUESTS_PER_HOUR times an hour at most; commits."""
     if user.email_confirmed_at is not None:
         return
-    key = f"confirm:{user.email}"
-    since = utcnow() - timedelta(hours=1)
-    asked = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    ).one()
-    if asked >= REQUESTS_PER_HOUR:
-        raise TooManyAttempts(
-            Msg(
-                "The link was sent several times in the last hour. Please check your mailbox, spam folder included, or try again later."
-            )
-        )
-    session.add(LoginAttempt(key=key))
+    throttle.take_hourly(session, f"confirm:{user.email}", REQUESTS_PER_HOUR, SENT_TOO_OFTEN)
     send_link(session, user)
     session.commit()
 
@@ -78,9 +59,14 @@ def confirm(session: Session, token: str) -> User:
     user = session.get(User, data.get("uid")) if isinstance(data, dict) else None
     if user is None or not user.is_active or user.email != data.get("email"):
         raise Invalid({}, INVALID_LINK)
+    mark_confirmed(session, user, actor_id=user.id, action="confirm_email")
+    session.commit()
+    return user
+
+
+def mark_confirmed(session: Session, user: User, *, actor_id: int | None, action: str) -> None:
+    """Take `user`'s address as confirmed, once, with an audit entry `action` by `actor_id`; in the caller's unit of work."""
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
         session.add(user)
-        audit.record(session, actor_id=user.id, action="confirm_email", entity="user", entity_id=user.id)
-        session.commit()
-    return user
+        audit.record(session, actor_id=actor_id, action=action, entity="user", entity_id=user.id)

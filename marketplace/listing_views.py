@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from marketplace import listings
+from marketplace.db import is_postgres
 from marketplace.i18n import TIMEZONE
 from marketplace.models import ListingStatus, ListingViews, Need, Offer, User
 from marketplace.models._base import utcnow
@@ -51,7 +52,7 @@ def count(session: Session, listing: Offer | Need, viewer: User | None, user_age
     kind = "offer" if isinstance(listing, Offer) else "need"
     values = {"listing_kind": kind, "listing_id": listing.id, "day": today(), "views": 1}
     table = ListingViews.__table__  # type: ignore[attr-defined]
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = postgresql_insert if is_postgres(session) else sqlite_insert
     statement = insert(table).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["listing_kind", "listing_id", "day"], set_={"views": table.c.views + 1}

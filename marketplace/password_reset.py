@@ -2,18 +2,16 @@
 
 import hashlib
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
 from sqlmodel import Session, select
 
-from marketplace import accounts, audit, mail, validation
+from marketplace import accounts, audit, mail, throttle, validation
 from marketplace.config import get_settings
-from marketplace.errors import Invalid, TooManyAttempts
+from marketplace.errors import Invalid
 from marketplace.i18n import N_, Msg
-from marketplace.models import LoginAttempt, User
+from marketplace.models import User
 from marketplace.models._base import utcnow
 
 LINK_MINUTES = 60
@@ -42,14 +40,7 @@ def make_token(user: User) -> str:
 def request_reset(session: Session, email: str) -> None:
     """Mail a reset link if the address belongs to an active account; the caller never learns which."""
     address = validation.nfc(email).lower()[:254]
-    key = f"reset:{address}"
-    since = utcnow() - timedelta(hours=1)
-    asked = session.exec(
-        select(func.count()).select_from(LoginAttempt).where(LoginAttempt.key == key, LoginAttempt.at >= since)
-    ).one()
-    if asked >= REQUESTS_PER_HOUR:
-        raise TooManyAttempts()
-    session.add(LoginAttempt(key=key))
+    throttle.take_hourly(session, f"reset:{address}", REQUESTS_PER_HOUR)
     user = session.exec(select(User).where(User.email == address)).first() if address else None
     if user is not None and user.is_active:
         mail.mail_user(

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from marketplace import audit, saved_searches
+from marketplace import audit, listings, saved_searches
 from marketplace.errors import Forbidden, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import (
@@ -53,8 +53,10 @@ def export(session: Session, user: User) -> dict[str, Any]:
     """Everything the exchange holds about `user`, as plain data (the "download my data" file)."""
     org = session.get(Organization, user.organization_id) if user.organization_id else None
     profile = session.exec(select(ExpertiseProfile).where(ExpertiseProfile.user_id == user.id)).first()
-    memberships = session.exec(select(Membership).where(Membership.user_id == user.id).order_by(col(Membership.id)))
-    orgs = {o.id: o for o in session.exec(select(Organization)).all()}
+    memberships = session.exec(
+        select(Membership).where(Membership.user_id == user.id).order_by(col(Membership.id))
+    ).all()
+    orgs = listings.organizations_by_id(session, {m.organization_id for m in memberships})
     inquiries = session.exec(select(Inquiry).where(Inquiry.sender_id == user.id).order_by(col(Inquiry.id)))
     notices = session.exec(select(Notification).where(Notification.user_id == user.id).order_by(col(Notification.id)))
     actions = session.exec(select(AuditLog).where(AuditLog.actor_id == user.id).order_by(col(AuditLog.id)))

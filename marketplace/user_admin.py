@@ -13,12 +13,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from marketplace import audit, validation
+from marketplace import audit, email_confirmation, validation
 from marketplace.db import Paging, paginate
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.i18n import Msg, sort_key
 from marketplace.models import Organization, Role, User
-from marketplace.models._base import utcnow
 from matching.text import TOKEN_PATTERN, begins_words, folded_words
 
 PAGE_SIZE = 50
@@ -147,9 +146,6 @@ def confirm_email(session: Session, admin: User, user_id: int) -> User:
     """Take an account's e-mail address as confirmed (the administrator checked it otherwise, or the exchange
     sends no mail yet: without SMTP nobody receives the link); commits."""
     user = _account(session, user_id)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        session.add(user)
-        audit.record(session, actor_id=admin.id, action="user.confirm_email", entity="user", entity_id=user.id)
-        session.commit()
+    email_confirmation.mark_confirmed(session, user, actor_id=admin.id, action="user.confirm_email")
+    session.commit()
     return user

@@ -14,6 +14,7 @@ from marketplace.i18n import DEFAULT_LOCALE, N_, current_locale, gettext
 from marketplace.inquiries import org_name
 from marketplace.models import Need, Offer, Organization
 from marketplace.models._base import utcnow
+from marketplace.search.labels import DETAIL_ROUTES
 from marketplace.web.deps import RecordId, SessionDep
 from marketplace.web.templating import public_url
 
@@ -33,8 +34,6 @@ PRIVATE_PATHS = (
     "/organizations/*/edit", "/api/",
 )  # fmt: skip
 STATIC_PAGES = ("home", "search_page", "offer_list", "need_list", "organization_list", "expert_list", "open_data_page")
-RECORD_ROUTES = {"offer": ("offer_detail", "offer_id"), "need": ("need_detail", "need_id"),
-                 "organization": ("organization_detail", "organization_id")}  # fmt: skip
 FEED_TITLES = {
     "offer": N_("Technology offers newly published on the Hue Innovation Exchange"),
     "need": N_("Technology needs newly published on the Hue Innovation Exchange"),
@@ -85,7 +84,7 @@ def sitemap_part(request: Request, session: SessionDep, number: RecordId) -> Res
 def _sitemap_urls(request: Request, session: Session) -> list[tuple[str, datetime | None]]:
     """(address, last change) of the public pages: the lists, then every published listing and organization."""
     urls: list[tuple[str, datetime | None]] = [(public_url(request, name), None) for name in STATIC_PAGES]
-    makers = {kind: _address_maker(request, kind) for kind in RECORD_ROUTES}
+    makers = {kind: _address_maker(request, kind) for kind in ("offer", "need", "organization")}
     urls += [(makers[record.kind](record.id), record.at) for record in syndication.public_records(session)]
     return urls
 
@@ -93,7 +92,7 @@ def _sitemap_urls(request: Request, session: Session) -> list[tuple[str, datetim
 def _address_maker(request: Request, kind: str) -> Callable[[int], str]:
     """A function from a record's id to its page's address: the route is looked up once, not for each of
     thousands of records (a lookup walks every route, some 50 µs)."""
-    name, param = RECORD_ROUTES[kind]
+    name, param = DETAIL_ROUTES[kind]
     template = public_url(request, name, **{param: "{id}"})
     return lambda record_id: template.replace("{id}", str(record_id))
 
@@ -128,7 +127,7 @@ def _entry(
     request: Request, listing: Offer | Need, organization: Organization | None, language: str
 ) -> syndication.Entry:
     kind = "offer" if isinstance(listing, Offer) else "need"
-    name, param = RECORD_ROUTES[kind]
+    name, param = DETAIL_ROUTES[kind]
     return syndication.Entry(
         title=listing.title,
         url=public_url(request, name, **{param: listing.id}),
