@@ -15,7 +15,7 @@ from marketplace.models.enums import (
     Stage,
     TaskLevel,
 )
-from marketplace.models.listings import ListingEvent, ListingRevision, ListingViews, Need, Offer
+from marketplace.models.listings import ListingAttachment, ListingEvent, ListingRevision, ListingViews, Need, Offer
 from marketplace.models.people import ExpertiseProfile, LoginAttempt, Membership, Organization, Sector, User
 from marketplace.models.records import (
     AuditLog,
@@ -39,6 +39,7 @@ __all__ = [
     "IPStatus",
     "Inquiry",
     "InquiryStatus",
+    "ListingAttachment",
     "ListingEvent",
     "ListingKind",
     "ListingRevision",

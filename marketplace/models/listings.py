@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, UniqueConstraint
+from sqlalchemy import JSON, Date, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
@@ -113,3 +113,25 @@ class ListingViews(SQLModel, table=True):
     listing_id: int = Field(index=True)
     day: date = Field(sa_type=Date, index=True)
     views: int = 0
+
+
+class ListingAttachment(SQLModel, table=True):
+    """A file shown with an offer or need: a technology profile, a test report, a photo of the product
+    (`marketplace.attachments`). The bytes live in the database like every other state, so any app process
+    serves them and a database backup holds them."""
+
+    __tablename__ = "listing_attachment"
+    id: int | None = Field(default=None, primary_key=True)
+    listing_kind: str = short_code(default="offer")
+    listing_id: int = Field(index=True)
+    title: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    audience: str = short_code(default="public")  # "public" or "contacts": after an accepted inquiry
+    approved: bool = Field(default=False, index=True)  # the Department let it be shown with the listing
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = now_field()
+    content: bytes = Field(sa_type=LargeBinary, nullable=False, repr=False)
+    thumbnail: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True, repr=False)
