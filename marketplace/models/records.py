@@ -1,5 +1,5 @@
 """Cross-cutting records: audit log, in-app notifications, the mail outbox, the search outbox, the glossary,
-batch recalculations of partner proposals, the searches members follow."""
+batch recalculations of partner proposals, the searches members follow, the listings they keep."""
 
 from datetime import datetime
 from typing import Any
@@ -120,3 +120,18 @@ class SavedSearch(SQLModel, table=True):
     seen_until: datetime = now_field()  # listings published up to here were looked at
     last_alert_at: datetime | None = moment_field()
     last_alert_count: int = 0
+
+
+class SavedListing(SQLModel, table=True):
+    """An offer or need a member keeps on their shortlist, "Tin đã lưu" (`marketplace.saved_listings`), with a
+    note only they read. One row per member and listing, so a double click keeps one."""
+
+    __tablename__ = "saved_listing"
+    __table_args__ = (UniqueConstraint("user_id", "listing_kind", "listing_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    listing_kind: str = short_code(default="offer")
+    listing_id: int = Field(index=True)  # how many keep a listing, for its managers
+    note: str = Field(default="", max_length=500)
+    created_at: datetime = now_field()
