@@ -17,6 +17,7 @@ from marketplace.config import Settings, get_settings
 from marketplace.db import get_engine
 from marketplace.web import (
     account,
+    attachments,
     audit,
     auth,
     commissioned,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pages.router,
         auth.router,
         account.router,
+        attachments.router,
         audit.router,
         users.router,
         organizations.router,
@@ -103,5 +105,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         https_only=settings.COOKIE_SECURE,
     )
     app.add_middleware(Locale)
-    app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES)
+    uploads = {attachments.UPLOAD_PATH: attachments.UPLOAD_REQUEST_BYTES}  # routes that take a file
+    app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES, larger=uploads)
     return app

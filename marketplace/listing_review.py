@@ -1,7 +1,8 @@
 """The Department's review of listings: the queue, approving, sending back with a reason.
 
-The queue holds listings sent for review and the pending revisions of published listings (their
-owners' changes, which the public does not see until approved).
+The queue holds listings sent for review, the pending revisions of published listings (their
+owners' changes, which the public does not see until approved) and the files added to published listings
+(`attachments`).
 """
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from typing import Any, cast
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from marketplace import listing_forms, validation
+from marketplace import attachments, listing_forms, validation
 from marketplace.errors import Conflict, Forbidden
 from marketplace.i18n import N_, Msg
 from marketplace.listings import MODELS
@@ -84,7 +85,7 @@ def review_queue(session: Session) -> list[Waiting]:
 
 
 def queue_size(session: Session) -> int:
-    """How many items the review queue holds."""
+    """How many listings and changes the review queue holds (the files waiting are counted apart)."""
     total = 0
     for kind, model in MODELS.items():
         total += session.exec(select(func.count()).select_from(model).where(model.status == S.SUBMITTED)).one()
@@ -106,6 +107,7 @@ def approve_listing(session: Session, staff: User, listing: Listing, *, version:
     _claim_for_review(session, staff, listing, version)
     listing.published_at = listing.confirmed_at = utcnow()
     listing.rejection_reason = None
+    attachments.approve_with(session, listing)  # the reviewer saw them on the listing's page and in the queue
     move(session, staff, listing, S.PUBLISHED, "publish")
     tell_owner(session, listing, notice=PUBLISHED_NOTICE, subject=PUBLISHED_SUBJECT, body=PUBLISHED_BODY)
     return commit_change(session, listing)

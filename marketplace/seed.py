@@ -1,21 +1,23 @@
 """Load the demo data of `seed_data/` (idempotent: records are keyed by `key` or e-mail)."""
 
+import hashlib
 import json
 import zlib
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from marketplace import saved_searches
+from marketplace import attachments, saved_searches
 from marketplace.i18n import TIMEZONE
 from marketplace.models import (
     Collaboration,
     CollaborationNote,
     ExpertiseProfile,
     Inquiry,
+    ListingAttachment,
     ListingEvent,
     ListingViews,
     Membership,
@@ -96,7 +98,45 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
         _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
     )
     added["listing_views"] = _load_views(session, now)
+    files = seed_dir / "attachments.json"
+    added["attachments"] = (
+        _load_attachments(session, read_json(files), seed_dir / "attachments") if files.exists() else 0
+    )
     session.commit()
+    return added
+
+
+def _load_attachments(session: Session, rows: list[dict[str, Any]], folder: Path) -> int:
+    """Files of demo listings (made by seed_data/attachments/make_files.py), checked as an upload is, shown
+    as approved; those whose listing already holds a file of that name are left."""
+    added = 0
+    for row in rows:
+        model = Offer if row["listing"].startswith("off-") else Need
+        listing = cast(Offer | Need | None, session.exec(select(model).where(model.key == row["listing"])).first())
+        if listing is None:
+            continue
+        held = set(f.filename for f in attachments.files_of(session, listing))
+        checked = attachments.check_file((folder / row["file"]).read_bytes(), row["file"])
+        if checked.filename in held:
+            continue
+        session.add(
+            ListingAttachment(
+                listing_kind="offer" if model is Offer else "need",
+                listing_id=ident(listing),
+                title=row["title"],
+                filename=checked.filename,
+                media_type=checked.media_type,
+                size=len(checked.content),
+                sha256=hashlib.sha256(checked.content).hexdigest(),
+                audience=row["audience"],
+                approved=True,
+                uploaded_by_id=listing.owner_id,
+                content=checked.content,
+                thumbnail=checked.preview,
+            )
+        )
+        added += 1
+    session.flush()
     return added
 
 

@@ -123,3 +123,29 @@ document.addEventListener("keydown", function (event) {
   menu.removeAttribute("open");
   menu.querySelector("summary").focus();
 });
+
+// A file larger than its input allows (`data-max-bytes`) is refused at once, with the input's own message
+// (`data-too-large`), instead of after sending megabytes the server would refuse. The server checks again.
+document.addEventListener("change", function (event) {
+  var input = event.target;
+  if (!input.matches || !input.matches("input[type=file][data-max-bytes]")) return;
+  var file = input.files && input.files[0];
+  var tooLarge = !!file && file.size > Number(input.dataset.maxBytes);
+  var box = input.closest(".field");
+  var shown = box.querySelector("p.error.client");
+  if (shown) shown.remove();
+  input.setCustomValidity(tooLarge ? input.dataset.tooLarge : "");
+  box.classList.toggle("has-error", tooLarge);
+  if (!tooLarge) { input.removeAttribute("aria-invalid"); return; }
+  var message = document.createElement("p");
+  message.className = "error client";
+  message.id = "e-" + input.id + "-client";
+  message.textContent = input.dataset.tooLarge;
+  box.appendChild(message);
+  input.setAttribute("aria-invalid", "true");
+  input.setAttribute("aria-describedby", (input.getAttribute("aria-describedby") || "") + " " + message.id);
+});
+document.addEventListener("submit", function (event) {
+  var input = event.target.querySelector && event.target.querySelector("input[type=file][data-max-bytes]");
+  if (input && !input.checkValidity()) { event.preventDefault(); input.focus(); }
+});

@@ -1,5 +1,6 @@
 """ASGI middleware: request size limit, the reader's language, security headers."""
 
+import re
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -21,17 +22,23 @@ SECURITY_HEADERS = [
 
 
 class BodyLimit:
-    """Answer 413 to a request body larger than `max_bytes`, declared or streamed."""
+    """Answer 413 to a request body larger than `max_bytes`, declared or streamed; the paths matching a
+    pattern of `larger` (those that take a file) may send up to its number of bytes."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, larger: dict[str, int] | None = None) -> None:
         self.app, self.max_bytes = app, max_bytes
+        self.larger = [(re.compile(pattern), limit) for pattern, limit in (larger or {}).items()]
+
+    def limit(self, path: str) -> int:
+        return next((limit for pattern, limit in self.larger if pattern.match(path)), self.max_bytes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit(scope["path"])
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > max_bytes:
             await _too_large(scope, send)
             return
         received = 0
@@ -40,7 +47,7 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > max_bytes:
                 raise TooLarge()
             return message
 

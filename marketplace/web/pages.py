@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
 
-from marketplace import listing_views, listings, membership_review, memberships, organizations, profiles
+from marketplace import attachments, listing_views, listings, membership_review, memberships, organizations, profiles
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
@@ -55,6 +55,8 @@ def listing_page(
         kind: listing,
         "organization": organizations.get_organization(session, listing.organization_id),
         "can_manage": listings.can_manage(user, listing),
+        "attachments": attachments.of_listing(session, listing, user),
+        "attachment_flash": request.session.pop("attachment_flash", None),
     }
     if context["can_manage"] and listing.id is not None:
         context["views"] = listing_views.views_of(session, kind, listing.id)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import listing_forms, listing_review, listings, publishing, quality
+from marketplace import attachments, listing_forms, listing_review, listings, publishing, quality
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
@@ -37,6 +37,7 @@ def _entry(
         "org": orgs.get(listing.organization_id),
         "coach": quality.assess(kind, listing_forms.form_of(as_proposed)),
         "key": f"{kind}-{listing.id}" + ("-changes" if revision is not None else ""),
+        "files": attachments.files_of(session, listing) if revision is None else [],
     }
 
 
@@ -53,6 +54,9 @@ def _queue_page(
     context = {
         "entries": [_entry(session, w.listing, orgs, w.revision) for w in waiting],
         "waiting_count": len(waiting),
+        "files_waiting": attachments.waiting_for_review(session),
+        "files_flash": request.session.pop("files_flash", None),
+        "files_error": request.session.pop("files_error", None),
         "failed": failed or {},
         "flash": request.session.pop("flash", None),
         "flash_error": request.session.pop("flash_error", None),

@@ -13,7 +13,7 @@ from jinja2_fragments import render_block
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from marketplace import labels, syndication
+from marketplace import attachments, labels, syndication
 from marketplace.config import ROOT
 from marketplace.i18n import (
     current_locale,
@@ -37,7 +37,9 @@ env = Environment(
 )
 env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 env.filters.update(date=format_date, datetime=format_datetime, vnd=format_vnd, number=format_number)
-env.filters.update(excerpt=syndication.excerpt, w3c=syndication.w3c, absolute=absolute_url)
+env.filters.update(
+    excerpt=syndication.excerpt, w3c=syndication.w3c, absolute=absolute_url, filesize=attachments.human_size
+)
 env.globals.update(
     label=labels.label,
     options=labels.options,
@@ -46,6 +48,9 @@ env.globals.update(
     days_since=lambda moment: days_since(moment),
     shown_title=lambda listing: shown_title(listing),
     preview_of=syndication.preview_of,
+    max_attachments=attachments.MAX_PER_LISTING,
+    max_attachment_bytes=attachments.MAX_BYTES,
+    attachment_accept=attachments.ACCEPT,
 )
 # A title that starts by saying what the "Commissioned" badge beside it already says ("Đặt hàng: …").
 COMMISSION_PREFIX = re.compile(r"^(đặt hàng|commissioned(?: problem)?)\s*[:–—-]\s*(?=\S)", re.IGNORECASE)

@@ -1,0 +1,352 @@
+"""Files of offers and needs: added by the listing's managers, checked by the Department, opened by readers
+the owner allows (everyone, or only the organizations whose inquiry it accepted)."""
+
+import io
+from urllib.parse import quote
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import Workbook
+from PIL import Image
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from marketplace import attachments
+from marketplace.models import (
+    AuditLog,
+    Inquiry,
+    ListingAttachment,
+    ListingEvent,
+    Notification,
+    Offer,
+    Organization,
+    User,
+)
+from tests.builders import csrf_of, make_offer, page
+from tests.listings.test_review import review_form, submitted_offer
+
+PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def photo(size: tuple[int, int] = (1200, 800), exif: bool = False) -> bytes:
+    """A JPEG; with `exif`, one a phone would write: turned by its Orientation tag, with a GPS position."""
+    image = Image.new("RGB", size, (90, 140, 60))
+    tags = Image.Exif()
+    if exif:
+        tags[0x0112] = 6  # Orientation: the camera was turned; shown rotated 90°
+        tags[0x8825] = {1: "N", 2: (16.0, 27.0, 50.0), 3: "E", 4: (107.0, 35.0, 20.0)}  # GPS: Huế
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=tags)
+    return out.getvalue()
+
+
+def spreadsheet() -> bytes:
+    book = Workbook()
+    book.active.append(["Mẻ", "1,8-cineole (%)"])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(
+    client: TestClient,
+    listing_path: str,
+    content: bytes,
+    name: str = "Hồ sơ công nghệ.pdf",
+    media_type: str = "application/pdf",
+    **fields: str,
+) -> object:
+    data = {"csrf_token": csrf_of(client, listing_path), "title": "", "audience": "public"} | fields
+    return client.post(
+        f"{listing_path}/attachments", data=data, files={"file": (name, content, media_type)}, follow_redirects=False
+    )
+
+
+def stored(db: Session) -> list[ListingAttachment]:
+    db.expire_all()
+    return list(db.exec(select(ListingAttachment).order_by(ListingAttachment.id)).all())  # type: ignore[arg-type]
+
+
+def test_a_file_of_a_listing_in_review_is_published_with_it(
+    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    response = upload(researcher_client, path, PDF, title="Hồ sơ công nghệ chưng cất tinh dầu tràm")
+    assert response.status_code == 303 and response.headers["location"] == f"{path}#attachments"
+    shown = page(researcher_client.get(path))
+    assert shown.select_one(".attachments .notice.success").get_text() == (
+        "Đã đính kèm “Hồ sơ công nghệ.pdf”. Sở sẽ kiểm tra tệp cùng với tin đăng."
+    )
+    item = shown.select_one(".attachment")
+    assert item.select_one(".attachment-title").get_text() == "Hồ sơ công nghệ chưng cất tinh dầu tràm"
+    assert "Tài liệu PDF · 1 kB · Hồ sơ công nghệ.pdf" in item.get_text(" ", strip=True)
+    assert item.select_one(".badge.status-submitted").get_text() == "Được kiểm tra cùng tin đăng"
+    (file,) = stored(db)
+    assert (file.approved, file.media_type, file.size, file.content) == (False, "application/pdf", len(PDF), PDF)
+
+    queued = page(staff_client.get("/review")).select_one(f"#review-offer-{offer.id} .review-files")
+    assert "1 tệp đính kèm, công bố cùng tin đăng: Hồ sơ công nghệ chưng cất tinh dầu tràm" in queued.get_text(
+        " ", strip=True
+    )
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    assert stored(db)[0].approved
+
+    link = page(client.get(path)).select_one(".attachment-title")["href"]
+    assert str(link).endswith(f"/attachments/{file.id}/{quote('Hồ sơ công nghệ.pdf')}")
+    opened = client.get(str(link))
+    assert opened.status_code == 200 and opened.content == PDF
+    assert opened.headers["content-type"] == "application/pdf"
+    assert opened.headers["content-disposition"] == (
+        "inline; filename=\"H_ s_ c_ng ngh_.pdf\"; filename*=UTF-8''H%E1%BB%93%20s%C6%A1%20c%C3%B4ng%20ngh%E1%BB%87.pdf"
+    )
+    assert opened.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_file_added_to_a_published_listing_waits_for_the_department(
+    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    upload(researcher_client, path, photo(), "vuon-tram.jpg", "image/jpeg", title="Vườn tràm gió ở Phú Lộc")
+    (file,) = stored(db)
+    assert not file.approved
+    assert page(client.get(path)).select_one("#attachments") is None  # the public sees nothing yet
+    assert client.get(f"/attachments/{file.id}/vuon-tram.jpg").status_code == 404
+    assert client.get(f"/attachments/{file.id}/preview").status_code == 404
+
+    queue = page(staff_client.get("/review"))
+    assert queue.select_one("a[href='#attachments']").get_text() == "1 tệp thêm vào tin đã đăng đang chờ bạn kiểm tra"
+    waiting = queue.select_one(f"#attachments #file-{file.id}")
+    assert "Vườn tràm gió ở Phú Lộc" in waiting.get_text()
+    token = csrf_of(staff_client, "/review")
+    response = staff_client.post(f"/attachments/{file.id}/approve", data={"csrf_token": token}, follow_redirects=False)
+    assert response.status_code == 303
+
+    public = page(client.get(path)).select_one(".attachment")
+    assert public.select_one(".attachment-title").get_text() == "Vườn tràm gió ở Phú Lộc"
+    preview = client.get(str(public.select_one(".attachment-preview img")["src"]))
+    assert preview.headers["content-type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(preview.content)).size == (640, 427)  # fits 640 × 480, proportions kept
+    after = page(staff_client.get("/review"))
+    assert (
+        after.select_one("#attachments .notice.success").get_text() == "“vuon-tram.jpg” đã được hiển thị cùng tin đăng."
+    )
+    assert after.select("#attachments .attachment") == []
+    logged = db.exec(select(AuditLog.action).where(AuditLog.entity_id == offer.id)).all()
+    assert "attachment.approve" in logged and "listing.attach" in logged
+
+
+def test_staff_refuse_a_waiting_file_with_a_reason_the_owner_reads(
+    researcher_client: TestClient, staff_client: TestClient, db: Session, institute: Organization, researcher: User
+) -> None:
+    offer = make_offer(db, institute, owner_id=researcher.id)
+    upload(researcher_client, f"/offers/{offer.id}", PDF, "bao-gia.pdf")
+    (file,) = stored(db)
+    token = csrf_of(staff_client, "/review")
+    short = staff_client.post(f"/attachments/{file.id}/refuse", data={"csrf_token": token, "reason": "ngắn"})
+    assert len(stored(db)) == 1  # a reason too short keeps the file
+    told = page(short).select_one("#attachments .notice.error").get_text()
+    assert told == "Chưa gỡ “bao-gia.pdf”: Vui lòng viết ít nhất 10 ký tự."
+    reason = "Tệp là bảng báo giá có số điện thoại cá nhân; vui lòng gửi hồ sơ công nghệ."
+    staff_client.post(f"/attachments/{file.id}/refuse", data={"csrf_token": token, "reason": reason})
+    assert stored(db) == []
+    notice = db.exec(select(Notification).where(Notification.user_id == researcher.id)).one()
+    assert notice.params["reason"] == reason and notice.params["file"] == "bao-gia.pdf"
+    history = db.exec(select(ListingEvent.action, ListingEvent.note).where(ListingEvent.listing_id == offer.id)).all()
+    assert history == [("attach", "bao-gia.pdf"), ("detach", f"bao-gia.pdf: {reason}")]
+
+
+def test_a_photo_is_turned_upright_and_loses_its_gps_position(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute)
+    upload(researcher_client, f"/offers/{offer.id}", photo((1200, 800), exif=True), "IMG_2031.JPG", "image/jpeg")
+    (file,) = stored(db)
+    kept = Image.open(io.BytesIO(file.content))
+    assert kept.size == (800, 1200)  # turned as the Orientation tag said
+    assert dict(kept.getexif()) == {}  # no orientation, no GPS
+    assert file.filename == "IMG_2031.jpg" and file.title == "IMG_2031"
+
+
+def test_an_office_document_downloads_under_its_own_name(
+    researcher_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute)
+    content = spreadsheet()
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    upload(researcher_client, f"/offers/{offer.id}", content, "../../Kết quả 12 mẻ.xlsx", xlsx)
+    (file,) = stored(db)
+    assert file.filename == "Kết quả 12 mẻ.xlsx" and file.media_type == xlsx
+    opened = researcher_client.get(f"/attachments/{file.id}/{quote(file.filename)}")
+    assert opened.headers["content-disposition"].startswith('attachment; filename="K_t qu_ 12 m_.xlsx"')
+    assert client.get(f"/attachments/{file.id}/x.xlsx").status_code == 404  # a draft's file: not for the public
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"", "trong.pdf", "Vui lòng chọn tệp cần đính kèm."),
+        (b"<html><script>alert(1)</script></html>", "ho-so.pdf", "Không thể đính kèm loại tệp này."),
+        (b"MZ\x90\x00" + bytes(200), "setup.pdf", "Không thể đính kèm loại tệp này."),
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "anh-hong.png", "Không đọc được ảnh này."),
+        (PDF + bytes(attachments.MAX_BYTES), "lon.pdf", "Tệp này nặng 10 MB; mỗi tệp tối đa 10 MB."),
+    ],
+)
+def test_a_refused_file_is_explained_and_the_title_typed_is_kept(
+    researcher_client: TestClient, db: Session, institute: Organization, content: bytes, name: str, message: str
+) -> None:
+    offer = make_offer(db, institute)
+    title = "Phiếu kiểm nghiệm GC-MS lô tháng 10"
+    response = upload(researcher_client, f"/offers/{offer.id}", content, name, title=title, audience="contacts")
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    form = page(response)  # type: ignore[arg-type]
+    assert message in form.select_one("#e-att-file").get_text()
+    assert form.select_one("#att-title")["value"] == title
+    assert form.select_one("input[name=audience][value=contacts]").has_attr("checked")
+    assert form.select_one("details.attach-box").has_attr("open")
+    assert stored(db) == []
+
+
+def test_a_body_far_over_the_limit_is_stopped_before_it_is_read(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute)
+    response = upload(researcher_client, f"/offers/{offer.id}", PDF + bytes(attachments.MAX_BYTES * 3))
+    assert response.status_code == 413  # type: ignore[attr-defined]
+    assert stored(db) == []
+
+
+def test_a_long_title_and_the_eleventh_file_are_refused(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    long_title = upload(researcher_client, path, PDF, title="Hồ sơ " * 50)
+    assert "Vui lòng viết không quá 200 ký tự (hiện có 299)." in page(long_title).select_one("#e-att-title").get_text()  # type: ignore[arg-type]
+    for n in range(attachments.MAX_PER_LISTING):
+        assert upload(researcher_client, path, PDF, f"phu-luc-{n}.pdf").status_code == 303  # type: ignore[attr-defined]
+    full = page(researcher_client.get(path)).select_one(".attachments > p.muted").get_text()
+    assert full == "Tin đăng đã có 10 tệp, mức tối đa. Hãy gỡ một tệp để thêm tệp khác."
+    eleventh = upload(researcher_client, path, PDF, "phu-luc-11.pdf")
+    assert eleventh.status_code == 422  # type: ignore[attr-defined]
+    assert len(stored(db)) == attachments.MAX_PER_LISTING
+
+
+def test_only_the_listings_managers_add_and_remove_files(
+    researcher_client: TestClient,
+    outsider_client: TestClient,
+    colleague_client: TestClient,
+    db: Session,
+    institute: Organization,
+) -> None:
+    offer = make_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    assert upload(outsider_client, path, PDF).status_code == 403  # type: ignore[attr-defined]
+    assert page(outsider_client.get(path)).select_one(".attach-box") is None
+    upload(researcher_client, path, PDF, "quy-trinh.pdf")
+    (file,) = stored(db)
+    token = csrf_of(outsider_client, path)
+    assert outsider_client.post(f"/attachments/{file.id}/delete", data={"csrf_token": token}).status_code == 403
+    assert outsider_client.post(f"/attachments/{file.id}/approve", data={"csrf_token": token}).status_code == 403
+    no_token = researcher_client.post(f"/attachments/{file.id}/delete", data={})
+    assert no_token.status_code == 403 and len(stored(db)) == 1
+    token = csrf_of(colleague_client, path)
+    response = colleague_client.post(f"/attachments/{file.id}/delete", data={"csrf_token": token})
+    assert response.status_code == 200 and stored(db) == []  # a colleague of the same organization may
+    assert page(response).select_one(".attachments .notice.success").get_text() == "Đã gỡ “quy-trinh.pdf”."
+    events = db.exec(select(ListingEvent.action).where(ListingEvent.listing_id == offer.id)).all()
+    assert list(events) == ["attach", "detach"]
+
+
+def test_a_file_for_contacts_opens_only_for_organizations_whose_inquiry_was_accepted(
+    researcher_client: TestClient,
+    staff_client: TestClient,
+    outsider_client: TestClient,
+    client: TestClient,
+    db: Session,
+    institute: Organization,
+    outsider: User,
+) -> None:
+    offer = submitted_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    upload(
+        researcher_client, path, PDF, "thong-so-ky-thuat.pdf", title="Thông số kỹ thuật chi tiết", audience="contacts"
+    )
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    (file,) = stored(db)
+    for reader in (client, outsider_client):
+        item = page(reader.get(path)).select_one(".attachment")
+        assert item.select_one("a") is None  # the title, without a link
+        assert "Chỉ chia sẻ với tổ chức có bày tỏ quan tâm đã được chủ tin chấp nhận." in item.get_text()
+        assert reader.get(f"/attachments/{file.id}/thong-so-ky-thuat.pdf").status_code == 404
+
+    inquiry = Inquiry(
+        listing_kind="offer",
+        listing_id=offer.id,
+        sender_id=outsider.id,
+        sender_org_id=outsider.organization_id,
+        recipient_org_id=institute.id,
+        message="Công ty chúng tôi muốn thử quy trình cho vùng tràm A Lưới.",
+    )
+    db.add(inquiry)
+    db.commit()
+    assert outsider_client.get(f"/attachments/{file.id}/thong-so-ky-thuat.pdf").status_code == 404  # still pending
+    inquiry.status = "accepted"
+    db.add(inquiry)
+    db.commit()
+    assert outsider_client.get(f"/attachments/{file.id}/thong-so-ky-thuat.pdf").content == PDF
+    item = page(outsider_client.get(path)).select_one(".attachment")
+    assert item.select_one(".badge").get_text() == "Chỉ dành cho đối tác đã kết nối"
+    assert client.get(f"/attachments/{file.id}/thong-so-ky-thuat.pdf").status_code == 404
+
+
+def test_the_attachment_form_speaks_english_too(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute, language="en", title="Cajeput oil fractional distillation")
+    html = page(researcher_client.get(f"/offers/{offer.id}?lang=en"))
+    assert html.select_one("#attachments-title").get_text() == "Documents and pictures"
+    assert html.select_one("#att-file-hint").get_text() == (
+        "PDF, a picture (JPEG, PNG, WebP) or an Office document; up to 10 MB a file, 10 files a listing."
+    )
+    assert "Files added to a published listing are shown once the Department has checked them." in html.get_text()
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("../../etc/Hồ sơ công nghệ.exe", "Hồ sơ công nghệ.pdf"),
+        ("C:\\Users\\Lan\\Báo cáo.PDF", "Báo cáo.pdf"),
+        ('<script>"a"</script>.pdf', "script.pdf"),
+        ('báo "giá" <mới>?.pdf', "báo giá mới.pdf"),
+        ("", "tep-dinh-kem.pdf"),
+        ("...", "tep-dinh-kem.pdf"),
+    ],
+)
+def test_a_files_name_keeps_its_letters_and_loses_its_folders(name: str, kept: str) -> None:
+    assert attachments.safe_filename(name, "pdf") == kept
+
+
+def test_sizes_are_written_the_readers_way() -> None:
+    assert attachments.human_size(850_000) == "850 kB"
+    assert attachments.human_size(1_240_000) == "1,2 MB"
+
+
+def test_the_demo_cajeput_offer_carries_its_technology_profile_and_diagram(
+    seeded_client: TestClient, seeded_engine: Engine
+) -> None:
+    with Session(seeded_engine) as session:
+        offer = session.exec(select(Offer).where(Offer.key == "off-m-001")).one()
+        distiller = session.exec(select(Offer).where(Offer.key == "off-a-060")).one()
+    items = page(seeded_client.get(f"/offers/{offer.id}")).select(".attachment")
+    assert [i.select_one(".attachment-title").get_text() for i in items] == [
+        "Hồ sơ công nghệ: chưng cất phân đoạn tinh dầu tràm (2 trang)",
+        "Sơ đồ quy trình chưng cất phân đoạn",
+    ]
+    profile = seeded_client.get(str(items[0].select_one("a.attachment-title")["href"]))
+    assert profile.content.startswith(b"%PDF-") and profile.headers["content-type"] == "application/pdf"
+    diagram = seeded_client.get(str(items[1].select_one(".attachment-preview img")["src"]))
+    assert Image.open(io.BytesIO(diagram.content)).format == "JPEG"
+    locked = page(seeded_client.get(f"/offers/{distiller.id}")).select_one(".attachment")
+    assert locked.select_one("a") is None and "Bảng tính Excel" in locked.get_text()
