@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from marketplace import exports, indicators, open_data
+from marketplace import attachments, exports, indicators, open_data
 from marketplace.errors import Invalid
 from marketplace.i18n import TIMEZONE
 from marketplace.models import Need, Offer, Organization
@@ -86,6 +86,25 @@ class NeedOut(BaseModel):
     keywords: list[str]
     published_at: datetime | None
     url: str
+
+
+class AttachmentOut(BaseModel):
+    """A file shown with a published listing: a technology profile, a test report, a picture."""
+
+    title: str
+    filename: str
+    media_type: str
+    size: int = Field(description="Bytes.")
+    contacts_only: bool = Field(description="Opened only by organizations whose inquiry the owner accepted.")
+    url: str | None = Field(description="Where to download it; null for a file kept for contacts.")
+
+
+class OfferDetailOut(OfferOut):
+    attachments: list[AttachmentOut]
+
+
+class NeedDetailOut(NeedOut):
+    attachments: list[AttachmentOut]
 
 
 class OrganizationOut(BaseModel):
@@ -218,17 +237,33 @@ def needs_csv(request: Request, session: SessionDep, sector: Sector = None) -> R
 
 
 @router.get(
-    "/offers/{offer_id}", response_model=OfferOut, responses=NOT_FOUND, summary="One published technology offer"
+    "/offers/{offer_id}", response_model=OfferDetailOut, responses=NOT_FOUND, summary="One published technology offer"
 )
-def get_offer(request: Request, session: SessionDep, offer_id: ItemId) -> OfferOut:
+def get_offer(request: Request, session: SessionDep, offer_id: ItemId) -> OfferDetailOut:
     offer = open_data.published_listing(session, Offer, offer_id)
-    return _listings_out(request, session, "offer", OfferOut, [offer])[0]
+    out = _listings_out(request, session, "offer", OfferOut, [offer])[0]
+    return OfferDetailOut(**out.model_dump(), attachments=_attachments_out(request, session, offer))
 
 
-@router.get("/needs/{need_id}", response_model=NeedOut, responses=NOT_FOUND, summary="One published technology need")
-def get_need(request: Request, session: SessionDep, need_id: ItemId) -> NeedOut:
+@router.get(
+    "/needs/{need_id}", response_model=NeedDetailOut, responses=NOT_FOUND, summary="One published technology need"
+)
+def get_need(request: Request, session: SessionDep, need_id: ItemId) -> NeedDetailOut:
     need = open_data.published_listing(session, Need, need_id)
-    return _listings_out(request, session, "need", NeedOut, [need])[0]
+    out = _listings_out(request, session, "need", NeedOut, [need])[0]
+    return NeedDetailOut(**out.model_dump(), attachments=_attachments_out(request, session, need))
+
+
+def _attachments_out(request: Request, session: Session, listing: Offer | Need) -> list[AttachmentOut]:
+    """The listing's files as the public sees them: a file kept for contacts is named, without its address."""
+    return [
+        AttachmentOut(title=a.title, filename=a.filename, media_type=a.media_type, size=a.size,
+                      contacts_only=not shown.may_open,
+                      url=str(request.url_for("attachment_file", attachment_id=a.id, filename=a.filename))
+                      if shown.may_open else None)
+        for shown in attachments.of_listing(session, listing, None)
+        for a in [shown.attachment]
+    ]  # fmt: skip
 
 
 @router.get("/organizations/{organization_id}", response_model=OrganizationOut, responses=NOT_FOUND,

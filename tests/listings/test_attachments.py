@@ -301,6 +301,24 @@ def test_a_file_for_contacts_opens_only_for_organizations_whose_inquiry_was_acce
     assert client.get(f"/attachments/{file.id}/thong-so-ky-thuat.pdf").status_code == 404
 
 
+def test_the_api_names_a_listings_files_and_hides_the_address_of_those_for_contacts(
+    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute)
+    upload(researcher_client, f"/offers/{offer.id}", PDF, "ho-so.pdf", title="Hồ sơ công nghệ")
+    upload(researcher_client, f"/offers/{offer.id}", PDF, "bao-gia.pdf", title="Báo giá chi tiết", audience="contacts")
+    assert client.get(f"/api/v1/offers/{offer.id}").status_code == 404  # not published yet
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    public, kept = stored(db)
+    files = client.get(f"/api/v1/offers/{offer.id}").json()["attachments"]
+    assert files == [
+        {"title": "Hồ sơ công nghệ", "filename": "ho-so.pdf", "media_type": "application/pdf", "size": len(PDF),
+         "contacts_only": False, "url": f"http://testserver/attachments/{public.id}/ho-so.pdf"},
+        {"title": "Báo giá chi tiết", "filename": "bao-gia.pdf", "media_type": "application/pdf", "size": len(PDF),
+         "contacts_only": True, "url": None},
+    ]  # fmt: skip
+
+
 def test_the_attachment_form_speaks_english_too(
     researcher_client: TestClient, db: Session, institute: Organization
 ) -> None:

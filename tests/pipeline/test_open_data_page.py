@@ -69,12 +69,14 @@ def test_the_site_footer_links_to_the_open_data_page(client: TestClient) -> None
     assert link is not None and link.get_text() == "Dữ liệu mở / API"
 
 
-def test_one_published_offer_or_need_has_the_fields_of_the_list_items(client: TestClient, db: Session) -> None:
+def test_one_published_offer_or_need_has_the_fields_of_the_list_items_and_its_files(
+    client: TestClient, db: Session
+) -> None:
     offer, need = make_offer(db), make_need(db)
     listed = client.get("/api/v1/offers").json()["items"][0]
-    assert client.get(f"/api/v1/offers/{offer.id}").json() == listed
+    assert client.get(f"/api/v1/offers/{offer.id}").json() == listed | {"attachments": []}
     body = client.get(f"/api/v1/needs/{need.id}").json()
-    assert body == client.get("/api/v1/needs").json()["items"][0] and body["title"] == need.title
+    assert body == client.get("/api/v1/needs").json()["items"][0] | {"attachments": []} and body["title"] == need.title
 
 
 def test_one_organization_has_the_fields_of_the_list_items(client: TestClient, db: Session) -> None:
@@ -133,7 +135,7 @@ def test_an_empty_csv_still_has_its_header_row(client: TestClient) -> None:
 def test_the_openapi_document_describes_the_single_records_and_downloads(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     one_offer = paths["/api/v1/offers/{offer_id}"]["get"]["responses"]
-    assert one_offer["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OfferOut"}
+    assert one_offer["200"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/OfferDetailOut"}
     assert (
         "404" in one_offer and "/api/v1/needs/{need_id}" in paths and "/api/v1/organizations/{organization_id}" in paths
     )
