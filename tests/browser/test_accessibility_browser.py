@@ -19,6 +19,7 @@ PUBLIC = ["/", "/search?q=tinh+dau+tram", "/search?q=duoc+lieu&kind=offer&sector
 # Detail pages: the first link of each kind on these pages.
 DETAILS = {"/offers": r"/offers/\d+$", "/needs": r"/needs/\d+$", "/organizations": r"/organizations/\d+$",
            "/experts": r"/experts/\d+$"}  # fmt: skip
+WITH_FILES = ["Chưng cất phân đoạn chân không", "Nồi chưng cất tinh dầu tràm bằng inox"]
 MEMBER = {
     "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new", "/saved-searches", "/search?q=sen+hue"],
     "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password"],
@@ -45,11 +46,18 @@ def first_link(page, path: str, pattern: str) -> str:  # type: ignore[no-untyped
     return str(found[0])
 
 
+def titled_link(page, path: str, title: str) -> str:  # type: ignore[no-untyped-def]
+    page.goto(path)
+    return str(page.locator("main a", has_text=title).first.get_attribute("href"))
+
+
 @pytest.mark.parametrize("language", ["vi", "en"])
 def test_public_pages(page, language: str) -> None:  # type: ignore[no-untyped-def]
     if language == "en":
         page.goto("/lang/en?next=/")
     details = [first_link(page, path, pattern) for path, pattern in DETAILS.items()]
+    for title in WITH_FILES:  # pictures, documents and a file kept for contacts
+        details.append(titled_link(page, "/search?q=tinh+dau+tram&kind=offer", title))
     found = [line for path in [*PUBLIC, *details] for line in problems(page, path)]
     assert not found, "\n".join(found)
 
