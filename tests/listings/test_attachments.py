@@ -368,3 +368,15 @@ def test_the_demo_cajeput_offer_carries_its_technology_profile_and_diagram(
     assert Image.open(io.BytesIO(diagram.content)).format == "JPEG"
     locked = page(seeded_client.get(f"/offers/{distiller.id}")).select_one(".attachment")
     assert locked.select_one("a") is None and "Bảng tính Excel" in locked.get_text()
+
+
+def test_the_audit_log_says_what_was_done_with_files(
+    researcher_client: TestClient, staff_client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = make_offer(db, institute)
+    upload(researcher_client, f"/offers/{offer.id}", PDF, "ho-so.pdf")
+    (file,) = stored(db)
+    staff_client.post(f"/attachments/{file.id}/approve", data={"csrf_token": csrf_of(staff_client, "/review")})
+    rows = page(staff_client.get(f"/audit?entity=offer&record={offer.id}")).select("table tbody tr")
+    said = " ".join(r.get_text(" ", strip=True) for r in rows)
+    assert "đính kèm tệp vào tin đăng" in said and "duyệt tệp của tin đăng" in said
