@@ -31,7 +31,7 @@ from sqlalchemy import func
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
-from marketplace import audit, publishing, validation
+from marketplace import audit, notifications, publishing, validation
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.i18n import N_, Msg, format_number
 from marketplace.listings import can_manage, can_view
@@ -74,6 +74,7 @@ TYPES: dict[str, FileType] = {
 PILLOW_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 ACCEPT = ",".join(sorted({f".{t.extension}" for t in TYPES.values()} | {".jpeg"} | set(TYPES)))  # the input's `accept`
 UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+APPROVED_NOTICE = N_("The Department approved the file “%(file)s”: it is shown with your listing “%(title)s”.")
 REFUSED_NOTICE = N_("The Department took the file “%(file)s” off your listing “%(title)s”: %(reason)s")
 REFUSED_SUBJECT = N_("A file of your listing “%(title)s” was not accepted")
 REFUSED_BODY = N_(
@@ -231,6 +232,9 @@ def approve(session: Session, staff: User, attachment: ListingAttachment) -> Lis
     if not attachment.approved:
         attachment.approved = True
         session.add(attachment)
+        if listing.owner_id is not None:
+            link = f"/{attachment.listing_kind}s/{attachment.listing_id}#attachments"
+            notifications.notify(session, listing.owner_id, APPROVED_NOTICE, link, file=attachment.filename, title=listing.title)  # fmt: skip
         audit.record(
             session,
             actor_id=staff.id,

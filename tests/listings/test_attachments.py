@@ -104,9 +104,14 @@ def test_a_file_of_a_listing_in_review_is_published_with_it(
 
 
 def test_a_file_added_to_a_published_listing_waits_for_the_department(
-    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+    researcher_client: TestClient,
+    staff_client: TestClient,
+    client: TestClient,
+    db: Session,
+    institute: Organization,
+    researcher: User,
 ) -> None:
-    offer = make_offer(db, institute)
+    offer = make_offer(db, institute, owner_id=researcher.id)
     path = f"/offers/{offer.id}"
     upload(researcher_client, path, photo(), "vuon-tram.jpg", "image/jpeg", title="Vườn tràm gió ở Phú Lộc")
     (file,) = stored(db)
@@ -133,6 +138,8 @@ def test_a_file_added_to_a_published_listing_waits_for_the_department(
         after.select_one("#attachments .notice.success").get_text() == "“vuon-tram.jpg” đã được hiển thị cùng tin đăng."
     )
     assert after.select("#attachments .attachment") == []
+    (told,) = db.exec(select(Notification).where(Notification.user_id == researcher.id)).all()
+    assert told.link == f"/offers/{offer.id}#attachments" and told.params["file"] == "vuon-tram.jpg"
     logged = db.exec(select(AuditLog.action).where(AuditLog.entity_id == offer.id)).all()
     assert "attachment.approve" in logged and "listing.attach" in logged
 
