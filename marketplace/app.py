@@ -105,6 +105,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         https_only=settings.COOKIE_SECURE,
     )
     app.add_middleware(Locale)
-    uploads = {attachments.UPLOAD_PATH: attachments.UPLOAD_REQUEST_BYTES}  # routes that take a file
+    uploads = {  # routes that take a file
+        attachments.UPLOAD_PATH: attachments.UPLOAD_REQUEST_BYTES,
+        organizations.LOGO_PATH: organizations.LOGO_REQUEST_BYTES,
+    }
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES, larger=uploads)
     return app

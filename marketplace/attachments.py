@@ -135,21 +135,27 @@ def human_size(size: int) -> str:
     return f"{format_number(round(size / 1_000_000, 1))} MB"
 
 
-def _cleaned_image(content: bytes, media_type: str) -> tuple[bytes, bytes]:
-    """The picture turned upright and saved again without metadata, and its preview (JPEG)."""
-    refused = Invalid({"file": Msg("This picture cannot be read. Please save it again as JPEG or PNG and retry.")})
+def upright_image(content: bytes, media_type: str, field: str = "file") -> Image.Image:
+    """The picture of `content` (of type `media_type`, read from its bytes), decoded and turned as its
+    Orientation tag says; Invalid under `field` for a picture that cannot be read or is too large to decode safely."""
+    refused = Invalid({field: Msg("This picture cannot be read. Please save it again as JPEG or PNG and retry.")})
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(content))
             if image.width * image.height > MAX_PIXELS:
-                raise Invalid({"file": Msg("This picture is too large. Please make it smaller than 7,000 × 7,000 pixels.")})  # fmt: skip
+                raise Invalid({field: Msg("This picture is too large. Please make it smaller than 7,000 × 7,000 pixels.")})  # fmt: skip
             if PILLOW_FORMATS.get(image.format or "") != media_type:
                 raise refused
             image.load()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise refused from None
-    upright = ImageOps.exif_transpose(image)
+    return ImageOps.exif_transpose(image)
+
+
+def _cleaned_image(content: bytes, media_type: str) -> tuple[bytes, bytes]:
+    """The picture turned upright and saved again without metadata, and its preview (JPEG)."""
+    upright = upright_image(content, media_type)
     kept = io.BytesIO()
     if media_type == "image/jpeg":
         upright.convert("RGB").save(kept, "JPEG", quality=90, optimize=True)

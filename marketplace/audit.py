@@ -70,6 +70,8 @@ ACTION_LABELS = {
     "listing.attach": N_("attached a file to a listing"),
     "listing.detach": N_("took a file off a listing"),
     "attachment.approve": N_("approved a file of a listing"),
+    "organization.logo": N_("changed an organization's logo"),
+    "organization.logo_removed": N_("removed an organization's logo"),
     "collaboration.open": N_("opened a collaboration"),
     "collaboration.move": N_("moved a collaboration to another stage"),
     "collaboration.edit": N_("edited a collaboration"),

@@ -16,7 +16,15 @@ from marketplace.models.enums import (
     TaskLevel,
 )
 from marketplace.models.listings import ListingAttachment, ListingEvent, ListingRevision, ListingViews, Need, Offer
-from marketplace.models.people import ExpertiseProfile, LoginAttempt, Membership, Organization, Sector, User
+from marketplace.models.people import (
+    ExpertiseProfile,
+    LoginAttempt,
+    Membership,
+    Organization,
+    OrganizationLogo,
+    Sector,
+    User,
+)
 from marketplace.models.records import (
     AuditLog,
     GlossaryTerm,
@@ -55,6 +63,7 @@ __all__ = [
     "Offer",
     "OrgKind",
     "Organization",
+    "OrganizationLogo",
     "OutboxMail",
     "ProposalStatus",
     "RecalculationRun",

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import Index, String, UniqueConstraint, text
+from sqlalchemy import Index, LargeBinary, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code
@@ -34,6 +34,17 @@ class Organization(SQLModel, table=True):
     verified: bool = False
     is_demo: bool = False
     created_at: datetime = now_field()
+
+
+class OrganizationLogo(SQLModel, table=True):
+    """An organization's logo, shown on its page and in the directory (`marketplace.logos`): a square PNG
+    of at most 256 pixels, kept apart so that loading organizations never loads pictures."""
+
+    __tablename__ = "organization_logo"
+    organization_id: int = Field(foreign_key="organization.id", primary_key=True)
+    content: bytes = Field(sa_type=LargeBinary, nullable=False, repr=False)
+    updated_at: datetime = now_field()
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class User(SQLModel, table=True):

@@ -1,13 +1,23 @@
 """The directory (/organizations); managers edit their organization's profile; staff verify organizations."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
 
-from marketplace import labels, organizations
+from marketplace import labels, logos, organizations
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg, current_locale
 from marketplace.models import Organization
-from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, PageNumber, SessionDep, StaffUser
+from marketplace.web.deps import (
+    Csrf,
+    CurrentUser,
+    FormData,
+    OptionalUser,
+    PageNumber,
+    RecordId,
+    SessionDep,
+    StaffUser,
+)
 from marketplace.web.templating import render
 
 router = APIRouter()
@@ -27,8 +37,9 @@ def organization_list(
     found = organizations.browse(session, text=q, kind=kind, ward=ward, page=page, language=current_locale.get())
     fragment = request.headers.get("hx-target") == "results" and not request.headers.get("hx-history-restore-request")
     chosen = {"q": found.text, "kind": found.kind, "ward": found.ward}
+    shown = {e.organization.id for e in found.entries if e.organization.id}
     context = {
-        "found": found, "q": q, "query": {k: v for k, v in chosen.items() if v},
+        "found": found, "q": q, "logos": logos.versions(session, shown), "query": {k: v for k, v in chosen.items() if v},
         "page": found.page, "pages": found.pages, "list_route": "organization_list", "fragment": fragment,
     }  # fmt: skip
     block = "results" if fragment else None
@@ -38,9 +49,12 @@ def organization_list(
 FIELDS = ("name_vi", "name_en", "ward", "website", "description_vi", "description_en", "kind")
 
 
-def _edit_context(organization: Organization, form: dict[str, str], errors: dict[str, Msg]) -> dict[str, object]:
+def _edit_context(
+    session: Session, organization: Organization, form: dict[str, str], errors: dict[str, Msg]
+) -> dict[str, object]:
     return {
         "organization": organization, "form": form, "errors": errors,
+        "logo": logos.versions(session, {organization.id or 0}).get(organization.id or 0),
         "ward_choices": [(w, w) for w in organizations.ward_names()],
         "kind_choices": labels.options("org_kind"),
     }  # fmt: skip
@@ -51,7 +65,7 @@ def organization_edit(request: Request, session: SessionDep, user: CurrentUser, 
     organization = organizations.get_organization(session, organization_id)
     organizations.require_editor(session, user, organization)
     form = {f: str(getattr(organization, f) or "") for f in FIELDS}
-    return render(request, "organization_edit.html", _edit_context(organization, form, {}))
+    return render(request, "organization_edit.html", _edit_context(session, organization, form, {}))
 
 
 @router.post("/organizations/{organization_id}/edit", name="organization_update", dependencies=[Csrf])
@@ -63,7 +77,7 @@ def organization_update(
         organizations.update_profile(session, user, organization, form)
     except Invalid as exc:
         session.refresh(organization)
-        context = _edit_context(organization, form, exc.errors) | {"message": exc.message}
+        context = _edit_context(session, organization, form, exc.errors) | {"message": exc.message}
         return render(request, "organization_edit.html", context, status_code=422)
     request.session["flash"] = str(Msg("The organization's profile has been saved."))
     return RedirectResponse(
@@ -80,3 +94,46 @@ def organization_verify(
     return RedirectResponse(
         request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
     )
+
+
+LOGO_PATH = r"^/organizations/\d+/logo$"  # BodyLimit lets it carry a picture (LOGO_REQUEST_BYTES)
+LOGO_REQUEST_BYTES = 3 * logos.MAX_BYTES
+
+
+@router.post("/organizations/{organization_id}/logo", name="organization_logo_upload", dependencies=[Csrf])
+def organization_logo_upload(
+    request: Request, session: SessionDep, user: CurrentUser, organization_id: RecordId, logo: UploadFile | None = None
+) -> Response:
+    organization = organizations.get_organization(session, organization_id)
+    organizations.require_editor(session, user, organization)
+    content = logo.file.read(logos.MAX_BYTES + 1) if logo is not None else b""
+    try:
+        logos.set_logo(session, user, organization, content)
+    except Invalid as exc:
+        form = {f: str(getattr(organization, f) or "") for f in FIELDS}
+        context = _edit_context(session, organization, form, {}) | {"logo_errors": exc.errors}
+        return render(request, "organization_edit.html", context, status_code=422)
+    request.session["flash"] = str(Msg("The logo is saved."))
+    return RedirectResponse(
+        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
+    )
+
+
+@router.post("/organizations/{organization_id}/logo/delete", name="organization_logo_delete", dependencies=[Csrf])
+def organization_logo_delete(
+    request: Request, session: SessionDep, user: CurrentUser, organization_id: RecordId
+) -> Response:
+    organization = organizations.get_organization(session, organization_id)
+    logos.remove_logo(session, user, organization)
+    request.session["flash"] = str(Msg("The logo is removed."))
+    return RedirectResponse(
+        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
+    )
+
+
+@router.get("/organizations/{organization_id}/logo.png", name="organization_logo")
+def organization_logo(session: SessionDep, organization_id: RecordId, v: str | None = None) -> Response:
+    """The logo; an address with the logo's version (`v`) may be kept a year, as a new logo gets a new one."""
+    logo = logos.get(session, organization_id)
+    kept = "public, max-age=31536000, immutable" if v == logos.version(logo.updated_at) else "public, max-age=300"
+    return Response(logo.content, media_type="image/png", headers={"cache-control": kept})

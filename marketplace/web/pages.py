@@ -5,7 +5,16 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import text
 from sqlmodel import Session
 
-from marketplace import attachments, listing_views, listings, membership_review, memberships, organizations, profiles
+from marketplace import (
+    attachments,
+    listing_views,
+    listings,
+    logos,
+    membership_review,
+    memberships,
+    organizations,
+    profiles,
+)
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
 from marketplace.web import listings as listing_pages
@@ -89,6 +98,7 @@ def organization_detail(
     parent = organizations.get_organization(session, organization.parent_id) if organization.parent_id else None
     context = {
         "organization": organization,
+        "logo": logos.versions(session, {organization_id}).get(organization_id),
         "parent": parent,
         "members": organizations.members_of(session, organization_id),
         "offers": listings.published_of(session, Offer, organization_id),

@@ -13,7 +13,7 @@ from jinja2_fragments import render_block
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from marketplace import attachments, labels, syndication
+from marketplace import attachments, labels, logos, syndication
 from marketplace.config import ROOT
 from marketplace.i18n import (
     current_locale,
@@ -51,6 +51,7 @@ env.globals.update(
     max_attachments=attachments.MAX_PER_LISTING,
     max_attachment_bytes=attachments.MAX_BYTES,
     attachment_accept=attachments.ACCEPT,
+    max_logo_bytes=logos.MAX_BYTES,
 )
 # A title that starts by saying what the "Commissioned" badge beside it already says ("Đặt hàng: …").
 COMMISSION_PREFIX = re.compile(r"^(đặt hàng|commissioned(?: problem)?)\s*[:–—-]\s*(?=\S)", re.IGNORECASE)
