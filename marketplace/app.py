@@ -38,6 +38,7 @@ from marketplace.web import (
     workspace,
 )
 from marketplace.web import glossary as glossary_page
+from marketplace.web import saved_listings as saved_listings_page
 from marketplace.web import search as search_page
 from marketplace.web.middleware import BodyLimit, Locale
 
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         api_docs.router,
         open_data.router,
         feeds.router,
+        saved_listings_page.router,
         search_page.router,
         api_search.router,
     ):

@@ -22,6 +22,7 @@ from marketplace.web.auth import safe_next
 from marketplace.web.deps import OptionalUser, RecordId, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.proposal_context import listing_context as proposal_context
+from marketplace.web.saved_listings import listing_context as saved_context
 from marketplace.web.templating import render
 from marketplace.web.workspace import mark_seen
 
@@ -70,6 +71,7 @@ def listing_page(
     if context["can_manage"] and listing.id is not None:
         context["views"] = listing_views.views_of(session, kind, listing.id)
     context |= listing_pages.manage_context(request, session, user, listing)
+    context |= saved_context(session, user, listing)
     context |= proposal_context(session, listing, user) | (extra or {})
     return render(request, f"{kind}.html", context, status_code=status_code)
 
