@@ -5,8 +5,8 @@ Deleting an account keeps the records other people and organizations rely on (th
 their organization's listings, the pipeline's history, the audit log) but nothing that says who they were:
 the name becomes "Người dùng đã xóa", the e-mail an address that cannot receive mail, the phone and
 password go, and their expertise profile, proposals naming them as an expert, memberships, saved searches,
-notifications and unsent mail are deleted. Staff and administrator accounts are closed by an administrator
-(deactivated on /users), as the Department's records must say who acted.
+saved listings, notifications and unsent mail are deleted. Staff and administrator accounts are closed by an
+administrator (deactivated on /users), as the Department's records must say who acted.
 """
 
 from collections.abc import Mapping
@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from marketplace import audit, listings, saved_searches
+from marketplace import audit, listings, saved_listings, saved_searches
 from marketplace.errors import Forbidden, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import (
@@ -30,6 +30,7 @@ from marketplace.models import (
     Organization,
     OutboxMail,
     ProposalStatus,
+    SavedListing,
     SavedSearch,
     User,
 )
@@ -99,6 +100,15 @@ def export(session: Session, user: User) -> dict[str, Any]:
             }
             for s in saved_searches.saved_of(session, user)
         ],
+        "saved_listings": [
+            {
+                "listing": f"{s.listing_kind} {s.listing_id}",
+                "title": _title(session, s.listing_kind, s.listing_id),
+                "note": s.note,
+                "saved_at": _moment(s.created_at),
+            }
+            for s in saved_listings.saved_of(session, user)
+        ],
         "inquiries_sent": [
             {
                 "listing": f"{i.listing_kind} {i.listing_id}",
@@ -126,7 +136,7 @@ def delete_account(session: Session, user: User, form: Mapping[str, Any]) -> Non
         problem = Msg("This is not your password. Your account is kept.")
         raise Invalid({"password": problem}, problem)
     user_id, email = user.id, user.email
-    owned: tuple[Any, ...] = (ExpertiseProfile, Membership, SavedSearch, Notification)
+    owned: tuple[Any, ...] = (ExpertiseProfile, Membership, SavedSearch, SavedListing, Notification)
     for model in owned:
         session.execute(delete(model).where(col(model.user_id) == user_id))
     naming = (col(MatchProposal.expert_id) == user_id, col(MatchProposal.status) == ProposalStatus.NEW)

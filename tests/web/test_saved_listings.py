@@ -1,5 +1,6 @@
 """Members keep offers and needs on a list of their own ("Tin đã lưu"), with a private note, and come back to them."""
 
+import json
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -8,7 +9,7 @@ from sqlmodel import Session, select
 
 from marketplace.models import Membership, Need, Offer, Organization, SavedListing, User
 from marketplace.models._base import utcnow
-from tests.builders import csrf_of, log_in, make_need, make_offer, make_org, make_user, page
+from tests.builders import PASSWORD, csrf_of, log_in, make_need, make_offer, make_org, make_user, page
 
 HTMX = {"HX-Request": "true"}
 
@@ -388,3 +389,33 @@ def test_a_new_listing_tells_its_managers_nobody_saved_it_yet(client: TestClient
     offer = make_offer(db, db.get(Organization, user.organization_id))
     saves = page(client.get(f"/offers/{offer.id}")).select_one(".listing-saves")
     assert saves.get_text(strip=True) == "Chưa có ai lưu tin này."
+
+
+# -- personal data -----------------------------------------------------------------------------------------
+
+
+def test_the_data_download_holds_the_saved_listings_with_their_notes(client: TestClient, db: Session) -> None:
+    offer, need = make_offer(db), make_need(db)
+    user = member(client, db)
+    keep(db, user, offer, note="Hỏi giá chuyển giao.", days_ago=4)
+    keep(db, user, need, days_ago=1)
+    keep(db, make_user(db), offer, note="Của người khác")
+    data = json.loads(client.get("/account/data.json").text)
+    assert [{k: v for k, v in s.items() if k != "saved_at"} for s in data["saved_listings"]] == [
+        {"listing": f"need {need.id}", "title": need.title, "note": ""},
+        {"listing": f"offer {offer.id}", "title": offer.title, "note": "Hỏi giá chuyển giao."},
+    ]
+    assert all(s["saved_at"] for s in data["saved_listings"])
+    assert "Của người khác" not in json.dumps(data, ensure_ascii=False)
+
+
+def test_deleting_the_account_deletes_its_saved_listings(client: TestClient, db: Session) -> None:
+    offer = make_offer(db)
+    user = member(client, db)
+    other = make_user(db)
+    keep(db, user, offer, note="Riêng tư")
+    keep(db, other, offer)
+    response = client.post("/account/delete", data={"csrf_token": csrf_of(client, "/account"), "password": PASSWORD})
+    assert response.status_code == 200
+    assert saved_rows(db, user) == []
+    assert len(saved_rows(db, other)) == 1
