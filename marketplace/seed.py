@@ -24,6 +24,7 @@ from marketplace.models import (
     Need,
     Offer,
     Organization,
+    SavedListing,
     SavedSearch,
     Sector,
     StageChange,
@@ -91,6 +92,7 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     users = {u.email: u for u in session.exec(select(User)).all()}
     added["offers"] = _load_listings(session, Offer, read_all(seed_dir / "offers"), orgs, users, now)
     added["needs"] = _load_listings(session, Need, read_all(seed_dir / "needs"), orgs, users, now)
+    added["saved_listings"] = _add_saved_listings(session, read_json(seed_dir / "users.json"), users, now)
     inquiries = seed_dir / "inquiries.json"
     added["inquiries"] = _load_inquiries(session, read_json(inquiries), users, now) if inquiries.exists() else 0
     collaborations = seed_dir / "collaborations.json"
@@ -252,6 +254,26 @@ def _add_saved_searches(session: Session, user: User, row: dict[str, Any]) -> No
     for params in row.get("saved_searches") or []:
         query, _ = read_query(params)
         session.add(SavedSearch(user_id=ident(user), params=saved_searches.params_of(query)))
+
+
+def _add_saved_listings(session: Session, rows: list[dict[str, Any]], users: dict[str, User], now: datetime) -> int:
+    """The offers and needs people keep on their list with a note (`saved_listings`), those not kept yet."""
+    ids: dict[tuple[str, str | None], int] = {}
+    for kind, model in (("offer", Offer), ("need", Need)):
+        ids |= {(kind, key): listing_id for key, listing_id in session.exec(select(model.key, model.id)) if listing_id}
+    kept = set(session.exec(select(SavedListing.user_id, SavedListing.listing_kind, SavedListing.listing_id)).all())
+    added = 0
+    for row in rows:
+        user = users.get(row["email"])
+        for saved in (row.get("saved_listings") or []) if user else []:
+            kind, listing_id = saved["kind"], ids[(saved["kind"], saved["key"])]
+            if (ident(user), kind, listing_id) in kept:
+                continue
+            session.add(SavedListing(user_id=ident(user), listing_kind=kind, listing_id=listing_id, note=saved["note"],
+                                     created_at=now - timedelta(days=saved["days_ago"])))  # fmt: skip
+            added += 1
+    session.flush()
+    return added
 
 
 def _add_membership(session: Session, user: User, row: dict[str, Any], orgs: dict[str, int | None]) -> None:

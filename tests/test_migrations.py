@@ -73,6 +73,7 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
         # nor did that code write membership records (their table comes with 0007)
         patched.setattr("marketplace.seed._add_membership", lambda *args: None)
         patched.setattr("marketplace.seed._add_saved_searches", lambda *args: None)  # nor saved searches (0012)
+        patched.setattr("marketplace.seed._add_saved_listings", lambda *args: 0)  # nor saved listings (0016)
         patched.setattr("marketplace.seed._load_views", lambda *args: 0)  # nor views (0014)
         patched.setattr("marketplace.seed._load_attachments", lambda *args: 0)  # nor files (0015)
         seed(session, SEED_DIR)
