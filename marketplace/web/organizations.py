@@ -60,12 +60,23 @@ def _edit_context(
     }  # fmt: skip
 
 
+def _as_saved(organization: Organization) -> dict[str, str]:
+    """The profile form filled with what is saved."""
+    return {f: str(getattr(organization, f) or "") for f in FIELDS}
+
+
+def _to_organization(request: Request, organization_id: int, told: Msg | None = None) -> Response:
+    """Back to the organization's page after a change, with what was done (if anything is to be said)."""
+    if told is not None:
+        request.session["flash"] = str(told)
+    return RedirectResponse(request.url_for("organization_detail", organization_id=organization_id).path, 303)
+
+
 @router.get("/organizations/{organization_id}/edit", name="organization_edit")
 def organization_edit(request: Request, session: SessionDep, user: CurrentUser, organization_id: int) -> Response:
     organization = organizations.get_organization(session, organization_id)
     organizations.require_editor(session, user, organization)
-    form = {f: str(getattr(organization, f) or "") for f in FIELDS}
-    return render(request, "organization_edit.html", _edit_context(session, organization, form, {}))
+    return render(request, "organization_edit.html", _edit_context(session, organization, _as_saved(organization), {}))
 
 
 @router.post("/organizations/{organization_id}/edit", name="organization_update", dependencies=[Csrf])
@@ -79,10 +90,7 @@ def organization_update(
         session.refresh(organization)
         context = _edit_context(session, organization, form, exc.errors) | {"message": exc.message}
         return render(request, "organization_edit.html", context, status_code=422)
-    request.session["flash"] = str(Msg("The organization's profile has been saved."))
-    return RedirectResponse(
-        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
-    )
+    return _to_organization(request, organization_id, Msg("The organization's profile has been saved."))
 
 
 @router.post("/organizations/{organization_id}/verify", name="organization_verify", dependencies=[Csrf])
@@ -91,9 +99,7 @@ def organization_verify(
 ) -> Response:
     organization = organizations.get_organization(session, organization_id)
     organizations.set_verified(session, staff, organization, form.get("verified") == "1")
-    return RedirectResponse(
-        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
-    )
+    return _to_organization(request, organization_id)
 
 
 LOGO_PATH = r"^/organizations/\d+/logo$"  # BodyLimit lets it carry a picture (LOGO_REQUEST_BYTES)
@@ -110,13 +116,9 @@ def organization_logo_upload(
     try:
         logos.set_logo(session, user, organization, content)
     except Invalid as exc:
-        form = {f: str(getattr(organization, f) or "") for f in FIELDS}
-        context = _edit_context(session, organization, form, {}) | {"logo_errors": exc.errors}
+        context = _edit_context(session, organization, _as_saved(organization), {}) | {"logo_errors": exc.errors}
         return render(request, "organization_edit.html", context, status_code=422)
-    request.session["flash"] = str(Msg("The logo is saved."))
-    return RedirectResponse(
-        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
-    )
+    return _to_organization(request, organization_id, Msg("The logo is saved."))
 
 
 @router.post("/organizations/{organization_id}/logo/delete", name="organization_logo_delete", dependencies=[Csrf])
@@ -125,10 +127,7 @@ def organization_logo_delete(
 ) -> Response:
     organization = organizations.get_organization(session, organization_id)
     logos.remove_logo(session, user, organization)
-    request.session["flash"] = str(Msg("The logo is removed."))
-    return RedirectResponse(
-        request.url_for("organization_detail", organization_id=organization_id).path, status_code=303
-    )
+    return _to_organization(request, organization_id, Msg("The logo is removed."))
 
 
 @router.get("/organizations/{organization_id}/logo.png", name="organization_logo")
