@@ -14,7 +14,7 @@ from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.models import ListingRevision, Need, Offer, User
 from marketplace.web.deps import Csrf, FormData, RecordId, SessionDep, StaffUser
-from marketplace.web.templating import is_htmx, render
+from marketplace.web.templating import env, is_htmx, render
 
 router = APIRouter()
 
@@ -171,3 +171,18 @@ def _decided(
         return render(request, "review.html", context, block="decided")
     request.session["flash" if ok else "flash_error"] = str(message)
     return RedirectResponse(request.url_for("review_queue"), status_code=303)
+
+
+def review_waiting_count(request: Request) -> int | None:
+    """How many listings, changes and files wait for the Department's check (staff only; else None)."""
+    user = getattr(request.state, "user", None)
+    if user is None or not user.is_staff:
+        return None
+    if not hasattr(request.state, "review_waiting"):
+        with Session(request.app.state.engine) as session:
+            waiting = listing_review.queue_size(session) + len(attachments.waiting_for_review(session))
+            request.state.review_waiting = waiting
+    return request.state.review_waiting  # type: ignore[no-any-return]
+
+
+env.globals.update(review_waiting_count=review_waiting_count)

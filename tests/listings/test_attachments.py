@@ -387,3 +387,27 @@ def test_the_audit_log_says_what_was_done_with_files(
     rows = page(staff_client.get(f"/audit?entity=offer&record={offer.id}")).select("table tbody tr")
     said = " ".join(r.get_text(" ", strip=True) for r in rows)
     assert "đính kèm tệp vào tin đăng" in said and "duyệt tệp của tin đăng" in said
+
+
+def test_the_listing_form_says_where_files_are_attached(
+    researcher_client: TestClient, db: Session, institute: Organization
+) -> None:
+    hint = page(researcher_client.get("/offers/new")).select_one(".attach-hint").get_text(" ", strip=True)
+    assert hint.startswith("Sau khi lưu tin, bạn có thể đính kèm tài liệu và hình ảnh")
+    offer = make_offer(db, institute, status="draft", published_at=None)
+    link = page(researcher_client.get(f"/offers/{offer.id}/edit")).select_one(".attach-hint a")
+    assert link.get_text() == "đính kèm tệp" and str(link["href"]).endswith(f"/offers/{offer.id}#attachments")
+
+
+def test_staff_see_in_the_menu_how_much_waits_for_their_check(
+    researcher_client: TestClient, staff_client: TestClient, db: Session, institute: Organization
+) -> None:
+    def waiting() -> str:
+        link = page(staff_client.get("/")).select_one("nav a[href$='/review'] .count")
+        return link.get_text()
+
+    assert waiting() == "0"
+    submitted_offer(db, institute)
+    upload(researcher_client, f"/offers/{make_offer(db, institute).id}", PDF)
+    assert waiting() == "2"  # a listing to review and a file added to a published one
+    assert page(researcher_client.get("/")).select_one("nav a[href$='/review']") is None
