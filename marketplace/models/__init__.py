@@ -1,6 +1,13 @@
 """The domain model (DESIGN.md §2); import tables from here."""
 
-from marketplace.models.deals import Collaboration, CollaborationNote, Inquiry, MatchProposal, StageChange
+from marketplace.models.deals import (
+    Collaboration,
+    CollaborationDocument,
+    CollaborationNote,
+    Inquiry,
+    MatchProposal,
+    StageChange,
+)
 from marketplace.models.enums import (
     CollaborationType,
     DeclineReason,
@@ -40,6 +47,7 @@ from marketplace.models.records import (
 __all__ = [
     "AuditLog",
     "Collaboration",
+    "CollaborationDocument",
     "CollaborationNote",
     "CollaborationType",
     "DeclineReason",

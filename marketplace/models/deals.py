@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Index, UniqueConstraint, text
+from sqlalchemy import Date, Float, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
@@ -103,3 +103,23 @@ class CollaborationNote(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="user.id")
     at: datetime = now_field()
     text: str = long_text()
+
+
+class CollaborationDocument(SQLModel, table=True):
+    """A file kept with a collaboration: the NDA, the signed contract, meeting minutes, the acceptance report,
+    an invoice (`marketplace.collaboration_documents`). The bytes live in the database, in this table apart
+    from the collaboration, which the pipeline pages load often."""
+
+    __tablename__ = "collaboration_document"
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    kind: str = short_code(default="other")
+    title: str = Field(max_length=200)
+    filename: str = Field(max_length=200)
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = now_field()
+    content: bytes = Field(sa_type=LargeBinary, nullable=False, repr=False)
+    thumbnail: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True, repr=False)
