@@ -1,8 +1,6 @@
 """Files of offers and needs: adding and removing them on the listing's page, the Department approving those
 added to published listings, and opening them (`marketplace.attachments` says who may do what)."""
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
@@ -11,12 +9,11 @@ from marketplace.errors import Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
 from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, RecordId, SessionDep, StaffUser
+from marketplace.web.files import file_response, preview_response
 from marketplace.web.pages import listing_page
 
 router = APIRouter()
-INLINE = {"application/pdf", "image/jpeg", "image/png", "image/webp"}  # opened in the browser; the rest downloaded
 UPLOAD_PATH = r"^/(offers|needs)/\d+/attachments$"  # BodyLimit lets these carry a file (UPLOAD_REQUEST_BYTES)
-CACHE = {"cache-control": "private, max-age=600"}  # a file may be removed or its listing archived: kept briefly
 UPLOAD_REQUEST_BYTES = 3 * attachments.MAX_BYTES  # a file somewhat over the limit still reaches the form's message
 
 
@@ -103,17 +100,13 @@ def preview(session: SessionDep, user: OptionalUser, attachment_id: RecordId) ->
     attachment = attachments.opened(session, attachment_id, user)
     if attachment.thumbnail is None:
         raise NotFound()
-    return Response(attachment.thumbnail, media_type="image/jpeg", headers=CACHE)
+    return preview_response(attachment.thumbnail)
 
 
 @router.get("/attachments/{attachment_id}/{filename}", name="attachment_file")
 def open_file(session: SessionDep, user: OptionalUser, attachment_id: RecordId, filename: str) -> Response:
     """The file itself, under its own name: PDFs and pictures open in the browser, the rest download."""
     attachment = attachments.opened(session, attachment_id, user)
-    disposition = "inline" if attachment.media_type in INLINE else "attachment"
-    fallback = attachment.filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "_")
-    headers = CACHE | {
-        "content-disposition": f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(attachment.filename)}",
-        "etag": f'"{attachment.sha256}"',
-    }
-    return Response(attachment.content, media_type=attachment.media_type, headers=headers)
+    return file_response(
+        attachment.content, media_type=attachment.media_type, filename=attachment.filename, sha256=attachment.sha256
+    )
