@@ -23,7 +23,7 @@ from marketplace.web.deps import OptionalUser, RecordId, SessionDep
 from marketplace.web.middleware import LANG_COOKIE
 from marketplace.web.proposal_context import listing_context as proposal_context
 from marketplace.web.saved_listings import listing_context as saved_context
-from marketplace.web.templating import render
+from marketplace.web.templating import public_url, render
 from marketplace.web.workspace import mark_seen
 
 router = APIRouter()
@@ -61,11 +61,13 @@ def listing_page(
 ) -> Response:
     """An offer's or need's page: its content, what its managers may do, proposals, similar offers."""
     kind = "offer" if isinstance(listing, Offer) else "need"
+    files = attachments.of_listing(session, listing, user)
     context: dict[str, object] = {
         kind: listing,
         "organization": organizations.get_organization(session, listing.organization_id),
         "can_manage": listings.can_manage(user, listing),
-        "attachments": attachments.of_listing(session, listing, user),
+        "attachments": files,
+        "share_image": share_image(request, files),
         "attachment_flash": request.session.pop("attachment_flash", None),
     }
     if context["can_manage"] and listing.id is not None:
@@ -74,6 +76,15 @@ def listing_page(
     context |= saved_context(session, user, listing)
     context |= proposal_context(session, listing, user) | (extra or {})
     return render(request, f"{kind}.html", context, status_code=status_code)
+
+
+def share_image(request: Request, shown: list[attachments.Shown]) -> str | None:
+    """The picture a shared link of the listing shows: the preview of its first picture everyone may open."""
+    for item in shown:
+        file = item.attachment
+        if file.approved and file.audience == "public" and item.type.image:
+            return public_url(request, "attachment_preview", attachment_id=file.id)
+    return None
 
 
 @router.get("/offers/{offer_id}", name="offer_detail")

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from marketplace import attachments
+from marketplace.config import get_settings
 from marketplace.models import (
     AuditLog,
     Inquiry,
@@ -411,3 +412,23 @@ def test_staff_see_in_the_menu_how_much_waits_for_their_check(
     upload(researcher_client, f"/offers/{make_offer(db, institute).id}", PDF)
     assert waiting() == "2"  # a listing to review and a file added to a published one
     assert page(researcher_client.get("/")).select_one("nav a[href$='/review']") is None
+
+
+def test_a_shared_link_shows_the_first_picture_everyone_may_open(
+    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute)
+    path = f"/offers/{offer.id}"
+    upload(researcher_client, path, PDF, "ho-so.pdf")
+    upload(researcher_client, path, photo(), "noi-bo.jpg", "image/jpeg", audience="contacts")
+    upload(researcher_client, path, photo(), "san-pham.jpg", "image/jpeg")
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    _, _, product = stored(db)
+    html = page(client.get(path))
+    base = get_settings().PUBLIC_BASE_URL.rstrip("/")
+    image = f"{base}/attachments/{product.id}/preview"
+    assert html.select_one('meta[property="og:image"]')["content"] == image
+    assert html.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+    assert client.get(image.removeprefix(base)).headers["content-type"] == "image/jpeg"
+    plain = make_offer(db, institute, title="Tin không có ảnh")
+    assert page(client.get(f"/offers/{plain.id}")).select_one('meta[property="og:image"]') is None

@@ -36,6 +36,9 @@ def test_a_manager_adds_a_logo_that_the_page_and_directory_show(client: TestClie
     assert served.headers["content-type"] == "image/png"
     assert served.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert Image.open(io.BytesIO(served.content)).size == (256, 128)  # fits 256 × 256, proportions kept
+    assert html.select_one('meta[property="og:image"]')["content"].endswith(
+        str(shown["src"]).removeprefix("http://testserver")
+    )
     client.cookies.clear()
     card = page(client.get("/organizations?q=truong+son")).select_one(".org-card")
     assert card.select_one("img.org-card-logo")["src"] == shown["src"]
