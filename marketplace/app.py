@@ -20,6 +20,7 @@ from marketplace.web import (
     attachments,
     audit,
     auth,
+    collaboration_documents,
     commissioned,
     dashboard,
     errors,
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         account.router,
         attachments.router,
         audit.router,
+        collaboration_documents.router,
         users.router,
         organizations.router,
         memberships.router,
@@ -110,6 +112,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     uploads = {  # routes that take a file
         attachments.UPLOAD_PATH: attachments.UPLOAD_REQUEST_BYTES,
         organizations.LOGO_PATH: organizations.LOGO_REQUEST_BYTES,
+        collaboration_documents.UPLOAD_PATH: collaboration_documents.UPLOAD_REQUEST_BYTES,
     }
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES, larger=uploads)
     return app

@@ -76,6 +76,8 @@ ACTION_LABELS = {
     "collaboration.move": N_("moved a collaboration to another stage"),
     "collaboration.edit": N_("edited a collaboration"),
     "collaboration.note": N_("added a note to a collaboration"),
+    "collaboration.document_add": N_("added a document to a collaboration"),
+    "collaboration.document_remove": N_("removed a document from a collaboration"),
     "glossary.add": N_("added a term to the glossary"),
     "glossary.remove": N_("took a term out of the glossary"),
     "glossary.import": N_("imported glossary terms from a file"),

@@ -13,6 +13,7 @@ from marketplace.i18n import Msg, local_time, sort_key
 from marketplace.inquiries import org_name
 from marketplace.labels import sector_options
 from marketplace.models import (
+    AuditLog,
     Collaboration,
     CollaborationNote,
     Inquiry,
@@ -177,9 +178,15 @@ class Entry:
     from_stage: str | None = None
     to_stage: str | None = None
     organization: str | None = None
+    document_kind: str | None = None  # for "document_add" and "document_remove": the kind of document
 
 
-ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2}  # what happened first when two share a moment
+# what happened first when two share a moment
+ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2, "document_add": 3, "document_remove": 3}
+DOCUMENT_ACTIONS = {  # audit actions shown in the timeline, and their entries' kind
+    "collaboration.document_add": "document_add",
+    "collaboration.document_remove": "document_remove",
+}
 
 
 def may_read_inquiry(reader: User | None, inquiry: Inquiry) -> bool:
@@ -200,21 +207,37 @@ def opening_inquiry(session: Session, collab: Collaboration, reader: User | None
 
 
 def timeline(session: Session, collab: Collaboration, reader: User | None = None, language: str = "vi") -> list[Entry]:
-    """The opening inquiry, stage changes and notes, oldest first."""
+    """The opening inquiry, stage changes, notes and documents added or removed, oldest first."""
     changes = session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)).all()
     notes = session.exec(select(CollaborationNote).where(CollaborationNote.collaboration_id == collab.id)).all()
-    users = _by_id(
-        session, User, {x.actor_id for x in changes if x.actor_id} | {n.author_id for n in notes if n.author_id}
-    )
+    documents = _document_events(session, collab)
+    actors = {x.actor_id for x in changes if x.actor_id} | {d.actor_id for d in documents if d.actor_id}
+    users = _by_id(session, User, actors | {n.author_id for n in notes if n.author_id})
 
     def name(user_id: int | None) -> str:
         return users[user_id].full_name if user_id in users else ""
 
     entries = [Entry(s.at, "stage", name(s.actor_id), s.note, s.from_stage, s.to_stage) for s in changes]
     entries += [Entry(n.at, "note", name(n.author_id), n.text) for n in notes]
+    entries += [
+        Entry(d.at, DOCUMENT_ACTIONS[d.action], name(d.actor_id), d.detail.get("title") or d.detail.get("file"),
+              document_kind=d.detail.get("kind"))
+        for d in documents
+    ]  # fmt: skip
     opening = opening_inquiry(session, collab, reader, language)
     entries += [opening] if opening else []
     return sorted(entries, key=lambda e: (local_time(e.at), ENTRY_ORDER[e.kind]))
+
+
+def _document_events(session: Session, collab: Collaboration) -> list[AuditLog]:
+    """The documents added to and removed from `collab`: the audit log is their one record, as a removed
+    document's row is gone."""
+    query = select(AuditLog).where(
+        AuditLog.entity == "collaboration",
+        AuditLog.entity_id == collab.id,
+        col(AuditLog.action).in_(DOCUMENT_ACTIONS),
+    )
+    return list(session.exec(query.order_by(col(AuditLog.id))).all())
 
 
 def related(session: Session, collab: Collaboration) -> dict[str, Any]:

@@ -21,6 +21,7 @@ UNASSIGNED_NOTICE = N_("The collaboration “%(title)s” was opened without a b
 ASSIGNED_NOTICE = N_("%(name)s made you the broker of the collaboration “%(title)s”.")
 TAKEN_OFF_NOTICE = N_("%(name)s took you off the collaboration “%(title)s”: you are no longer its broker.")
 NO_BROKER_NOTICE = N_("%(name)s left the collaboration “%(title)s” without a broker: please assign one.")
+DOCUMENT_NOTICE = N_("%(name)s added the document “%(document)s” to the collaboration “%(title)s”.")
 
 
 def path_of(collab: Collaboration) -> str:
@@ -58,6 +59,14 @@ def tell_moved(session: Session, collab: Collaboration, *, actor: User) -> None:
 def tell_note(session: Session, collab: Collaboration, *, author: User) -> None:
     """Tell the parties and the broker that someone wrote a note."""
     _tell(followers(session, collab, actor=author), session, collab, NOTE_NOTICE, name=author.full_name)
+
+
+def tell_document(session: Session, collab: Collaboration, *, actor: User, document: str) -> None:
+    """Tell the other party and the broker that someone added a document (the actor's own colleagues share it
+    already; when staff add one, both parties are the other party)."""
+    own = None if actor.is_staff else actor.organization_id
+    others = [u for u in followers(session, collab, actor=actor) if own is None or u.organization_id != own]
+    _tell(others, session, collab, DOCUMENT_NOTICE, name=actor.full_name, document=document)
 
 
 def tell_unassigned(session: Session, collab: Collaboration, *, staff: Iterable[User]) -> None:

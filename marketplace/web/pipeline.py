@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import board, collaborations, inquiries, labels, listings, organizations
+from marketplace import board, collaboration_documents, collaborations, inquiries, labels, listings, organizations
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
@@ -105,18 +105,22 @@ def _listing_groups(session: Session, model: type[Offer] | type[Need], language:
 def collaboration_detail(request: Request, session: SessionDep, user: CurrentUser, collab_id: int) -> Response:
     collab = collaborations.get_visible(session, collab_id, user)
     mark_seen(request, session, user)
-    return _detail(request, session, user, collab)
+    return detail_page(request, session, user, collab)
 
 
 def _timeline_context(session: Session, user: User, collab: Collaboration, **note: Any) -> dict[str, Any]:
     """What the timeline block shows: the entries as this reader may see them, and the note form's state."""
     entries = board.timeline(session, collab, user, current_locale.get())
-    return {"collab": collab, "timeline": entries, "note_form": {}, "note_errors": {}} | note
+    return {
+        "collab": collab, "timeline": entries, "note_form": {}, "note_errors": {},
+        "document_kinds": collaboration_documents.KINDS,
+    } | note  # fmt: skip
 
 
-def _detail(request: Request, session: Session, user: User, collab: Collaboration, *, status: int = 200,
+def detail_page(request: Request, session: Session, user: User, collab: Collaboration, *, status: int = 200,
             **extra: Any) -> Response:  # fmt: skip
-    """The collaboration page, with any errors, conflict and typed values in `extra`."""
+    """The collaboration page, with any errors, conflict and typed values in `extra` (also for the documents'
+    routes, `web.collaboration_documents`)."""
     related = board.related(session, collab)
     context = related | _timeline_context(session, user, collab) | {
         "is_staff": user.is_staff,
@@ -126,6 +130,9 @@ def _detail(request: Request, session: Session, user: User, collab: Collaboratio
         "task_levels": labels.options("task_level"),
         "broker_choices": [(u.id, u.full_name) for u in collaborations.staff_members(session)],
         "flash": request.session.pop("flash", None), "errors": {}, "form": {}, "edit_form": _edit_values(collab),
+        "documents": collaboration_documents.of_collaboration(session, collab, user),
+        "document_flash": request.session.pop("document_flash", None), "document_form": {}, "document_errors": {},
+        "max_documents": collaboration_documents.MAX_PER_COLLABORATION,
     } | extra  # fmt: skip
     return render(request, "collaboration.html", context, status_code=status)
 
@@ -164,7 +171,7 @@ def collaboration_move(request: Request, session: SessionDep, user: CurrentUser,
         status = exc.status_code
         if htmx_board:
             return _board_with(request, session, form, collab_id, extra | {"form": form}, status)
-        return _detail(request, session, user, collab, status=status, form=form, message=exc.message, **extra)
+        return detail_page(request, session, user, collab, status=status, form=form, message=exc.message, **extra)
     toast = Msg("Moved to “%(stage)s”.", stage=labels.label("stage", change.to_stage))
     if htmx_board:
         return _board_with(request, session, form, None, {"toast": toast}, 200)
@@ -191,10 +198,10 @@ def collaboration_edit(request: Request, session: SessionDep, user: CurrentUser,
     try:
         collaborations.edit_details(session, collab, actor=user, data=form, today=_today())
     except Invalid as exc:
-        return _detail(request, session, user, collab, status=422, edit_errors=exc.errors, edit_form=form,
+        return detail_page(request, session, user, collab, status=422, edit_errors=exc.errors, edit_form=form,
                        message=exc.message)  # fmt: skip
     except Conflict as exc:
-        return _detail(request, session, user, collab, status=409, edit_form=form | {"version": collab.version},
+        return detail_page(request, session, user, collab, status=409, edit_form=form | {"version": collab.version},
                        message=exc.message, **_conflict(session, collab))  # fmt: skip
     request.session["flash"] = str(Msg("The collaboration has been updated."))
     return RedirectResponse(request.url_for("collaboration_detail", collab_id=collab_id), status_code=303)
@@ -210,7 +217,7 @@ def collaboration_add_note(request: Request, session: SessionDep, user: CurrentU
         if is_htmx(request):  # the timeline again, with the message and what was typed (not the whole page)
             context = _timeline_context(session, user, collab, note_errors=exc.errors, note_form=form)
             return render(request, "collaboration.html", context, block="timeline", status_code=422)
-        return _detail(request, session, user, collab, status=422, note_errors=exc.errors, note_form=form)
+        return detail_page(request, session, user, collab, status=422, note_errors=exc.errors, note_form=form)
     if is_htmx(request):
         return render(request, "collaboration.html", _timeline_context(session, user, collab), block="timeline")
     request.session["flash"] = str(Msg("Your note has been added."))
@@ -225,9 +232,11 @@ def collaboration_assign(request: Request, session: SessionDep, user: CurrentUse
     try:
         collaborations.assign_broker(session, collab, actor=user, data=form)
     except Invalid as exc:
-        return _detail(request, session, user, collab, status=422, message=exc.message, edit_errors=exc.errors)
+        return detail_page(request, session, user, collab, status=422, message=exc.message, edit_errors=exc.errors)
     except Conflict as exc:
-        return _detail(request, session, user, collab, status=409, message=exc.message, **_conflict(session, collab))
+        return detail_page(
+            request, session, user, collab, status=409, message=exc.message, **_conflict(session, collab)
+        )
     broker = session.get(User, collab.broker_id) if collab.broker_id else None
     name = broker.full_name if broker else ""
     request.session["flash"] = str(Msg("%(name)s is now the broker of this collaboration.", name=name))
