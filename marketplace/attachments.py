@@ -318,6 +318,24 @@ def files_of(session: Session, listing: Listing) -> list[ListingAttachment]:
     return list(session.exec(query.order_by(col(ListingAttachment.id))).all())
 
 
+def shown_counts(session: Session, listed: list[tuple[str, int]]) -> dict[tuple[str, int], int]:
+    """How many approved files each of these (kind, id) listings shows, for the lists' cards (those with none left out)."""
+    counts: dict[tuple[str, int], int] = {}
+    for kind in {k for k, _ in listed} & {"offer", "need"}:
+        ids = [i for k, i in listed if k == kind]
+        query = (
+            select(ListingAttachment.listing_id, func.count())
+            .where(
+                ListingAttachment.listing_kind == kind,
+                col(ListingAttachment.listing_id).in_(ids),
+                col(ListingAttachment.approved).is_(True),
+            )
+            .group_by(col(ListingAttachment.listing_id))
+        )
+        counts |= {(kind, listing_id): n for listing_id, n in session.exec(query).all()}
+    return counts
+
+
 def count_of(session: Session, listing: Listing) -> int:
     return session.exec(
         select(func.count()).where(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import form_tokens, freshness, labels, listing_forms, listings, publishing, quality
+from marketplace import attachments, form_tokens, freshness, labels, listing_forms, listings, publishing, quality
 from marketplace.errors import Conflict, Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.listing_forms import Kind
@@ -47,6 +47,7 @@ def _browse(request: Request, session: Session, kind: Kind, sector: str | None, 
         "pages": window.pages,
         "query": {"sector": sector} if sector else {},
         "orgs": listings.organizations_by_id(session, {x.organization_id for x in items}),
+        "file_counts": attachments.shown_counts(session, [(kind, x.id) for x in items if x.id]),
         "sectors": labels.sector_options(),
         "flash": request.session.pop("flash", None),
     }

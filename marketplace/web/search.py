@@ -4,7 +4,7 @@ Members follow a search from it, and manage the searches they follow on /saved-s
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import saved_searches, search
+from marketplace import attachments, saved_searches, search
 from marketplace.i18n import Msg
 from marketplace.search import labels
 from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, RecordId, SessionDep
@@ -39,6 +39,7 @@ def search_page(request: Request, session: SessionDep, user: OptionalUser) -> Re
         "followed": saved_searches.following(session, user, query),
         "can_follow": saved_searches.can_follow(query),
         "follow_url": f"{request.url_for('follow_search')}?{saved_searches.params_of(query)}",
+        "file_counts": attachments.shown_counts(session, [(h.kind, h.entity_id) for h in results.hits]),
     }
     fragment = request.headers.get("hx-target") == "search-results" and not request.headers.get(
         "hx-history-restore-request"

@@ -432,3 +432,21 @@ def test_a_shared_link_shows_the_first_picture_everyone_may_open(
     assert client.get(image.removeprefix(base)).headers["content-type"] == "image/jpeg"
     plain = make_offer(db, institute, title="Tin không có ảnh")
     assert page(client.get(f"/offers/{plain.id}")).select_one('meta[property="og:image"]') is None
+
+
+def test_lists_and_search_say_which_listings_carry_files(
+    researcher_client: TestClient, staff_client: TestClient, client: TestClient, db: Session, institute: Organization
+) -> None:
+    offer = submitted_offer(db, institute, title="Chưng cất tinh dầu tràm gió có hồ sơ công nghệ")
+    make_offer(db, institute, title="Chưng cất tinh dầu tràm gió chưa có tài liệu")
+    for n in range(2):
+        upload(researcher_client, f"/offers/{offer.id}", PDF, f"ho-so-{n}.pdf")
+    staff_client.post(f"/review/offer/{offer.id}/approve", data=review_form(staff_client, offer, "approve"))
+    cards = page(client.get("/offers")).select(".listing-card")
+    said = {c.select_one(".card-title").get_text(strip=True): c.select_one(".card-files") for c in cards}
+    assert said["Chưng cất tinh dầu tràm gió có hồ sơ công nghệ"].get_text() == "2 tài liệu, hình ảnh"
+    assert said["Chưng cất tinh dầu tràm gió chưa có tài liệu"] is None
+    hits = page(client.get("/search?q=chung+cat+tinh+dau+tram+gio")).select(".search-hit")
+    found = {" ".join(h.select_one(".card-title").get_text().split()): h.select_one(".card-files") for h in hits}
+    assert found["Chưng cất tinh dầu tràm gió có hồ sơ công nghệ"].get_text() == "2 tài liệu, hình ảnh"
+    assert found["Chưng cất tinh dầu tràm gió chưa có tài liệu"] is None
