@@ -14,6 +14,7 @@ from marketplace import attachments, saved_searches
 from marketplace.i18n import TIMEZONE
 from marketplace.models import (
     Collaboration,
+    CollaborationDocument,
     CollaborationNote,
     ExpertiseProfile,
     Inquiry,
@@ -100,6 +101,9 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
         _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
     )
     added["listing_views"] = _load_views(session, now)
+    if collaborations.exists():
+        rows = read_json(collaborations)
+        added["collaboration_documents"] = _load_collaboration_documents(session, rows, users, seed_dir, now)
     files = seed_dir / "attachments.json"
     added["attachments"] = (
         _load_attachments(session, read_json(files), seed_dir / "attachments") if files.exists() else 0
@@ -138,6 +142,36 @@ def _load_attachments(session: Session, rows: list[dict[str, Any]], folder: Path
             )
         )
         added += 1
+    session.flush()
+    return added
+
+
+def _load_collaboration_documents(
+    session: Session, rows: list[dict[str, Any]], users: dict[str, User], seed_dir: Path, now: datetime
+) -> int:
+    """Documents kept with demo collaborations (files of seed_data/attachments), checked as an upload is; a
+    collaboration that already holds a file of that name keeps it."""
+    added = 0
+    for row in rows:
+        collab = session.exec(select(Collaboration).where(Collaboration.key == row["key"])).first()
+        if collab is None or not row.get("documents"):
+            continue
+        held = set(session.exec(select(CollaborationDocument.filename).where(
+            CollaborationDocument.collaboration_id == collab.id)).all())  # fmt: skip
+        for doc in row["documents"]:
+            checked = attachments.check_file((seed_dir / "attachments" / doc["file"]).read_bytes(), doc["file"])
+            if checked.filename in held:
+                continue
+            uploader = users.get(doc.get("by") or "")
+            session.add(
+                CollaborationDocument(
+                    collaboration_id=ident(collab), kind=doc["kind"], title=doc["title"], filename=checked.filename,
+                    media_type=checked.media_type, size=len(checked.content),
+                    sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by_id=uploader.id if uploader else None,
+                    created_at=now - timedelta(days=doc["days_ago"]), content=checked.content, thumbnail=checked.preview,
+                )
+            )  # fmt: skip
+            added += 1
     session.flush()
     return added
 

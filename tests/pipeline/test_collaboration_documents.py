@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from marketplace import collaboration_documents, personal_data
@@ -240,3 +241,16 @@ def test_an_uploader_may_delete_their_account_and_the_document_stays(
     shown = page(staff_client.get(f"/collaborations/{collab.id}"))
     assert shown.select_one("#documents .attachment-title").get_text() == TITLE
     assert staff_client.get(file_path(document)).status_code == 200
+
+
+def test_the_demo_deal_on_cajeput_oil_keeps_the_technology_profile(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        collab = session.exec(select(Collaboration).where(Collaboration.key == "collab-028")).one()
+        (document,) = session.exec(
+            select(CollaborationDocument).where(CollaborationDocument.collaboration_id == collab.id)
+        ).all()
+        uploader = session.get(User, document.uploaded_by_id)
+        assert (collab.stage, document.media_type, document.filename) == (
+            "agreement_signed", "application/pdf", "ho-so-cong-nghe-tinh-dau-tram.pdf",
+        )  # fmt: skip
+        assert uploader is not None and uploader.organization_id == collab.provider_org_id
