@@ -197,8 +197,14 @@ def add(
     audience = validation.choice(errors, data, "audience", AUDIENCES) or "public"
     if count_of(session, listing) >= MAX_PER_LISTING:
         errors["file"] = Msg("A listing may hold up to %(max)d files. Remove one before adding another.", max=MAX_PER_LISTING)  # fmt: skip
+    checked = None
+    if "file" not in errors:
+        try:
+            checked = check_file(content, filename)
+        except Invalid as exc:  # told together with any other field's problem
+            errors |= exc.errors
     validation.raise_if(errors)
-    checked = check_file(content, filename)
+    assert checked is not None
     kind = publishing.kind_of(listing)
     attachment = ListingAttachment(
         listing_kind=kind,

@@ -230,8 +230,9 @@ def test_a_long_title_and_the_eleventh_file_are_refused(
 ) -> None:
     offer = make_offer(db, institute)
     path = f"/offers/{offer.id}"
-    long_title = upload(researcher_client, path, PDF, title="Hồ sơ " * 50)
-    assert "Vui lòng viết không quá 200 ký tự (hiện có 299)." in page(long_title).select_one("#e-att-title").get_text()  # type: ignore[arg-type]
+    long_title = page(upload(researcher_client, path, b"MZ" + bytes(64), "setup.exe", title="Hồ sơ " * 50))  # type: ignore[arg-type]
+    assert "Vui lòng viết không quá 200 ký tự (hiện có 299)." in long_title.select_one("#e-att-title").get_text()
+    assert "Không thể đính kèm loại tệp này." in long_title.select_one("#e-att-file").get_text()  # both told at once
     for n in range(attachments.MAX_PER_LISTING):
         assert upload(researcher_client, path, PDF, f"phu-luc-{n}.pdf").status_code == 303  # type: ignore[attr-defined]
     full = page(researcher_client.get(path)).select_one(".attachments > p.muted").get_text()
