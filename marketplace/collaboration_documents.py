@@ -26,7 +26,7 @@ from marketplace import attachments, audit, validation
 from marketplace.attachments import TYPES, FileType
 from marketplace.collaboration_notices import tell_document
 from marketplace.collaborations import can_view
-from marketplace.errors import Forbidden, NotFound
+from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.i18n import N_, Msg
 from marketplace.models import Collaboration, CollaborationDocument, User
 from marketplace.models._base import utcnow
@@ -81,9 +81,14 @@ def add(
         errors["kind"] = Msg("Please choose the kind of document.")
     if count_of(session, collab) >= MAX_PER_COLLABORATION:
         errors["file"] = Msg("A collaboration may hold up to %(max)d documents. Remove one before adding another.", max=MAX_PER_COLLABORATION)  # fmt: skip
+    checked = None
+    if "file" not in errors:
+        try:
+            checked = attachments.check_file(content, filename)
+        except Invalid as exc:  # told together with any other field's problem
+            errors |= exc.errors
     validation.raise_if(errors)
-    checked = attachments.check_file(bytes(content), filename)
-    assert collab.id is not None and kind is not None
+    assert checked is not None and collab.id is not None and kind is not None
     document = CollaborationDocument(
         collaboration_id=collab.id,
         kind=kind,

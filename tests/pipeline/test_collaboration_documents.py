@@ -163,6 +163,14 @@ def test_bad_input_is_explained_beside_its_field_and_the_typed_values_kept(
     assert stored(db) == []
 
 
+def test_a_wrong_file_and_an_unknown_kind_are_told_together(
+    db: Session, collab: Collaboration, staff_client: TestClient
+) -> None:
+    shown = page(upload(staff_client, collab, b"MZ\x90\x00 not a document", kind="hợp đồng"))
+    assert shown.select_one("#e-doc-file") is not None and shown.select_one("#e-doc-kind") is not None
+    assert stored(db) == []
+
+
 def test_a_collaboration_holds_at_most_twenty_documents(
     db: Session, collab: Collaboration, staff_client: TestClient, staff: User
 ) -> None:
