@@ -299,12 +299,14 @@ def approve_with(session: Session, listing: Listing) -> None:
         session.add(attachment)
 
 
+def without_bytes(model: Any) -> Any:
+    """A query of stored files (`model`: ListingAttachment, CollaborationDocument) that leaves their bytes and
+    preview unread until a caller touches them: a list, a permission check or a preview never reads a whole file."""
+    return select(model).options(defer(model.content), defer(model.thumbnail))
+
+
 def _metadata() -> Any:
-    """A query of attachments without their bytes."""
-    return select(ListingAttachment).options(
-        defer(ListingAttachment.content),  # type: ignore[arg-type]
-        defer(ListingAttachment.thumbnail),  # type: ignore[arg-type]
-    )
+    return without_bytes(ListingAttachment)
 
 
 def of_listing(session: Session, listing: Listing, viewer: User | None) -> list[Shown]:
@@ -365,8 +367,8 @@ def _is_contact(session: Session, viewer: User | None, listing: Listing) -> bool
 
 
 def get(session: Session, attachment_id: int) -> ListingAttachment:
-    """An attachment with its bytes, or NotFound."""
-    attachment = session.get(ListingAttachment, attachment_id)
+    """An attachment (its bytes read when touched), or NotFound."""
+    attachment = session.exec(_metadata().where(ListingAttachment.id == attachment_id)).first()
     if attachment is None:
         raise NotFound()
     return attachment

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from marketplace import attachments, audit, validation
@@ -136,11 +135,7 @@ def _record(session: Session, user: User, collab: Collaboration, action: str, do
 
 
 def _metadata() -> Any:
-    """A query of documents without their bytes."""
-    return select(CollaborationDocument).options(
-        defer(CollaborationDocument.content),  # type: ignore[arg-type]
-        defer(CollaborationDocument.thumbnail),  # type: ignore[arg-type]
-    )
+    return attachments.without_bytes(CollaborationDocument)
 
 
 def of_collaboration(session: Session, collab: Collaboration, viewer: User) -> list[Listed]:
@@ -166,7 +161,7 @@ def collaboration_of(session: Session, document: CollaborationDocument, viewer: 
 
 def opened(session: Session, document_id: int, viewer: User | None) -> CollaborationDocument:
     """The document with its bytes if this reader may see its collaboration; otherwise NotFound."""
-    document = session.get(CollaborationDocument, document_id)
+    document = session.exec(_metadata().where(CollaborationDocument.id == document_id)).first()
     if document is None:
         raise NotFound()
     collaboration_of(session, document, viewer)
