@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 
 from marketplace.i18n import catalog
 from marketplace.labels import LABELS
-from marketplace.models import ExpertiseProfile, Need, Offer, Organization, Role, Sector, User
+from marketplace.models import ExpertiseProfile, ListingAttachment, Need, Offer, Organization, Role, Sector, User
 
 KINDS = ("offer", "need", "organization", "expert")
 LISTING_KINDS = ("offer", "need")
@@ -130,7 +130,10 @@ def _listing(
     body: list[str | None],
     trl: int | None,
     ip_status: str | None,
+    files: Iterable[str] = (),
 ) -> Document:
+    """`files`: the titles of its files shown to everyone, searched with its keywords (short words its
+    authors chose, weighed above the description: the cajeput offer's "Hồ sơ công nghệ" is found by them)."""
     sector = sectors.get(listing.sector_code)
     assert listing.id is not None
     return _base(
@@ -142,7 +145,7 @@ def _listing(
         title=listing.title,
         language=listing.language,
         summary=summary,
-        keywords="\n".join(listing.keywords or []),
+        keywords="\n".join([*(listing.keywords or []), *files]),
         body=_clean(*body),
         labels=_clean(sector.name_vi if sector else None, sector.name_en if sector else None),
         sector_code=listing.sector_code,
@@ -155,7 +158,9 @@ def _listing(
     )
 
 
-def offer_document(offer: Offer, org: Organization | None, sectors: dict[str, Sector]) -> Document:
+def offer_document(
+    offer: Offer, org: Organization | None, sectors: dict[str, Sector], files: Iterable[str] = ()
+) -> Document:
     body = [
         offer.description,
         offer.applications,
@@ -167,12 +172,14 @@ def offer_document(offer: Offer, org: Organization | None, sectors: dict[str, Se
         offer.standard,
         offer.ocop,
     ]
-    return _listing("offer", offer, org, sectors, offer.summary, body, offer.trl, offer.ip_status)
+    return _listing("offer", offer, org, sectors, offer.summary, body, offer.trl, offer.ip_status, files)
 
 
-def need_document(need: Need, org: Organization | None, sectors: dict[str, Sector]) -> Document:
+def need_document(
+    need: Need, org: Organization | None, sectors: dict[str, Sector], files: Iterable[str] = ()
+) -> Document:
     body = [need.desired_outcome, need.constraints, need.funding_note]
-    return _listing("need", need, org, sectors, need.problem, body, need.min_trl, None)
+    return _listing("need", need, org, sectors, need.problem, body, need.min_trl, None, files)
 
 
 def organization_document(org: Organization, parent: Organization | None) -> Document:
@@ -231,8 +238,28 @@ def _build_listings(session: Session, model: type[Offer] | type[Need], ids: list
     listings: list[Any] = list(session.exec(select(model).where(col(model.id).in_(ids))).all())
     orgs = _organizations(session, {x.organization_id for x in listings})
     sectors = {s.code: s for s in session.exec(select(Sector)).all()}
+    files = shown_file_titles(session, "offer" if model is Offer else "need", ids)
     make: Any = offer_document if model is Offer else need_document
-    return {x.id: make(x, orgs.get(x.organization_id), sectors) for x in listings if x.id}
+    return {x.id: make(x, orgs.get(x.organization_id), sectors, files.get(x.id, [])) for x in listings if x.id}
+
+
+def shown_file_titles(session: Session, kind: str, ids: list[int]) -> dict[int, list[str]]:
+    """The titles of the listings' files the Department approved for everyone, oldest first, by listing id:
+    a file for contacts, or one waiting for review, keeps its title out of search."""
+    query = (
+        select(ListingAttachment.listing_id, ListingAttachment.title)
+        .where(
+            ListingAttachment.listing_kind == kind,
+            col(ListingAttachment.listing_id).in_(ids),
+            col(ListingAttachment.approved).is_(True),
+            ListingAttachment.audience == "public",
+        )
+        .order_by(col(ListingAttachment.id))
+    )
+    titles: dict[int, list[str]] = {}
+    for listing_id, title in session.exec(query).all():
+        titles.setdefault(listing_id, []).append(title)
+    return titles
 
 
 def _organizations(session: Session, ids: set[int | None]) -> dict[int, Organization]:

@@ -1,8 +1,9 @@
 """The one path from a change to the search index.
 
 Session hooks note every offer, need, organization, user and expertise profile a unit of work
-changes; just before it commits, their documents are rewritten in `search_document` in the same
-transaction (so the database backends are never behind), and, when Meilisearch is configured, a
+changes, and every listing whose files it adds, approves or removes (their titles are searched); just
+before it commits, their documents are rewritten in `search_document` in the same transaction (so the
+database backends are never behind), and, when Meilisearch is configured, a
 `SearchOutbox` row is added per document. After the commit the outbox is pushed to Meilisearch;
 if it is unreachable the rows wait, and are pushed when it answers again: nothing is lost.
 """
@@ -15,7 +16,7 @@ from sqlalchemy import and_, delete, event, insert, inspect, or_
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
-from marketplace.models import ExpertiseProfile, Need, Offer, Organization, SearchOutbox, User
+from marketplace.models import ExpertiseProfile, ListingAttachment, Need, Offer, Organization, SearchOutbox, User
 from marketplace.search import documents
 from marketplace.search.documents import KINDS, Key, search_document
 
@@ -26,6 +27,7 @@ PUSH = "search_push"
 WATCHED: dict[type, set[str]] = {
     User: {"full_name", "organization_id", "role", "is_active"},
     Organization: {"name_vi", "name_en", "kind", "parent_id", "ward", "description_vi", "description_en"},
+    ListingAttachment: {"title", "audience", "approved"},
 }
 
 
@@ -46,6 +48,8 @@ def key_of(obj: object) -> Key | None:
         return ("expert", obj.id)
     if isinstance(obj, ExpertiseProfile) and obj.user_id:
         return ("expert", obj.user_id)
+    if isinstance(obj, ListingAttachment) and obj.listing_id and obj.listing_kind in ("offer", "need"):
+        return (obj.listing_kind, obj.listing_id)  # its listing's document holds the titles of its public files
     return None
 
 
