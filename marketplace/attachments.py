@@ -23,7 +23,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import filetype
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -397,12 +397,16 @@ def opened(session: Session, attachment_id: int, viewer: User | None) -> Listing
 
 
 def waiting_for_review(session: Session) -> list[tuple[ListingAttachment, Offer | Need]]:
-    """Files added to published listings that wait for the Department, the oldest first, with their listing."""
-    found = []
-    for attachment in session.exec(
+    """Files added to published listings that wait for the Department, the oldest first, with their listing
+    (loaded in one query per kind, however many files wait)."""
+    waiting = session.exec(
         _metadata().where(col(ListingAttachment.approved).is_(False)).order_by(col(ListingAttachment.id))
-    ).all():
-        listing = publishing.load(session, attachment.listing_kind, attachment.listing_id)  # type: ignore[arg-type]
-        if listing is not None and listing.status == ListingStatus.PUBLISHED:
-            found.append((attachment, listing))
-    return found
+    ).all()
+    published: dict[tuple[str, int], Offer | Need] = {}
+    for model in (Offer, Need):
+        kind = "offer" if model is Offer else "need"
+        ids = {a.listing_id for a in waiting if a.listing_kind == kind}
+        if ids:
+            query = select(model).where(col(model.id).in_(ids), model.status == ListingStatus.PUBLISHED)
+            published |= {(kind, publishing.id_of(x)): x for x in cast(list[Offer | Need], session.exec(query).all())}
+    return [(a, published[key]) for a in waiting if (key := (a.listing_kind, a.listing_id)) in published]

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook
 from PIL import Image
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -18,12 +19,13 @@ from marketplace.models import (
     Inquiry,
     ListingAttachment,
     ListingEvent,
+    Need,
     Notification,
     Offer,
     Organization,
     User,
 )
-from tests.builders import csrf_of, make_offer, page
+from tests.builders import csrf_of, make_need, make_offer, page
 from tests.listings.test_review import review_form, submitted_offer
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -358,6 +360,53 @@ def test_a_files_name_keeps_its_letters_and_loses_its_folders(name: str, kept: s
 def test_sizes_are_written_the_readers_way() -> None:
     assert attachments.human_size(850_000) == "850 kB"
     assert attachments.human_size(1_240_000) == "1,2 MB"
+
+
+def test_the_files_waiting_for_review_are_listed_with_their_listings_in_as_many_queries_however_many_wait(
+    staff_client: TestClient, db: Session, institute: Organization, researcher: User
+) -> None:
+    def add(listing: Offer | Need, title: str) -> None:
+        attachments.add(
+            db, researcher, listing, content=PDF, filename="tai-lieu.pdf", data={"title": title, "audience": "public"}
+        )
+
+    def statements_for_queue() -> int:
+        seen: list[str] = []
+        engine = db.get_bind()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            staff_client.get("/review")
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    in_review = submitted_offer(db, institute, title="Chế phẩm vi sinh ủ phân từ rơm rạ")
+    add(in_review, "Kết quả thử nghiệm ủ phân tại Quảng Điền")  # reviewed with its listing, not in this section
+    cajeput = make_offer(db, institute, title="Chưng cất tinh dầu tràm gió Phú Lộc")
+    add(cajeput, "Phiếu kiểm nghiệm 1,8-cineol")
+    add(make_need(db, institute, title="Cần máy sấy lạnh cho hạt sen"), "Bản vẽ buồng sấy hiện có")
+    staff_client.get("/review")  # the first page a process serves also asks whether demo data is loaded
+    few = statements_for_queue()
+    add(make_offer(db, institute, title="Nước mắm Tam Giang giảm mặn"), "Quy trình lên men ngắn ngày")
+    add(make_need(db, institute, title="Cần bao bì giữ tươi thanh trà"), "Yêu cầu kỹ thuật bao bì")
+    add(cajeput, "Sơ đồ quy trình chưng cất phân đoạn")
+    assert statements_for_queue() == few
+
+    items = page(staff_client.get("/review")).select("#attachments .attachment")
+    shown = [
+        (i.select_one(".attachment-title").get_text(), i.select("a")[1].get_text(), i.select("a")[1]["href"])
+        for i in items
+    ]
+    assert [(title, listing) for title, listing, _ in shown] == [
+        ("Phiếu kiểm nghiệm 1,8-cineol", "Chưng cất tinh dầu tràm gió Phú Lộc"),
+        ("Bản vẽ buồng sấy hiện có", "Cần máy sấy lạnh cho hạt sen"),
+        ("Quy trình lên men ngắn ngày", "Nước mắm Tam Giang giảm mặn"),
+        ("Yêu cầu kỹ thuật bao bì", "Cần bao bì giữ tươi thanh trà"),
+        ("Sơ đồ quy trình chưng cất phân đoạn", "Chưng cất tinh dầu tràm gió Phú Lộc"),
+    ]
+    assert str(shown[1][2]).endswith("#attachments") and "/needs/" in str(shown[1][2])
+    assert str(shown[4][2]).endswith(f"/offers/{cajeput.id}#attachments")
 
 
 def test_the_demo_cajeput_offer_carries_its_technology_profile_and_diagram(
