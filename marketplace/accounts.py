@@ -12,7 +12,16 @@ from marketplace import audit, email_confirmation, memberships, throttle, valida
 from marketplace.config import get_settings
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
-from marketplace.models import ExpertiseProfile, LoginAttempt, Membership, MembershipStatus, Organization, Role, User
+from marketplace.models import (
+    ExpertiseProfile,
+    LoginAttempt,
+    Membership,
+    MembershipStatus,
+    Organization,
+    Role,
+    TwoStep,
+    User,
+)
 from marketplace.models._base import ident, utcnow
 from marketplace.security import hash_password, needs_rehash, verify_password
 
@@ -63,11 +72,23 @@ def authenticate(session: Session, *, email: str, password: str, client: str) ->
         raise Invalid({}, WRONG_CREDENTIALS)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = utcnow()
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.key) == keys[0]))  # type: ignore[call-overload]
-    audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id)
+    if not _two_step_on(session, user):  # with two-step on, the log-in is recorded once the code is right
+        record_login(session, user)
     session.commit()
     return user
+
+
+def record_login(session: Session, user: User) -> None:
+    """Note a completed log-in (last log-in, audit) in the caller's unit of work."""
+    user.last_login_at = utcnow()
+    session.add(user)
+    audit.record(session, actor_id=user.id, action="login", entity="user", entity_id=user.id)
+
+
+def _two_step_on(session: Session, user: User) -> bool:
+    row = session.get(TwoStep, user.id)
+    return row is not None and row.enabled_at is not None
 
 
 def change_password(session: Session, user: User, form: Mapping[str, Any]) -> User:

@@ -35,6 +35,7 @@ from marketplace.web import (
     pipeline,
     proposals,
     review,
+    two_step,
     users,
     workspace,
 )
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         pages.router,
         auth.router,
         account.router,
+        two_step.router,
         attachments.router,
         audit.router,
         collaboration_documents.router,
@@ -100,6 +102,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         api_search.router,
     ):
         app.include_router(router)
+    app.add_middleware(two_step.SetupFirst)  # inside the session middleware: it reads the session
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.SECRET_KEY,

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
     MAX_REQUEST_BYTES: int = Field(default=1_000_000, ge=10_000)
     LOGIN_MAX_FAILURES: int = Field(default=5, ge=1)
     LOGIN_LOCKOUT_MINUTES: int = Field(default=15, ge=1)
+    REQUIRE_TWO_STEP_FOR_STAFF: bool = False  # staff and admins without two-step verification must set it up
     SEED_DIR: Path = ROOT / "seed_data"
     LOG_LEVEL: str = "INFO"
 

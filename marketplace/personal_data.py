@@ -30,8 +30,10 @@ from marketplace.models import (
     Organization,
     OutboxMail,
     ProposalStatus,
+    RecoveryCode,
     SavedListing,
     SavedSearch,
+    TwoStep,
     User,
 )
 from marketplace.notifications import text_of
@@ -48,6 +50,11 @@ def _moment(value: Any) -> str | None:
 def _title(session: Session, kind: str, listing_id: int) -> str | None:
     listing = session.get(Offer, listing_id) if kind == "offer" else session.get(Need, listing_id)
     return listing.title if listing else None
+
+
+def _two_step_on(session: Session, user: User) -> bool:
+    row = session.get(TwoStep, user.id)
+    return row is not None and row.enabled_at is not None
 
 
 def export(session: Session, user: User) -> dict[str, Any]:
@@ -71,6 +78,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
             "organization": org.name_vi if org else None,
             "created_at": _moment(user.created_at),
             "last_login_at": _moment(user.last_login_at),
+            "two_step_verification": _two_step_on(session, user),  # on or off; never the secret
         },
         "expertise_profile": None
         if profile is None
@@ -136,7 +144,15 @@ def delete_account(session: Session, user: User, form: Mapping[str, Any]) -> Non
         problem = Msg("This is not your password. Your account is kept.")
         raise Invalid({"password": problem}, problem)
     user_id, email = user.id, user.email
-    owned: tuple[Any, ...] = (ExpertiseProfile, Membership, SavedSearch, SavedListing, Notification)
+    owned: tuple[Any, ...] = (
+        ExpertiseProfile,
+        Membership,
+        SavedSearch,
+        SavedListing,
+        Notification,
+        RecoveryCode,
+        TwoStep,
+    )
     for model in owned:
         session.execute(delete(model).where(col(model.user_id) == user_id))
     naming = (col(MatchProposal.expert_id) == user_id, col(MatchProposal.status) == ProposalStatus.NEW)

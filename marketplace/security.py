@@ -28,6 +28,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
+# Recovery codes are random (about 50 bits), not chosen by people: the slow password profile would guard
+# nothing more, and checking a typed code against ten hashes at log-in would take seconds. Argon2id still,
+# with OWASP's minimum parameters (19 MiB, two passes).
+_code_hasher = PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)
+
+
+def hash_code(code: str) -> str:
+    """An Argon2id hash of a random single-use code (two-step recovery codes)."""
+    return _code_hasher.hash(code)
+
+
+def verify_code(code_hash: str, code: str) -> bool:
+    """True when `code` matches `code_hash` (a hash from `hash_code`)."""
+    try:
+        return _code_hasher.verify(code_hash, code)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 

@@ -17,7 +17,7 @@ from marketplace import audit, email_confirmation, validation
 from marketplace.db import Paging, paginate
 from marketplace.errors import Forbidden, Invalid, NotFound
 from marketplace.i18n import Msg, sort_key
-from marketplace.models import Organization, Role, User
+from marketplace.models import Organization, Role, TwoStep, User
 from matching.text import TOKEN_PATTERN, begins_words, folded_words
 
 PAGE_SIZE = 50
@@ -43,6 +43,7 @@ class UserFilters:
 class AccountRow:
     user: User
     organization: Organization | None
+    two_step: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,10 @@ def accounts(session: Session, filters: UserFilters, page: int = 1) -> AccountPa
     shown = found[paging.offset : paging.offset + PAGE_SIZE]
     org_ids = {u.organization_id for u in shown if u.organization_id}
     orgs = {o.id: o for o in session.exec(select(Organization).where(col(Organization.id).in_(org_ids))).all()}
-    rows = [AccountRow(u, orgs.get(u.organization_id) if u.organization_id else None) for u in shown]
+    user_ids = [u.id for u in shown]
+    enabled = select(TwoStep.user_id).where(col(TwoStep.user_id).in_(user_ids), col(TwoStep.enabled_at).is_not(None))
+    two_step = set(session.exec(enabled).all())
+    rows = [AccountRow(u, orgs.get(u.organization_id) if u.organization_id else None, u.id in two_step) for u in shown]
     return AccountPage(rows, len(found), paging)
 
 

@@ -43,6 +43,7 @@ from marketplace.models.records import (
     SearchOutbox,
     SubmittedForm,
 )
+from marketplace.models.two_step import RecoveryCode, TwoStep
 
 __all__ = [
     "AuditLog",
@@ -75,6 +76,7 @@ __all__ = [
     "OutboxMail",
     "ProposalStatus",
     "RecalculationRun",
+    "RecoveryCode",
     "SavedListing",
     "SavedSearch",
     "Role",
@@ -84,5 +86,6 @@ __all__ = [
     "StageChange",
     "SubmittedForm",
     "TaskLevel",
+    "TwoStep",
     "User",
 ]

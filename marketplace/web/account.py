@@ -6,7 +6,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, email_confirmation, personal_data, proposals
+from marketplace import accounts, email_confirmation, personal_data, proposals, two_step
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.models import ExpertiseProfile, User
@@ -33,7 +33,14 @@ def _form_of(user: User, profile: ExpertiseProfile | None) -> dict[str, str]:
 @router.get("/account", name="account_page")
 def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     form = _form_of(user, accounts.expertise_of(session, user))
-    return render(request, "account.html", {"form": form, "errors": {}, "flash": request.session.pop("flash", None)})
+    context = {"form": form, "errors": {}, "flash": request.session.pop("flash", None)}
+    return render(request, "account.html", context | _two_step_of(session, user))
+
+
+def _two_step_of(session: SessionDep, user: User) -> dict[str, object]:
+    """What the account page's two-step section shows."""
+    on = two_step.enabled(session, user) is not None
+    return {"two_step_on": on, "recovery_left": two_step.recovery_left(session, user) if on else 0}
 
 
 @router.get("/account/data.json", name="account_data")
@@ -50,7 +57,7 @@ def delete_account(request: Request, session: SessionDep, user: CurrentUser, for
         personal_data.delete_account(session, user, form)
     except Invalid as exc:
         context = {"form": _form_of(user, accounts.expertise_of(session, user)), "errors": {},
-                   "delete_errors": exc.errors, "message": exc.message}  # fmt: skip
+                   "delete_errors": exc.errors, "message": exc.message} | _two_step_of(session, user)  # fmt: skip
         return render(request, "account.html", context, status_code=422)
     request.session.clear()
     request.session["flash"] = str(Msg("Your account has been deleted. Thank you for using the exchange."))
@@ -62,7 +69,7 @@ def update_account(request: Request, session: SessionDep, user: CurrentUser, for
     try:
         accounts.update_profile(session, user, form)
     except Invalid as exc:
-        context = {"form": form, "errors": exc.errors, "message": exc.message}
+        context = {"form": form, "errors": exc.errors, "message": exc.message} | _two_step_of(session, user)
         return render(request, "account.html", context, status_code=422)
     profile = accounts.expertise_of(session, user)
     if profile is not None:

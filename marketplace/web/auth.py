@@ -1,11 +1,12 @@
 """Log-in, registration, log-out and password change pages."""
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, password_reset
+from marketplace import accounts, password_reset, two_step
 from marketplace.errors import Invalid, TooManyAttempts
 from marketplace.i18n import Msg
 from marketplace.models import User
@@ -15,6 +16,9 @@ from marketplace.web.memberships import organization_choices
 from marketplace.web.templating import render, route_names
 
 router = APIRouter()
+TWO_STEP_PENDING = "two_step_pending"  # the signed "half logged in" state: password right, code still to come
+TWO_STEP_PENDING_SECONDS = 600
+TWO_STEP_SETUP = "two_step_setup"  # a staff member who must set up two-step verification before anything else
 SECRET_FIELDS = ("password", "password_confirm", "current_password", "new_password", "new_password_confirm")
 
 
@@ -56,8 +60,24 @@ def login(request: Request, session: SessionDep, form: FormData) -> Response:
         return _login_again(request, form, exc.message, status_code=400)
     except TooManyAttempts as exc:  # the form too, not an error page: the wait over, the user tries again from here
         return _login_again(request, form, exc.message, status_code=429)
+    return password_accepted(request, session, user, safe_next(form.get("next")))
+
+
+def password_accepted(request: Request, session: SessionDep, user: User, target: str) -> Response:
+    """After the right password (or a password reset): with two-step verification on, no session yet but a
+    signed, ten-minute "half logged in" state and the page asking for the code; otherwise the session, and a
+    staff member who must set up two-step verification is held on its set-up page."""
+    if two_step.enabled(session, user) is not None:
+        request.session.clear()
+        request.session[TWO_STEP_PENDING] = {"uid": user.id, "epoch": user.session_epoch, "next": target,
+                                             "until": int(time.time()) + TWO_STEP_PENDING_SECONDS}  # fmt: skip
+        csrf_token(request.session)
+        return RedirectResponse(request.url_for("two_step_login_page").path, status_code=303)
     start_session(request, user)
-    return RedirectResponse(safe_next(form.get("next")), status_code=303)
+    if two_step.needs_setup(session, user):
+        request.session[TWO_STEP_SETUP] = True
+        return RedirectResponse(request.url_for("two_step_setup_page").path, status_code=303)
+    return RedirectResponse(target, status_code=303)
 
 
 def _login_again(request: Request, form: dict[str, str], message: Msg, *, status_code: int) -> Response:
@@ -145,6 +165,6 @@ def reset_password(request: Request, session: SessionDep, token: str, form: Form
         if not exc.errors:  # the link itself is bad
             return render(request, "password_forgot.html", {"form": {}, "message": exc.message}, status_code=400)
         return render(request, "password_reset.html", {"token": token, "errors": exc.errors}, status_code=422)
-    start_session(request, user)
+    response = password_accepted(request, session, user, "/")  # the reset link stands for the password only
     request.session["flash"] = str(Msg("Your password has been changed."))
-    return RedirectResponse("/", status_code=303)
+    return response

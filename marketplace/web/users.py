@@ -6,7 +6,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import user_admin
+from marketplace import two_step, user_admin
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.labels import label, options
@@ -108,3 +108,14 @@ def user_confirm_email(
 ) -> Response:
     user = user_admin.confirm_email(session, admin, user_id)
     return _back(request, data, Msg("The e-mail address of %(name)s is taken as confirmed.", name=user.full_name))
+
+
+@router.post("/users/{user_id}/two-step-reset", name="user_two_step_reset", dependencies=[Csrf])
+def user_two_step_reset(
+    request: Request, session: SessionDep, admin: AdminUser, user_id: RecordId, data: FormData
+) -> Response:
+    """Turn off two-step verification of someone who lost their phone; they are told."""
+    user = two_step.reset(session, admin, user_id)
+    return _back(
+        request, data, Msg("Two-step verification of %(name)s is off; they can set it up again.", name=user.full_name)
+    )
