@@ -14,13 +14,16 @@ from typing import Any
 
 from sqlmodel import Session, col, delete, select
 
-from marketplace import audit, listings, saved_listings, saved_searches
+from marketplace import attachments, audit, listings, saved_listings, saved_searches
 from marketplace.errors import Forbidden, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import (
     AuditLog,
+    Collaboration,
+    CollaborationDocument,
     ExpertiseProfile,
     Inquiry,
+    ListingAttachment,
     LoginAttempt,
     MatchProposal,
     Membership,
@@ -128,10 +131,53 @@ def export(session: Session, user: User) -> dict[str, Any]:
             }
             for i in inquiries
         ],
+        **_files_added(session, user),
         "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],
         "actions": [
             {"at": _moment(a.at), "action": a.action, "record": f"{a.entity} {a.entity_id or ''}".strip()}
             for a in actions
+        ],
+    }
+
+
+def _file(d: ListingAttachment | CollaborationDocument) -> dict[str, Any]:
+    return {"title": d.title, "file": d.filename, "type": d.media_type, "size_bytes": d.size,
+            "added_at": _moment(d.created_at)}  # fmt: skip
+
+
+def _files_added(session: Session, user: User) -> dict[str, list[dict[str, Any]]]:
+    """What is known of the files `user` added to listings and to collaborations, oldest first; never their bytes."""
+    files = session.exec(
+        attachments.without_bytes(ListingAttachment)
+        .where(ListingAttachment.uploaded_by_id == user.id)
+        .order_by(col(ListingAttachment.id))
+    ).all()
+    documents = session.exec(
+        attachments.without_bytes(CollaborationDocument)
+        .where(CollaborationDocument.uploaded_by_id == user.id)
+        .order_by(col(CollaborationDocument.id))
+    ).all()
+    ids = {d.collaboration_id for d in documents}
+    deals = {c.id: c.title for c in session.exec(select(Collaboration).where(col(Collaboration.id).in_(ids)))}
+    return {
+        "listing_files_added": [
+            _file(f)
+            | {
+                "listing": f"{f.listing_kind} {f.listing_id}",
+                "listing_title": _title(session, f.listing_kind, f.listing_id),
+                "shown_to": f.audience,
+                "approved": f.approved,
+            }
+            for f in files
+        ],
+        "collaboration_documents_added": [
+            _file(d)
+            | {
+                "kind": d.kind,
+                "collaboration": f"collaboration {d.collaboration_id}",
+                "collaboration_title": deals.get(d.collaboration_id),
+            }
+            for d in documents
         ],
     }
 

@@ -5,8 +5,18 @@ import json
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import notifications, saved_searches
-from marketplace.models import AuditLog, ExpertiseProfile, Inquiry, MatchProposal, Membership, SavedSearch, User
+from marketplace import attachments, collaboration_documents, notifications, saved_searches
+from marketplace.collaborations import open_collaboration
+from marketplace.models import (
+    AuditLog,
+    ExpertiseProfile,
+    Inquiry,
+    MatchProposal,
+    Membership,
+    Organization,
+    SavedSearch,
+    User,
+)
 from marketplace.search import read_query
 from tests.builders import csrf_of, log_in, make_need, make_offer, make_org, make_user, page
 
@@ -110,3 +120,37 @@ def test_staff_accounts_are_closed_by_an_administrator(client: TestClient, db: S
     )
     db.refresh(staff)
     assert staff.is_active
+
+
+def test_the_download_lists_the_files_a_member_added_without_their_bytes(client: TestClient, db: Session) -> None:
+    user, _, _ = researcher_with_a_history(db)
+    partner = make_org(db, kind="enterprise", name_vi="Công ty TNHH Tinh dầu Lộc Thủy")
+    offer = make_offer(db, db.get(Organization, user.organization_id), title="Chưng cất tinh dầu tràm gió")
+    pdf = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    data = {"title": "Hồ sơ công nghệ chưng cất", "audience": "contacts"}
+    attachments.add(db, user, offer, content=pdf, filename="ho-so-cong-nghe.pdf", data=data)
+    deal = open_collaboration(db, provider_org_id=user.organization_id, seeker_org_id=partner.id,  # type: ignore[arg-type]
+                              title="Chuyển giao quy trình chưng cất tinh dầu tràm", stage="negotiating", actor_id=None)  # fmt: skip
+    db.commit()
+    data = {"title": "Biên bản họp ngày 12/11", "kind": "minutes"}
+    collaboration_documents.add(db, user, deal, content=pdf, filename="bien-ban-hop.pdf", data=data)
+    someone_else = make_user(db, partner, full_name="Nguyễn Văn Lộc")
+    data = {"title": "Báo giá của Lộc Thủy", "kind": "other"}
+    collaboration_documents.add(db, someone_else, deal, content=pdf, filename="bao-gia.pdf", data=data)
+    log_in(client, user)
+    response = client.get("/account/data.json")
+    exported = json.loads(response.text)
+    (listing_file,) = exported["listing_files_added"]
+    assert listing_file | {"added_at": None} == {
+        "title": "Hồ sơ công nghệ chưng cất", "file": "ho-so-cong-nghe.pdf", "type": "application/pdf",
+        "size_bytes": len(pdf), "added_at": None, "listing": f"offer {offer.id}",
+        "listing_title": "Chưng cất tinh dầu tràm gió", "shown_to": "contacts", "approved": False,
+    }  # fmt: skip
+    (document,) = exported["collaboration_documents_added"]
+    assert document | {"added_at": None} == {
+        "title": "Biên bản họp ngày 12/11", "file": "bien-ban-hop.pdf", "type": "application/pdf",
+        "size_bytes": len(pdf), "added_at": None, "kind": "minutes", "collaboration": f"collaboration {deal.id}",
+        "collaboration_title": "Chuyển giao quy trình chưng cất tinh dầu tràm",
+    }  # fmt: skip
+    assert document["added_at"] is not None
+    assert "%PDF" not in response.text and "JVBER" not in response.text  # nor the bytes in base64
