@@ -27,6 +27,7 @@ from marketplace.web import (
     experts,
     feeds,
     inquiries,
+    listing_import,
     listings,
     memberships,
     open_data,
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_api_route("/favicon.ico", favicon, include_in_schema=False)  # browsers ask for it on every page
     # listings first: its /offers/new must win over the detail route /offers/{offer_id}
     for router in (
+        listing_import.router,
         listings.router,
         review.router,
         pages.router,
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         attachments.UPLOAD_PATH: attachments.UPLOAD_REQUEST_BYTES,
         organizations.LOGO_PATH: organizations.LOGO_REQUEST_BYTES,
         collaboration_documents.UPLOAD_PATH: collaboration_documents.UPLOAD_REQUEST_BYTES,
+        listing_import.IMPORT_PATH: listing_import.IMPORT_REQUEST_BYTES,
     }
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_REQUEST_BYTES, larger=uploads)
     return app

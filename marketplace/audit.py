@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "listing.reject_revision": N_("sent changes to a listing back to its owner"),
     "listing.attach": N_("attached a file to a listing"),
     "listing.detach": N_("took a file off a listing"),
+    "listing.import": N_("imported listings from a spreadsheet"),
     "attachment.approve": N_("approved a file of a listing"),
     "organization.logo": N_("changed an organization's logo"),
     "organization.logo_removed": N_("removed an organization's logo"),

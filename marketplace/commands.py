@@ -2,6 +2,7 @@
 
 import marketplace.exports  # noqa: F401  (export)
 import marketplace.freshness  # noqa: F401  (expire-listings)
+import marketplace.listing_import  # noqa: F401  (import-listings)
 import marketplace.mail  # noqa: F401  (send-mail)
 import marketplace.saved_searches  # noqa: F401  (send-alerts)
 import marketplace.search.rebuild  # noqa: F401  (reindex)
