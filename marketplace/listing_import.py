@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from marketplace import audit, form_tokens, listing_forms, listing_sheet, memberships, publishing, validation
 from marketplace.cli import command
 from marketplace.config import get_settings
 from marketplace.errors import Forbidden, Invalid
-from marketplace.i18n import Msg
+from marketplace.i18n import Msg, sort_key
 from marketplace.listing_forms import Kind
 from marketplace.models import ListingEvent, Need, Offer, Organization, User
 from marketplace.models._base import utcnow
@@ -236,7 +236,7 @@ def confirm(
 def organizations_for(session: Session, user: User) -> list[Organization]:
     """The organizations `user` may import for, by name."""
     if user.is_staff:
-        return list(session.exec(select(Organization).order_by(col(Organization.name_vi))))
+        return sorted(session.exec(select(Organization)), key=lambda o: sort_key(o.name_vi))
     own = session.get(Organization, user.organization_id) if user.organization_id else None
     return [own] if own is not None and may_import(session, user, own.id) else []
 

@@ -33,6 +33,7 @@ def workbook() -> bytes:
 def test_a_manager_previews_a_workbook_and_confirms_its_drafts(page: Page) -> None:
     log_in(page, "researcher@demo.hue.vn")
     page.goto("/me")
+    screenshot(page, "import-link-on-my-exchange")
     page.get_by_role("link", name="Nhập nhiều tin từ bảng tính").first.click()
     expect(page.get_by_role("heading", name="Nhập tin từ bảng tính")).to_be_visible()
     page.get_by_label("Tệp đã điền (.xlsx hoặc .csv)").set_input_files(

@@ -124,6 +124,13 @@ def test_each_bad_cell_is_named_with_its_reference_and_the_row_is_refused(
     assert ("E3", "“bán đứt” is not one of the allowed values; the template's “How to fill in” sheet lists them.") in problems  # fmt: skip
 
 
+def test_a_formula_excel_never_computed_reads_as_an_empty_cell(db: Session, manager: User, institute: Organization) -> None:  # fmt: skip
+    found = preview(db, manager, institute, xlsx([OFFER_HEADER, ['=CONCATENATE("Nấm ", "linh chi")', "biotech", 7]]))
+    assert [(row.fate, [(cell, m.msgid) for cell, _, m in row.problems]) for row in found.rows] == [
+        ("refused", [("A2", "This field is required.")])
+    ]
+
+
 def test_a_title_the_organization_already_has_or_that_repeats_in_the_file_is_skipped(
     db: Session, manager: User, institute: Organization
 ) -> None:
