@@ -95,3 +95,10 @@ def test_the_error_summary_lists_the_fields_in_the_order_of_the_form(client: Tes
     ]
     assert len(linked) >= 4 and "collaboration_types" in linked
     assert linked == [f for f in dict.fromkeys(shown) if f in linked]
+
+
+def test_extra_attributes_of_an_input_reach_the_control_as_attributes(client: TestClient, db: Session) -> None:
+    """`input(attrs=…)` writes attributes, not text: the record number brings up the phone's number pad."""
+    log_in(client, make_user(db, role="staff"))
+    record = page(client.get("/audit")).select_one("#f-record")
+    assert record["inputmode"] == "numeric" and record["size"] == "8"
