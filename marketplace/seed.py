@@ -10,9 +10,10 @@ from typing import Any, cast
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from marketplace import attachments, saved_searches
+from marketplace import attachments, collaboration_documents, saved_searches
 from marketplace.i18n import TIMEZONE
 from marketplace.models import (
+    AuditLog,
     Collaboration,
     CollaborationDocument,
     CollaborationNote,
@@ -163,12 +164,22 @@ def _load_collaboration_documents(
             if checked.filename in held:
                 continue
             uploader = users.get(doc.get("by") or "")
+            document = CollaborationDocument(
+                collaboration_id=ident(collab), kind=doc["kind"], title=doc["title"], filename=checked.filename,
+                media_type=checked.media_type, size=len(checked.content),
+                sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by_id=uploader.id if uploader else None,
+                created_at=now - timedelta(days=doc["days_ago"]), content=checked.content, thumbnail=checked.preview,
+            )  # fmt: skip
+            session.add(document)
+            session.flush()
+            # The entry collaboration_documents.add records (the deal's timeline and audit log read it), dated
+            # when the document was added: audit.record would date it now, days after the demo's document.
             session.add(
-                CollaborationDocument(
-                    collaboration_id=ident(collab), kind=doc["kind"], title=doc["title"], filename=checked.filename,
-                    media_type=checked.media_type, size=len(checked.content),
-                    sha256=hashlib.sha256(checked.content).hexdigest(), uploaded_by_id=uploader.id if uploader else None,
-                    created_at=now - timedelta(days=doc["days_ago"]), content=checked.content, thumbnail=checked.preview,
+                AuditLog(
+                    actor_id=document.uploaded_by_id, at=document.created_at, action=collaboration_documents.ADDED,
+                    entity="collaboration", entity_id=collab.id,
+                    detail={"document": document.id, "kind": document.kind, "title": document.title,
+                            "file": document.filename},
                 )
             )  # fmt: skip
             added += 1

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from marketplace import collaboration_documents, personal_data
+from marketplace import board, collaboration_documents, personal_data
 from marketplace.attachments import MAX_BYTES
 from marketplace.models import AuditLog, Collaboration, CollaborationDocument, Notification, Organization, User
 from tests.builders import PASSWORD, csrf_of, make_user, page
@@ -262,3 +262,27 @@ def test_the_demo_deal_on_cajeput_oil_keeps_the_technology_profile(seeded_engine
             "agreement_signed", "application/pdf", "ho-so-cong-nghe-tinh-dau-tram.pdf",
         )  # fmt: skip
         assert uploader is not None and uploader.organization_id == collab.provider_org_id
+
+
+def test_the_demo_deals_document_is_in_its_audit_log_and_timeline_when_it_was_added(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        collab = session.exec(select(Collaboration).where(Collaboration.key == "collab-028")).one()
+        document = session.exec(
+            select(CollaborationDocument).where(CollaborationDocument.collaboration_id == collab.id)
+        ).one()
+        (entry,) = session.exec(
+            select(AuditLog).where(AuditLog.entity == "collaboration", AuditLog.entity_id == collab.id,
+                                   col(AuditLog.action).startswith("collaboration.document"))
+        ).all()  # fmt: skip
+        assert (entry.action, entry.actor_id, entry.at) == (
+            "collaboration.document_add", document.uploaded_by_id, document.created_at,
+        )  # fmt: skip
+        assert entry.detail == {
+            "document": document.id, "kind": "other", "title": "Hồ sơ công nghệ kèm hợp đồng li-xăng (phụ lục 1)",
+            "file": "ho-so-cong-nghe-tinh-dau-tram.pdf",
+        }  # fmt: skip
+        uploader = session.get_one(User, document.uploaded_by_id)
+        added = [e for e in board.timeline(session, collab) if e.kind == "document_add"]
+        assert [(e.author, e.text, e.document_kind) for e in added] == [
+            (uploader.full_name, "Hồ sơ công nghệ kèm hợp đồng li-xăng (phụ lục 1)", "other")
+        ]
