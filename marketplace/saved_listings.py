@@ -8,9 +8,10 @@ links to it for those who cannot open it now. The listing's managers see how man
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -18,7 +19,7 @@ from marketplace import listings
 from marketplace.db import Paging, paginate
 from marketplace.errors import Invalid, NotFound
 from marketplace.i18n import Msg
-from marketplace.models import Need, Offer, Organization, SavedListing, User
+from marketplace.models import ListingEvent, Need, Offer, Organization, SavedListing, User
 from marketplace.models._base import aware, ident
 from marketplace.validation import text
 
@@ -27,6 +28,10 @@ MAX_PER_USER = 200
 NOTE_MAX = 500
 PER_PAGE = 20
 Listing = Offer | Need
+# The recorded changes a reader of the listing sees: an edit applied at once, or an owner's changes the Department
+# approved. Not a confirmation that it is still current, a reminder to confirm, a status move (the list says when
+# it is no longer shown), changes still waiting for review, nor files (one added waits for the Department).
+CONTENT_CHANGES = ("edit", "publish_revision")
 
 
 @dataclass(frozen=True)
@@ -163,16 +168,34 @@ def entries_of(session: Session, user: User, rows: list[SavedListing]) -> list[E
     if needs:
         found |= {("need", ident(x)): x for x in session.exec(select(Need).where(col(Need.id).in_(needs)))}
     orgs = listings.organizations_by_id(session, {x.organization_id for x in found.values()})
+    changed_at = content_changed_at(session, offers, needs)
     entries = []
     for row in rows:
         listing = found.get((row.listing_kind, row.listing_id))
+        last_change = changed_at.get((row.listing_kind, row.listing_id))
         entries.append(
             Entry(
                 saved=row,
                 listing=listing,
                 organization=orgs.get(listing.organization_id) if listing else None,
                 shown=listing is not None and listings.can_view(user, listing),
-                changed=listing is not None and aware(listing.updated_at) > aware(row.created_at),
+                changed=listing is not None and last_change is not None and aware(last_change) > aware(row.created_at),
             )
         )
     return entries
+
+
+def content_changed_at(session: Session, offers: set[int], needs: set[int]) -> dict[tuple[str, int], datetime]:
+    """When the content of each of these listings last changed (those never changed left out), in one query."""
+    if not offers and not needs:
+        return {}
+    kind, listing_id = col(ListingEvent.listing_kind), col(ListingEvent.listing_id)
+    query = (
+        select(kind, listing_id, func.max(ListingEvent.at))
+        .where(
+            col(ListingEvent.action).in_(CONTENT_CHANGES),
+            or_(and_(kind == "offer", listing_id.in_(offers)), and_(kind == "need", listing_id.in_(needs))),
+        )
+        .group_by(kind, listing_id)
+    )
+    return {(k, i): at for k, i, at in session.exec(query).all()}

@@ -7,9 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from marketplace import freshness, listing_review, publishing
 from marketplace.models import Membership, Need, Offer, Organization, SavedListing, User
 from marketplace.models._base import utcnow
 from tests.builders import PASSWORD, csrf_of, log_in, make_need, make_offer, make_org, make_user, page
+from tests.listings.conftest import CONVINCING_OFFER
 
 HTMX = {"HX-Request": "true"}
 
@@ -248,17 +250,43 @@ def test_members_of_the_owning_organization_still_open_their_archived_listing(cl
     assert card.select_one(".badge.status-archived") is not None and card.select_one(".gone-note") is None
 
 
-def test_a_listing_changed_after_it_was_saved_says_so(client: TestClient, db: Session) -> None:
-    changed, same = make_offer(db), make_need(db, updated_at=utcnow() - timedelta(days=30))
-    user = member(client, db)
-    keep(db, user, changed, days_ago=5)
-    keep(db, user, same, days_ago=1)
-    changed.updated_at = utcnow() - timedelta(days=2)
-    db.add(changed)
-    db.commit()
+def published_offer(db: Session) -> tuple[Offer, User, User]:
+    """An offer sent by its owner and published by the Department through their use cases; with both people."""
+    owner = make_user(db, make_org(db, name_vi="Viện Công nghệ Sinh học, Đại học Huế"), full_name="TS. Lê Văn Khiêm")
+    staff = make_user(db, role="staff", full_name="Lê Thị Ngọc Ánh")
+    offer = publishing.create_listing(db, owner, "offer", CONVINCING_OFFER, submit=True)
+    return listing_review.approve_listing(db, staff, offer, version=offer.version), owner, staff  # type: ignore[return-value]
+
+
+def changed_badges(client: TestClient) -> list[str]:
     cards = page(client.get("/saved")).select("li.saved-listing")
-    assert [bool(c.select_one(".badge.changed")) for c in cards] == [False, True]
-    assert cards[1].select_one(".badge.changed").get_text(strip=True) == "Đã thay đổi từ khi bạn lưu"
+    return [b.get_text(strip=True) for c in cards for b in c.select(".badge.changed")]
+
+
+def test_an_edit_of_the_title_after_it_was_saved_shows_that_it_changed(client: TestClient, db: Session) -> None:
+    offer, _, staff = published_offer(db)
+    keep(db, member(client, db), offer, days_ago=5)
+    assert changed_badges(client) == []  # published after it was saved: a status move, not a change of content
+    edited = CONVINCING_OFFER | {"title": "Quy trình chưng cất tinh dầu tràm bằng hơi nước quá nhiệt"}
+    publishing.update_listing(db, staff, offer, edited, version=offer.version)
+    assert changed_badges(client) == ["Đã thay đổi từ khi bạn lưu"]
+
+
+def test_a_confirmation_that_it_is_still_current_alone_shows_no_change(client: TestClient, db: Session) -> None:
+    offer, owner, _ = published_offer(db)
+    keep(db, member(client, db), offer, days_ago=1)
+    freshness.confirm_listing(db, owner, offer)
+    assert changed_badges(client) == []
+
+
+def test_an_owners_changes_show_once_the_department_approves_them(client: TestClient, db: Session) -> None:
+    offer, owner, staff = published_offer(db)
+    keep(db, member(client, db), offer, days_ago=3)
+    edited = CONVINCING_OFFER | {"title": "Quy trình chưng cất tinh dầu tràm bằng hơi nước quá nhiệt"}
+    publishing.update_listing(db, owner, offer, edited, version=offer.version)
+    assert changed_badges(client) == []  # waiting for review: the public still reads the saved version
+    listing_review.approve_revision(db, staff, offer, version=offer.version)
+    assert changed_badges(client) == ["Đã thay đổi từ khi bạn lưu"]
 
 
 def test_a_long_list_comes_in_pages_of_20(client: TestClient, db: Session) -> None:
