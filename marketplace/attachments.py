@@ -22,6 +22,7 @@ import logging
 import re
 import unicodedata
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -324,6 +325,20 @@ def files_of(session: Session, listing: Listing) -> list[ListingAttachment]:
         ListingAttachment.listing_id == publishing.id_of(listing),
     )
     return list(session.exec(query.order_by(col(ListingAttachment.id))).all())
+
+
+def files_by_listing(
+    session: Session, listed: Sequence[tuple[str, int]]
+) -> dict[tuple[str, int], list[ListingAttachment]]:
+    """Every file of each of these (kind, id) listings, approved or not, oldest first, without their bytes, read in
+    one query per kind (those with none left out)."""
+    found: dict[tuple[str, int], list[ListingAttachment]] = {}
+    for kind in sorted({k for k, _ in listed} & {"offer", "need"}):
+        ids = [i for k, i in listed if k == kind]
+        query = _metadata().where(ListingAttachment.listing_kind == kind, col(ListingAttachment.listing_id).in_(ids))
+        for attachment in session.exec(query.order_by(col(ListingAttachment.id))).all():
+            found.setdefault((kind, attachment.listing_id), []).append(attachment)
+    return found
 
 
 def shown_counts(session: Session, listed: list[tuple[str, int]]) -> dict[tuple[str, int], int]:

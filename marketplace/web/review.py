@@ -24,10 +24,14 @@ def _entry(
     listing: publishing.Listing,
     orgs: dict[int, Any] | None = None,
     revision: ListingRevision | None = None,
+    files: dict[tuple[str, int], list[Any]] | None = None,
 ) -> dict[str, Any]:
-    """One item of the queue, with its owner organization, its quality score and, for a revision, what it changes."""
+    """One item of the queue, with its owner organization, its quality score, its files (those of the whole queue
+    in `files`, read at once) and, for a revision, what it changes."""
     kind = publishing.kind_of(listing)
     orgs = orgs if orgs is not None else listings.organizations_by_id(session, {listing.organization_id})
+    if files is None:
+        files = attachments.files_by_listing(session, [(kind, publishing.id_of(listing))])
     as_proposed = publishing.proposed(listing, revision) if revision is not None else listing
     return {
         "kind": kind,
@@ -37,7 +41,7 @@ def _entry(
         "org": orgs.get(listing.organization_id),
         "coach": quality.assess(kind, listing_forms.form_of(as_proposed)),
         "key": f"{kind}-{listing.id}" + ("-changes" if revision is not None else ""),
-        "files": attachments.files_of(session, listing) if revision is None else [],
+        "files": files.get((kind, publishing.id_of(listing)), []) if revision is None else [],
     }
 
 
@@ -51,8 +55,10 @@ def _queue_page(
 ) -> Response:
     waiting = listing_review.review_queue(session)
     orgs = listings.organizations_by_id(session, {w.listing.organization_id for w in waiting})
+    reviewed = [(publishing.kind_of(w.listing), publishing.id_of(w.listing)) for w in waiting if w.revision is None]
+    files = attachments.files_by_listing(session, reviewed)
     context = {
-        "entries": [_entry(session, w.listing, orgs, w.revision) for w in waiting],
+        "entries": [_entry(session, w.listing, orgs, w.revision, files) for w in waiting],
         "waiting_count": len(waiting),
         "files_waiting": attachments.waiting_for_review(session),
         "files_flash": request.session.pop("files_flash", None),

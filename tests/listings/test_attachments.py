@@ -409,6 +409,37 @@ def test_the_files_waiting_for_review_are_listed_with_their_listings_in_as_many_
     assert str(shown[4][2]).endswith(f"/offers/{cajeput.id}#attachments")
 
 
+def test_the_queue_reads_the_files_of_its_listings_at_once(
+    staff_client: TestClient, db: Session, institute: Organization, researcher: User
+) -> None:
+    def statements_for_queue() -> int:
+        seen: list[str] = []
+        engine = db.get_bind()
+        listener = lambda *args: seen.append(args[2])  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            staff_client.get("/review")
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    def sent_with_a_file(title: str, file: str) -> Offer:
+        offer = submitted_offer(db, institute, title=title)
+        attachments.add(
+            db, researcher, offer, content=PDF, filename="ho-so.pdf", data={"title": file, "audience": "public"}
+        )
+        return offer
+
+    sent_with_a_file("Chế phẩm vi sinh ủ phân từ rơm rạ", "Kết quả ủ thử tại Quảng Điền")
+    staff_client.get("/review")  # the first page a process serves also asks whether demo data is loaded
+    few = statements_for_queue()
+    sent_with_a_file("Màng sinh học từ tinh bột sắn bảo quản thanh trà", "Phiếu đo độ tươi sau 14 ngày")
+    sent_with_a_file("Bẫy pheromone cho sâu đục quả bưởi", "Ảnh bẫy đặt trong vườn")
+    assert statements_for_queue() == few
+    shown = page(staff_client.get("/review")).select(".review-item .review-files")
+    assert ["Ảnh bẫy đặt trong vườn" in s.get_text() for s in shown] == [False, False, True]
+
+
 def test_the_demo_cajeput_offer_carries_its_technology_profile_and_diagram(
     seeded_client: TestClient, seeded_engine: Engine
 ) -> None:
