@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
+from axe_playwright_python.sync_playwright import Axe
 
 from marketplace.app import create_app
 from marketplace.config import ROOT, Settings
@@ -32,6 +33,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test in this folder is a browser test (`-m "not browser"` leaves them out of the PostgreSQL pass),
+    whether or not its module says so."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def chromium_path() -> str | None:
@@ -125,3 +135,12 @@ def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def accessibility_problems(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """What axe-core (the engine behind Lighthouse) finds on the page as it stands, one readable line each:
+    rule, impact, where, and how to mend it."""
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{page.url}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']][:3]}: {v['help']}" for v in found
+    ]

@@ -7,13 +7,11 @@ roles, the page's language. Keyboard use and reading order are covered by the ot
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import log_in
+from tests.browser.conftest import accessibility_problems, log_in
 
 pytestmark = pytest.mark.browser
 
-AXE = Axe()
 PUBLIC = ["/", "/search?q=tinh+dau+tram", "/search?q=duoc+lieu&kind=offer&sector=medicinal", "/offers", "/needs",
           "/organizations", "/experts", "/dashboard", "/open-data", "/login", "/register", "/password/forgot"]  # fmt: skip
 # Detail pages: the first link of each kind on these pages.
@@ -21,12 +19,21 @@ DETAILS = {"/offers": r"/offers/\d+$", "/needs": r"/needs/\d+$", "/organizations
            "/experts": r"/experts/\d+$"}  # fmt: skip
 WITH_FILES = ["Chưng cất phân đoạn chân không", "Nồi chưng cất tinh dầu tràm bằng inox"]
 MEMBER = {
-    "enterprise@demo.hue.vn": ["/me", "/inquiries", "/account", "/needs/new", "/saved-searches", "/search?q=sen+hue"],
-    "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password"],
+    "enterprise@demo.hue.vn": [
+        "/me",
+        "/inquiries",
+        "/account",
+        "/needs/new",
+        "/saved-searches",
+        "/search?q=sen+hue",
+        "/listings/import",
+        "/account/two-step/setup",
+    ],
+    "researcher@demo.hue.vn": ["/me", "/offers/new", "/account/password", "/account/two-step"],
     "admin@demo.hue.vn": ["/users", "/users?q=nguyen&state=active"],
 }
 STAFF = ["/review", "/pipeline", "/pipeline?view=list", "/dashboard", "/audit", "/glossary", "/memberships",
-         "/commissioned/new", "/collaborations/new"]  # fmt: skip
+         "/commissioned/new", "/collaborations/new", "/listings/import"]  # fmt: skip
 
 
 def problems(page, path: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -34,8 +41,7 @@ def problems(page, path: str) -> list[str]:  # type: ignore[no-untyped-def]
     response = page.goto(path)
     assert response is not None and response.ok, f"{path}: HTTP {response.status if response else '?'}"
     page.wait_for_load_state("networkidle")
-    found = AXE.run(page).response["violations"]
-    return [f"{path}: {v['id']} ({v['impact']}) at {[n['target'] for n in v['nodes']][:3]}: {v['help']}" for v in found]
+    return accessibility_problems(page)
 
 
 def first_link(page, path: str, pattern: str) -> str:  # type: ignore[no-untyped-def]

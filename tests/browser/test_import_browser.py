@@ -7,7 +7,7 @@ import pytest
 from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.conftest import accessibility_problems, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 ROWS = [
@@ -45,6 +45,7 @@ def test_a_manager_previews_a_workbook_and_confirms_its_drafts(page: Page) -> No
     expect(refused.locator(".import-problems li").first).to_contain_text("A4")
     expect(refused).to_contain_text("“Thủy hải sản” không thuộc các giá trị được chấp nhận")
     screenshot(page, "import-preview")
+    assert not accessibility_problems(page), "\n".join(accessibility_problems(page))
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot(page, "import-preview-phone")
     page.set_viewport_size({"width": 1280, "height": 900})

@@ -5,7 +5,7 @@ import time
 
 import pyotp
 
-from tests.browser.conftest import DEMO_PASSWORD, log_in, log_out, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, accessibility_problems, log_in, log_out, screenshot
 
 PHONE = {"width": 390, "height": 844}
 
@@ -19,11 +19,13 @@ def test_turn_on_log_out_and_log_in_with_a_code(page) -> None:  # type: ignore[n
     page.get_by_text("Không quét được? Nhập khóa bằng tay").click()
     totp = pyotp.TOTP(page.locator(".two-step-secret").inner_text().replace(" ", ""))
     screenshot(page, "two-step-setup")
+    assert not accessibility_problems(page), "\n".join(accessibility_problems(page))
     page.set_viewport_size(PHONE)
     screenshot(page, "two-step-setup-phone")
     page.get_by_label("Mã 6 chữ số").fill(totp.now())
     page.get_by_role("button", name="Bật", exact=True).click()
     expect(page.locator(".recovery-codes li")).to_have_count(10)
+    assert not accessibility_problems(page), "\n".join(accessibility_problems(page))
     screenshot(page, "two-step-recovery-codes-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
     screenshot(page, "two-step-recovery-codes")
@@ -35,6 +37,7 @@ def test_turn_on_log_out_and_log_in_with_a_code(page) -> None:  # type: ignore[n
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.get_by_role("heading", name="Xác minh hai bước")).to_be_visible()
+    assert not accessibility_problems(page), "\n".join(accessibility_problems(page))
     page.set_viewport_size(PHONE)
     screenshot(page, "two-step-login-phone")
     # The code of the next 30 seconds: the one typed at set-up may still be the current one, and is used up.
