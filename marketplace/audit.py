@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "accept_inquiry": N_("accepted an inquiry"),
     "decline_inquiry": N_("declined an inquiry"),
     "withdraw_inquiry": N_("withdrew an inquiry"),
+    "inquiry.message": N_("wrote a message on an inquiry"),
     "accept_proposal": N_("accepted a match proposal"),
     "dismiss_proposal": N_("dismissed a match proposal"),
     "listing.created": N_("created a listing"),

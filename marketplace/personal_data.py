@@ -1,8 +1,9 @@
 """A person's rights over the data the exchange holds about them (Vietnam's Law on Personal Data
 Protection, 2025): a copy of it to download, and deleting their account.
 
-Deleting an account keeps the records other people and organizations rely on (the inquiries they sent,
-their organization's listings, the pipeline's history, the audit log) but nothing that says who they were:
+Deleting an account keeps the records other people and organizations rely on (the inquiries they sent and
+the messages they wrote on them, their organization's listings, the pipeline's history, the audit log) but
+nothing that says who they were:
 the name becomes "Người dùng đã xóa", the e-mail an address that cannot receive mail, the phone and
 password go, and their expertise profile, proposals naming them as an expert, memberships, saved searches,
 saved listings, notifications and unsent mail are deleted. Staff and administrator accounts are closed by an
@@ -23,6 +24,7 @@ from marketplace.models import (
     CollaborationDocument,
     ExpertiseProfile,
     Inquiry,
+    InquiryMessage,
     ListingAttachment,
     LoginAttempt,
     MatchProposal,
@@ -69,6 +71,9 @@ def export(session: Session, user: User) -> dict[str, Any]:
     ).all()
     orgs = listings.organizations_by_id(session, {m.organization_id for m in memberships})
     inquiries = session.exec(select(Inquiry).where(Inquiry.sender_id == user.id).order_by(col(Inquiry.id)))
+    written = session.exec(
+        select(InquiryMessage).where(InquiryMessage.author_id == user.id).order_by(col(InquiryMessage.id))
+    )
     notices = session.exec(select(Notification).where(Notification.user_id == user.id).order_by(col(Notification.id)))
     actions = session.exec(select(AuditLog).where(AuditLog.actor_id == user.id).order_by(col(AuditLog.id)))
     return {
@@ -130,6 +135,10 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 "answered_at": _moment(i.answered_at),
             }
             for i in inquiries
+        ],
+        "inquiry_messages_written": [
+            {"inquiry": f"inquiry {m.inquiry_id}", "message": m.body, "written_at": _moment(m.created_at)}
+            for m in written
         ],
         **_files_added(session, user),
         "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],

@@ -1,14 +1,14 @@
 """My exchange (/me): a member's listings, proposals, inquiries, collaborations and notices, a page at a time."""
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
 from sqlalchemy import String, func, literal, not_, union_all
 from sqlmodel import Session, and_, col, or_, select
 
-from marketplace import collaborations, inquiries, notifications
+from marketplace import collaborations, inquiries, inquiry_messages, notifications
 from marketplace.db import page_count, paginate
 from marketplace.errors import NotFound
 from marketplace.inquiries import Contact, Subject
@@ -70,6 +70,7 @@ class InquiryRow:
     can_withdraw: bool
     waited_days: int
     collaboration_id: int | None = None
+    messages: int = 0  # in its questions-and-answers thread (counted for the lists of /me)
 
 
 @dataclass(frozen=True)
@@ -127,13 +128,19 @@ def _count(session: Session, query: Any) -> int:
 
 def _received(session: Session, user: User, page: int) -> Section[InquiryRow]:
     found, total, page = _page(session, _pending_first(_received_query(user)), page, LIST_LIMIT)
-    return Section([inquiry_row(session, i, user) for i in found], total, page, LIST_LIMIT)
+    return Section(_rows_with_counts(session, found, user), total, page, LIST_LIMIT)
 
 
 def _sent(session: Session, user: User, page: int) -> Section[InquiryRow]:
     query = _pending_first(select(Inquiry).where(Inquiry.sender_org_id == user.organization_id))
     found, total, page = _page(session, query, page, LIST_LIMIT)
-    return Section([inquiry_row(session, i, user) for i in found], total, page, LIST_LIMIT)
+    return Section(_rows_with_counts(session, found, user), total, page, LIST_LIMIT)
+
+
+def _rows_with_counts(session: Session, found: list[Inquiry], user: User) -> list[InquiryRow]:
+    """The inquiries' cards, each with how many messages its thread holds (one query for the page)."""
+    counted = inquiry_messages.counts(session, (i.id for i in found))
+    return [replace(inquiry_row(session, i, user), messages=counted.get(i.id or 0, 0)) for i in found]
 
 
 def _received_query(user: User) -> Any:

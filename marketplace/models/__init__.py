@@ -5,6 +5,7 @@ from marketplace.models.deals import (
     CollaborationDocument,
     CollaborationNote,
     Inquiry,
+    InquiryMessage,
     MatchProposal,
     StageChange,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "ExpertiseProfile",
     "IPStatus",
     "Inquiry",
+    "InquiryMessage",
     "InquiryStatus",
     "ListingAttachment",
     "ListingEvent",

@@ -55,6 +55,19 @@ class Inquiry(SQLModel, table=True):
     answered_at: datetime | None = moment_field()
 
 
+class InquiryMessage(SQLModel, table=True):
+    """A message in the thread of a pending inquiry: a question of the listing's owner, the sender's answer,
+    or a word of the Department's broker (`author_org_id` is None for staff) — `marketplace.inquiry_messages`."""
+
+    __tablename__ = "inquiry_message"
+    id: int | None = Field(default=None, primary_key=True)
+    inquiry_id: int = Field(foreign_key="inquiry.id", index=True)
+    author_id: int = Field(foreign_key="user.id", index=True)
+    author_org_id: int | None = Field(default=None, foreign_key="organization.id")
+    body: str = long_text()
+    created_at: datetime = now_field()
+
+
 class Collaboration(SQLModel, table=True):
     """A deal in the pipeline between a provider and a seeker organization, brokered by staff."""
 

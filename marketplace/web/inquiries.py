@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import inquiries, inquiry_answers, workspace
+from marketplace import inquiries, inquiry_answers, inquiry_messages, workspace
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg
 from marketplace.models import Inquiry, User
@@ -92,9 +92,54 @@ def _go_to(request: Request, inquiry: Inquiry, flash: Msg) -> Response:
 
 @router.get("/inquiries/{inquiry_id}", name="inquiry_detail")
 def inquiry_detail(request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId) -> Response:
-    row = workspace.row_for(session, inquiry_id, user)
+    """The inquiry and its thread: its two sides act on it, Department staff read it and may write as broker."""
+    inquiry = inquiry_messages.get_readable(session, inquiry_id, user)
+    row = workspace.inquiry_row(session, inquiry, user)
     mark_seen(request, session, user)
-    return render(request, "inquiry.html", {"row": row, "flash": request.session.pop("flash", None)})
+    context = {"row": row, "flash": request.session.pop("flash", None)} | _thread(session, inquiry, user)
+    return render(request, "inquiry.html", context)
+
+
+def _thread(session: Session, inquiry: Inquiry, user: User, **extra: Any) -> dict[str, Any]:
+    """What the thread block shows: the messages, whether this reader may write, the form kept on an error."""
+    return {
+        "thread_inquiry": inquiry,
+        "thread": inquiry_messages.thread(session, inquiry),
+        "thread_deal": inquiry_messages.collaboration_of(session, inquiry),
+        "may_write": inquiry_messages.may_write(user, inquiry),
+        "thread_form": {},
+        "thread_errors": {},
+        "thread_max": inquiry_messages.BODY_MAX,
+    } | extra
+
+
+@router.post("/inquiries/{inquiry_id}/messages", name="inquiry_message_post", dependencies=[Csrf])
+def inquiry_message_post(
+    request: Request, session: SessionDep, user: CurrentUser, inquiry_id: RecordId, form: FormData
+) -> Response:
+    """Add a message to the thread: the thread again (htmx) or back to the page at the new message."""
+    try:
+        message = inquiry_messages.post_message(session, inquiry_id=inquiry_id, user=user, data=form)
+    except Invalid as exc:
+        return _thread_again(request, session, user, inquiry_id, 422, thread_form=form, thread_errors=exc.errors)
+    except Conflict as exc:
+        return _thread_again(request, session, user, inquiry_id, 409, thread_notice=exc.message)
+    if is_htmx(request):
+        return _thread_again(request, session, user, inquiry_id, 200, thread_new=message.id)
+    url = str(request.url_for("inquiry_detail", inquiry_id=inquiry_id))
+    return RedirectResponse(f"{url}#message-{message.id}", status_code=303)
+
+
+def _thread_again(
+    request: Request, session: SessionDep, user: User, inquiry_id: int, status_code: int, **extra: Any
+) -> Response:
+    """The thread block (htmx) or the whole page (plain form), after a message or an error."""
+    inquiry = inquiry_messages.get_readable(session, inquiry_id, user)
+    context = _thread(session, inquiry, user, **extra)
+    if is_htmx(request):
+        return render(request, "inquiry.html", context, block="thread", status_code=status_code)
+    row = workspace.inquiry_row(session, inquiry, user)
+    return render(request, "inquiry.html", {"row": row} | context, status_code=status_code)
 
 
 def _answered(
@@ -120,9 +165,8 @@ def _answered(
         return render(request, "_partials/_inquiry.html", context, status_code=status_code, headers=changed)
     if flash is not None:
         return _go_to(request, row.inquiry, flash)
-    return render(
-        request, "inquiry.html", {"row": row, "notice": notice, "tone": tone} | extra, status_code=status_code
-    )
+    context = {"row": row, "notice": notice, "tone": tone} | _thread(session, row.inquiry, user) | extra
+    return render(request, "inquiry.html", context, status_code=status_code)
 
 
 @router.post("/inquiries/{inquiry_id}/accept", name="inquiry_accept", dependencies=[Csrf])
