@@ -19,6 +19,7 @@ from marketplace.models import (
     CollaborationNote,
     ExpertiseProfile,
     Inquiry,
+    InquiryMessage,
     ListingAttachment,
     ListingEvent,
     ListingViews,
@@ -97,6 +98,9 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     added["saved_listings"] = _add_saved_listings(session, read_json(seed_dir / "users.json"), users, now)
     inquiries = seed_dir / "inquiries.json"
     added["inquiries"] = _load_inquiries(session, read_json(inquiries), users, now) if inquiries.exists() else 0
+    added["inquiry_messages"] = (
+        _load_inquiry_messages(session, read_json(inquiries), users, now) if inquiries.exists() else 0
+    )
     collaborations = seed_dir / "collaborations.json"
     added["collaborations"] = (
         _load_collaborations(session, read_json(collaborations), orgs, users, now) if collaborations.exists() else 0
@@ -446,6 +450,37 @@ def _load_inquiries(session: Session, rows: list[dict[str, Any]], users: dict[st
             for change in session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)):
                 change.at = answered or now
         added += 1
+    session.flush()
+    return added
+
+
+def _load_inquiry_messages(session: Session, rows: list[dict[str, Any]], users: dict[str, User], now: datetime) -> int:
+    """The questions and answers of demo inquiries (a "thread" in inquiries.json); an inquiry whose thread
+    holds messages already is left as it is. Staff write as the Department (no organization)."""
+    listings: dict[tuple[str, str], Offer | Need] = {("offer", o.key): o for o in session.exec(select(Offer)) if o.key}
+    listings |= {("need", n.key): n for n in session.exec(select(Need)) if n.key}
+    added = 0
+    for row in rows:
+        if not row.get("thread"):
+            continue
+        listing, sender = listings[(row["kind"], row["listing"])], users[row["sender"]]
+        inquiry = session.exec(select(Inquiry).where(Inquiry.listing_kind == row["kind"], Inquiry.listing_id == listing.id,
+                                                     Inquiry.sender_id == sender.id)).first()  # fmt: skip
+        if (
+            inquiry is None
+            or session.exec(select(InquiryMessage.id).where(InquiryMessage.inquiry_id == inquiry.id)).first()
+        ):
+            continue
+        for message in row["thread"]:
+            author = users[message["by"]]
+            org = (
+                author.organization_id
+                if author.organization_id in (inquiry.sender_org_id, inquiry.recipient_org_id)
+                else None
+            )
+            session.add(InquiryMessage(inquiry_id=ident(inquiry), author_id=ident(author), author_org_id=org,
+                                       body=message["body"], created_at=now - timedelta(days=message["days_ago"])))  # fmt: skip
+            added += 1
     session.flush()
     return added
 

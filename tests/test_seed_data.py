@@ -122,3 +122,21 @@ def test_demo_inquiries_are_about_published_listings_of_other_organizations(data
         assert users[inquiry["sender"]]["organization"] != listing["org"]
         if inquiry["status"] == "declined":
             assert inquiry["decline_reason"] and inquiry["decline_note"]
+
+
+def test_demo_threads_are_on_waiting_inquiries_written_by_their_sides_or_the_department(
+    data: dict[str, list[dict]],
+) -> None:
+    users = {u["email"]: u for u in data["users"]}
+    listings = {("offer", o["key"]): o for o in data["offers"]} | {("need", n["key"]): n for n in data["needs"]}
+    threads = [i for i in read_json(SEED_DIR / "inquiries.json") if i.get("thread")]
+    assert threads
+    for inquiry in threads:
+        assert inquiry["status"] == "pending"
+        sides = {users[inquiry["sender"]]["organization"], listings[(inquiry["kind"], inquiry["listing"])]["org"]}
+        ages = [m["days_ago"] for m in inquiry["thread"]]
+        assert ages == sorted(ages, reverse=True) and ages[0] < inquiry["days_ago"]
+        for message in inquiry["thread"]:
+            author = users[message["by"]]
+            assert author["organization"] in sides or author["role"] == "staff"
+            assert VIETNAMESE_LETTERS.search(message["body"]) and len(message["body"]) <= 2000

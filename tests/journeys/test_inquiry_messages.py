@@ -230,3 +230,10 @@ def test_deleting_an_account_keeps_its_messages_under_the_deleted_name(
     personal_data.delete_account(db, buyer, {"password": PASSWORD})
     assert [m.body for m in messages(db)] == [REPLY]
     assert db.exec(select(Inquiry)).one().message  # as the inquiry's own message is kept
+
+
+def test_the_demo_data_holds_a_conversation_on_a_waiting_inquiry(seeded_client: TestClient) -> None:
+    data = {"email": "thien.nv@demo.hue.vn", "password": "HueDemo2026!", "csrf_token": csrf_of(seeded_client)}
+    assert seeded_client.post("/login", data=data, follow_redirects=False).status_code == 303
+    cards = page(seeded_client.get("/me")).select(".inquiry .thread-count")
+    assert "3 tin nhắn" in [c.get_text(strip=True) for c in cards]
