@@ -123,10 +123,10 @@ def _propose_revision(session: Session, user: User, listing: Listing, values: di
     """Keep the public version; the changes become (or rewrite) the listing's one pending revision."""
     changed = changed_fields(listing, values)
     revision = pending_revision(session, listing)
-    if not changed:  # saved back to the public text: nothing left to review
+    if not changed:  # saved back to the public text: nothing left to review, and it was gone over: it is current
         if revision is not None:
             session.delete(revision)
-        record_change(session, user, listing, "edit", S.PUBLISHED, S.PUBLISHED)
+        record_change(session, user, listing, "confirm", S.PUBLISHED, S.PUBLISHED)
         return commit_change(session, listing)
     revision = revision or ListingRevision(listing_kind=kind_of(listing), listing_id=id_of(listing))
     revision.values, revision.author_id = listing_forms.stored(values), user.id

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import freshness, listing_review, publishing
+from marketplace import freshness, listing_forms, listing_review, publishing
 from marketplace.models import Membership, Need, Offer, Organization, SavedListing, User
 from marketplace.models._base import utcnow
 from tests.builders import PASSWORD, csrf_of, log_in, make_need, make_offer, make_org, make_user, page
@@ -277,6 +277,15 @@ def test_a_confirmation_that_it_is_still_current_alone_shows_no_change(client: T
     keep(db, member(client, db), offer, days_ago=1)
     freshness.confirm_listing(db, owner, offer)
     assert changed_badges(client) == []
+
+
+def test_an_owner_saving_the_public_text_unchanged_only_confirms_it(client: TestClient, db: Session) -> None:
+    """Going over a published listing and saving it as it is says it is current (as the button on its page does)."""
+    offer, owner, _ = published_offer(db)
+    keep(db, member(client, db), offer, days_ago=1)
+    publishing.update_listing(db, owner, offer, listing_forms.form_of(offer), version=offer.version)
+    assert changed_badges(client) == []
+    assert publishing.events_of(db, "offer", offer.id)[0].action == "confirm"
 
 
 def test_an_owners_changes_show_once_the_department_approves_them(client: TestClient, db: Session) -> None:
