@@ -160,6 +160,7 @@ def _answered(
     if is_htmx(request):
         on_own_page = "/inquiries/" in request.headers.get("hx-current-url", "")
         context = {"row": row, "notice": notice or flash, "tone": tone, "on_own_page": on_own_page} | extra
+        context |= {"card_heading": 2} if on_own_page else {}  # right under the page's h1 there
         # an answer given changes what /me counts and may open a collaboration: its sections refresh
         changed = {"HX-Trigger": "exchange-changed"} if flash is not None else None
         return render(request, "_partials/_inquiry.html", context, status_code=status_code, headers=changed)
