@@ -1,5 +1,6 @@
 """Inquiries on the web: express interest, accept, decline, withdraw — inline with htmx or as plain forms."""
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -155,6 +156,7 @@ def _answered(
 ) -> Response:
     """After an answer: the card again (htmx), a redirect to the inquiry (done), or its page (error)."""
     row = workspace.row_for(session, inquiry_id, user)
+    row = replace(row, messages=inquiry_messages.counts(session, [inquiry_id]).get(inquiry_id, 0))  # as /me shows it
     mark_seen(request, session, user, inquiries.path_of(row.inquiry))  # answering it from a list handles its notices
     tone = "success" if flash is not None else "warning"
     if is_htmx(request):

@@ -237,3 +237,13 @@ def test_the_demo_data_holds_a_conversation_on_a_waiting_inquiry(seeded_client: 
     assert seeded_client.post("/login", data=data, follow_redirects=False).status_code == 303
     cards = page(seeded_client.get("/me")).select(".inquiry .thread-count")
     assert "3 tin nhắn" in [c.get_text(strip=True) for c in cards]
+
+
+def test_answering_from_my_exchange_keeps_the_count_on_the_card(
+    client: TestClient, other_client: TestClient, db: Session, parties: Parties
+) -> None:
+    inquiry = sent_inquiry(client, db, parties)
+    log_in(other_client, parties.researcher)
+    post(other_client, inquiry.id, QUESTION)
+    card = page(answer(other_client, inquiry.id, "accept", htmx=True))
+    assert card.select_one(".thread-count").get_text(strip=True) == "1 tin nhắn"
