@@ -7,11 +7,11 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import inquiries, inquiry_answers, inquiry_messages, workspace
+from marketplace import inquiries, inquiry_answers, inquiry_board, inquiry_messages, workspace
 from marketplace.errors import Conflict, Invalid
-from marketplace.i18n import Msg
+from marketplace.i18n import N_, Msg
 from marketplace.models import Inquiry, User
-from marketplace.web.deps import Csrf, CurrentUser, FormData, RecordId, SessionDep
+from marketplace.web.deps import Csrf, CurrentUser, FormData, PageNumber, RecordId, SessionDep
 from marketplace.web.templating import env, is_htmx, render
 from marketplace.web.workspace import mark_seen
 
@@ -42,9 +42,49 @@ def _box(subject: inquiries.Subject, **extra: Any) -> dict[str, Any]:
 
 
 @router.get("/inquiries", name="inquiry_list")
-def inquiry_list(request: Request, user: CurrentUser) -> Response:
-    """Inquiries live in My exchange (also where a log-in interrupted by a POST lands)."""
-    return RedirectResponse(str(request.url_for("my_exchange")) + "#sent", status_code=303)
+def inquiry_list(request: Request, session: SessionDep, user: CurrentUser, page: PageNumber = 1) -> Response:
+    """Staff find every inquiry here, the stuck ones first; a member's inquiries live in My exchange (also where
+    a log-in interrupted by a POST lands)."""
+    if not user.is_staff:
+        return RedirectResponse(str(request.url_for("my_exchange")) + "#sent", status_code=303)
+    filters, errors = inquiry_board.read_filters(request.query_params)
+    found = inquiry_board.board_page(session, user, filters, page)
+    context = {
+        "found": found,
+        "page": found.paging.number,
+        "pages": found.paging.pages,
+        "filters": filters,
+        "query": filters.params(),
+        "form": dict(request.query_params),
+        "errors": errors,
+        "state_options": [(s, Msg(BOARD_STATES[s])) for s in inquiry_board.STATES],
+        "age_options": [(str(a), Msg("more than %(num)d days ago", num=a)) for a in inquiry_board.AGES],
+    }
+    block = "results" if is_htmx(request) and not request.headers.get("hx-boosted") else None
+    return render(request, "inquiries.html", context, block=block, status_code=422 if errors else 200)
+
+
+BOARD_STATES = {
+    "pending": N_("Waiting for an answer"),
+    "accepted": N_("Accepted"),
+    "declined": N_("Declined"),
+    "withdrawn": N_("Withdrawn"),
+    "all": N_("All inquiries"),
+}
+
+
+def inquiries_stuck_count(request: Request) -> int | None:
+    """How many inquiries have waited for an answer more than a week (staff only; else None)."""
+    user = getattr(request.state, "user", None)
+    if user is None or not user.is_staff:
+        return None
+    if not hasattr(request.state, "inquiries_stuck"):
+        with Session(request.app.state.engine) as session:
+            request.state.inquiries_stuck = inquiry_board.stuck_count(session)
+    return request.state.inquiries_stuck  # type: ignore[no-any-return]
+
+
+env.globals.update(inquiries_stuck_count=inquiries_stuck_count, inquiry_stuck_days=inquiry_board.STUCK_DAYS)
 
 
 @router.get("/inquiries/new", name="inquiry_new_page")
