@@ -33,7 +33,8 @@ MEMBER = {
     "admin@demo.hue.vn": ["/users", "/users?q=nguyen&state=active"],
 }
 STAFF = ["/review", "/pipeline", "/pipeline?view=list", "/dashboard", "/audit", "/glossary", "/memberships",
-         "/commissioned/new", "/collaborations/new", "/listings/import"]  # fmt: skip
+         "/commissioned/new", "/collaborations/new", "/listings/import", "/inquiries",
+         "/inquiries?state=all"]  # fmt: skip
 
 
 def problems(page, path: str) -> list[str]:  # type: ignore[no-untyped-def]
