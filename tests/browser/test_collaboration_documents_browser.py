@@ -41,5 +41,6 @@ def test_a_broker_uploads_the_signed_contract_of_a_demo_deal(page: Page) -> None
     item = documents.locator(".attachment", has_text="Hợp đồng li-xăng quy trình chuẩn hóa cineol đã ký")
     expect(item.locator(".badge")).to_have_text("Hợp đồng")
     expect(item).to_contain_text("Hợp đồng li-xăng số 07-2026.pdf")
-    expect(page.locator(".timeline-entry.document_add")).to_contain_text("Đã thêm tài liệu")
+    added = page.locator(".timeline-entry.document_add", has_text="Hợp đồng li-xăng quy trình chuẩn hóa cineol đã ký")
+    expect(added).to_contain_text("Đã thêm tài liệu")
     screenshot(page, "collaboration-documents")

@@ -48,11 +48,13 @@ def test_members_see_how_to_post_on_my_exchange_even_before_their_first_listing(
     log_in(client, make_user(db, make_org(db, kind="enterprise"), role="enterprise"))
     html = page(client.get("/me"))
     head = [a.get_text() for a in html.select(".page-head .post-actions a")]
-    assert head == ["Đăng nhu cầu công nghệ", "Đăng tin chào bán công nghệ"]  # an enterprise's usual kind first
+    # an enterprise's usual kind first, then bringing many in from a spreadsheet
+    assert head == ["Đăng nhu cầu công nghệ", "Đăng tin chào bán công nghệ", "Nhập nhiều tin từ bảng tính"]
     empty = html.select_one("#listings .empty")
     assert [a["href"].rsplit("/", 2)[-2:] for a in empty.select(".post-actions a")] == [
         ["needs", "new"],
         ["offers", "new"],
+        ["listings", "import"],
     ]
     assert (
         html.select_one(".me-nav a[href='#listings']")
