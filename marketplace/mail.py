@@ -26,6 +26,7 @@ from marketplace.models._base import utcnow
 SMTP_TIMEOUT_SECONDS = 20
 BATCH_SIZE = 200
 SUBJECT_MAX = 300
+ACCOUNT_PATH = "/account"  # where a member chooses how notices reach them by mail
 
 
 def queue_mail(session: Session, to: str, subject: str, body: str) -> OutboxMail:
@@ -53,19 +54,37 @@ def mail_user(
     body: str,
     link: str | None = None,
     unconfirmed_too: bool = False,
+    about_notices: bool = False,
     **params: Any,
 ) -> OutboxMail | None:
     """Queue a mail to `user` in their language; `subject` and `body` are message ids filled with `params`.
     Nothing goes to an address its owner has not confirmed (`email_confirmation`), but for a mail whose link
-    itself proves the address is theirs (`unconfirmed_too`: a password reset)."""
-    if not user.is_active or not user.email or (user.email_confirmed_at is None and not unconfirmed_too):
+    itself proves the address is theirs (`unconfirmed_too`: a password reset). A mail that reports a notice
+    (`about_notices`) ends by saying where its reader chooses how the exchange mails them."""
+    if not can_mail(user, unconfirmed_too=unconfirmed_too):
         return None
     with in_language(user.language):
-        lines = [gettext("Dear %(name)s,", name=user.full_name), "", gettext(body, **params)]
-        if link:
-            lines += ["", gettext("Open it on the exchange: %(url)s", url=absolute_url(link))]
-        lines += ["", "-- ", gettext("Hue Innovation Exchange — Department of Science and Technology of Huế City")]
-        return queue_mail(session, user.email, gettext(subject, **params), "\n".join(lines))
+        return queue_letter(session, user, gettext(subject, **params), gettext(body, **params), link, about_notices)
+
+
+def can_mail(user: User, *, unconfirmed_too: bool = False) -> bool:
+    """Whether mail may go to `user`: an active account with an address its owner confirmed."""
+    return bool(user.is_active and user.email and (user.email_confirmed_at is not None or unconfirmed_too))
+
+
+def queue_letter(
+    session: Session, user: User, subject: str, text: str, link: str | None = None, about_notices: bool = False
+) -> OutboxMail:
+    """Queue already translated `subject` and `text` to `user` with the greeting, the link and the signature;
+    call it inside `in_language(user.language)`."""
+    lines = [gettext("Dear %(name)s,", name=user.full_name), "", text]
+    if link:
+        lines += ["", gettext("Open it on the exchange: %(url)s", url=absolute_url(link))]
+    if about_notices:
+        lines += ["", gettext("You can choose how the exchange e-mails you on your account page: %(url)s",
+                              url=absolute_url(ACCOUNT_PATH))]  # fmt: skip
+    lines += ["", "-- ", gettext("Hue Innovation Exchange — Department of Science and Technology of Huế City")]
+    return queue_mail(session, user.email, subject, "\n".join(lines))
 
 
 def absolute_url(path: str) -> str:

@@ -20,6 +20,11 @@ def notify(session: Session, user_id: int, message: str, link: str | None = None
     return notice
 
 
+# How the notices that matter reach a member by e-mail (`User.mail_notices`, chosen on the account page).
+EACH, DAILY, NONE = "each", "daily", "none"
+MAIL_CHOICES = (EACH, DAILY, NONE)
+
+
 def tell(
     session: Session,
     user: User,
@@ -29,16 +34,24 @@ def tell(
     mail_subject: str | None = None,
     mail_body: str | None = None,
     mail_params: dict[str, Any] | None = None,
+    always_mail: bool = False,
     **params: Any,
 ) -> None:
-    """Notify `user` in the app and, when the event matters, by e-mail through the outbox.
+    """Notify `user` in the app and, when the event matters, by e-mail through the outbox, as they chose:
+    a mail now ("each"), a line in tomorrow's digest ("daily", `send-digests`) or none.
 
     `params` fill the notice and the mail; `mail_params` only the mail (long texts, lazy `Msg`s).
+    `always_mail`: the mail is about the account's security or access and goes at once whatever they chose.
     """
     assert user.id is not None
-    notify(session, user.id, notice, link, **params)
-    if mail_subject and mail_body:
-        mail.mail_user(session, user, subject=mail_subject, body=mail_body, link=link, **(params | (mail_params or {})))
+    added = notify(session, user.id, notice, link, **params)
+    if not (mail_subject and mail_body):
+        return
+    if always_mail or user.mail_notices not in (DAILY, NONE):
+        mail.mail_user(session, user, subject=mail_subject, body=mail_body, link=link, about_notices=not always_mail,
+                       **(params | (mail_params or {})))  # fmt: skip
+    elif user.mail_notices == DAILY:
+        added.digest_pending = True
 
 
 def text_of(notice: Notification) -> str:

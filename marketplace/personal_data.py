@@ -82,6 +82,7 @@ def export(session: Session, user: User) -> dict[str, Any]:
             "full_name": user.full_name,
             "phone": user.phone,
             "language": user.language,
+            "mail_notices": user.mail_notices,  # each, daily or none: how notices reach them by e-mail
             "role": user.role,
             "organization": org.name_vi if org else None,
             "created_at": _moment(user.created_at),

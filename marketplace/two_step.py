@@ -146,7 +146,7 @@ def reset(session: Session, admin: User, user_id: int) -> User:
         session.add(user)
         audit.record(session, actor_id=admin.id, action="two_step.reset", entity="user", entity_id=user.id)
         notifications.tell(session, user, notice=RESET_NOTICE, link="/account/two-step",
-                           mail_subject=RESET_SUBJECT, mail_body=RESET_BODY)  # fmt: skip
+                           mail_subject=RESET_SUBJECT, mail_body=RESET_BODY, always_mail=True)  # fmt: skip
         session.commit()
     return user
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from marketplace import saved_searches
+from marketplace import inquiries, notifications, saved_searches
 from marketplace.config import ROOT
 from marketplace.db import make_engine
-from marketplace.models import Notification, RecalculationRun, SavedSearch, Sector
+from marketplace.models import Notification, OutboxMail, RecalculationRun, SavedSearch, Sector
 from marketplace.models._base import utcnow
 from marketplace.search import read_query
 from marketplace.seed import read_json
@@ -210,4 +210,25 @@ def test_send_alerts_tells_members_of_new_listings_for_the_searches_they_follow(
         assert notice.params == {"search": "“mắm ruốc Huế”", "count": "1"}
     again = json.loads(run(cli_database, "send-alerts").stdout.strip().splitlines()[-1])
     assert again == {"checked": 0, "alerted": 0, "listings": 0}  # looked at: not due again until tomorrow
+    engine.dispose()
+
+
+def test_send_digests_mails_a_member_on_daily_one_mail_and_nothing_the_second_time(cli_database: str) -> None:
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        director = make_user(session, full_name="PGS.TS. Hoàng Văn Huế", mail_notices="daily")
+        for title in ("Tinh dầu tràm gió Phú Lộc", "Chè vằng Quảng Điền"):
+            notifications.tell(session, director, notice=inquiries.NEW_NOTICE, link="/inquiries/1",
+                               mail_subject=inquiries.NEW_SUBJECT, mail_body=inquiries.NEW_BODY,
+                               mail_params={"message": "Xin báo giá."}, title=title, org="HTX Phong Điền")  # fmt: skip
+        session.commit()
+        address = director.email
+    result = run(cli_database, "send-digests")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"users": 1, "notices": 2}
+    with Session(engine) as session:
+        (digest,) = session.exec(select(OutboxMail).where(OutboxMail.to == address)).all()
+        assert digest.subject == "2 thông báo mới trên Sàn"
+    again = run(cli_database, "send-digests")
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == {"users": 0, "notices": 0}
     engine.dispose()

@@ -65,9 +65,12 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
 ) -> None:
     """Batch migrations on SQLite copy and drop tables that other tables' rows point at."""
     migrate.upgrade(empty_engine, "0004")
-    # Today's account rows carry a column that 0013 adds: the old table holds it while today's code seeds it.
+    # Today's account rows carry columns that 0013 and 0021 add, and notices one of 0021: the old tables hold them
+    # while today's code seeds them.
     with empty_engine.begin() as conn:
         conn.execute(text('ALTER TABLE "user" ADD COLUMN email_confirmed_at TIMESTAMP'))
+        conn.execute(text('ALTER TABLE "user" ADD COLUMN mail_notices VARCHAR(10)'))
+        conn.execute(text("ALTER TABLE notification ADD COLUMN digest_pending BOOLEAN"))
     with monkeypatch.context() as patched, Session(empty_engine) as session:
         previous_documents(patched)
         # nor did that code write membership records (their table comes with 0007)
@@ -83,6 +86,8 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
         before = {table: _count(session, table) for table in ("offer", "need", "matchproposal", "inquiry")}
     with empty_engine.begin() as conn:
         conn.execute(text('ALTER TABLE "user" DROP COLUMN email_confirmed_at'))
+        conn.execute(text('ALTER TABLE "user" DROP COLUMN mail_notices'))
+        conn.execute(text("ALTER TABLE notification DROP COLUMN digest_pending"))
     migrate.upgrade(empty_engine)
     with Session(empty_engine) as session:
         assert {table: _count(session, table) for table in before} == before

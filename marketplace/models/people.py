@@ -64,6 +64,8 @@ class User(SQLModel, table=True):
     last_login_at: datetime | None = moment_field()
     # When the person opened the link mailed to this address; until then no other mail goes there.
     email_confirmed_at: datetime | None = moment_field()
+    # How notices that matter reach them by e-mail: "each" at once, "daily" in one digest, "none" (`mail_notices`).
+    mail_notices: str = short_code(length=10, default="each")
 
     @property
     def is_staff(self) -> bool:

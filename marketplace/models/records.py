@@ -32,6 +32,8 @@ class Notification(SQLModel, table=True):
     params: dict[str, Any] = Field(default_factory=dict, sa_type=JSON, nullable=False)
     link: str | None = Field(default=None, max_length=300)
     read_at: datetime | None = moment_field()
+    # Would have been mailed, but its reader takes one mail a day: the next `send-digests` lists it, then clears this.
+    digest_pending: bool = False
 
 
 class OutboxMail(SQLModel, table=True):

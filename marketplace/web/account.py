@@ -6,7 +6,7 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from marketplace import accounts, email_confirmation, personal_data, proposals, two_step
+from marketplace import accounts, email_confirmation, mail_notices, personal_data, proposals, two_step
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg
 from marketplace.models import ExpertiseProfile, User
@@ -34,13 +34,18 @@ def _form_of(user: User, profile: ExpertiseProfile | None) -> dict[str, str]:
 def account_page(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     form = _form_of(user, accounts.expertise_of(session, user))
     context = {"form": form, "errors": {}, "flash": request.session.pop("flash", None)}
-    return render(request, "account.html", context | _two_step_of(session, user))
+    return render(request, "account.html", context | _sections_of(session, user))
 
 
-def _two_step_of(session: SessionDep, user: User) -> dict[str, object]:
-    """What the account page's two-step section shows."""
+def _sections_of(session: SessionDep, user: User, mail_chosen: str | None = None) -> dict[str, object]:
+    """What the account page's two-step and e-mail notice sections show (`mail_chosen`: what the form sent)."""
     on = two_step.enabled(session, user) is not None
-    return {"two_step_on": on, "recovery_left": two_step.recovery_left(session, user) if on else 0}
+    return {
+        "two_step_on": on,
+        "recovery_left": two_step.recovery_left(session, user) if on else 0,
+        "mail_choices": mail_notices.CHOICES,
+        "mail_chosen": user.mail_notices if mail_chosen is None else mail_chosen,
+    }
 
 
 @router.get("/account/data.json", name="account_data")
@@ -57,7 +62,7 @@ def delete_account(request: Request, session: SessionDep, user: CurrentUser, for
         personal_data.delete_account(session, user, form)
     except Invalid as exc:
         context = {"form": _form_of(user, accounts.expertise_of(session, user)), "errors": {},
-                   "delete_errors": exc.errors, "message": exc.message} | _two_step_of(session, user)  # fmt: skip
+                   "delete_errors": exc.errors, "message": exc.message} | _sections_of(session, user)  # fmt: skip
         return render(request, "account.html", context, status_code=422)
     request.session.clear()
     request.session["flash"] = str(Msg("Your account has been deleted. Thank you for using the exchange."))
@@ -69,7 +74,7 @@ def update_account(request: Request, session: SessionDep, user: CurrentUser, for
     try:
         accounts.update_profile(session, user, form)
     except Invalid as exc:
-        context = {"form": form, "errors": exc.errors, "message": exc.message} | _two_step_of(session, user)
+        context = {"form": form, "errors": exc.errors, "message": exc.message} | _sections_of(session, user)
         return render(request, "account.html", context, status_code=422)
     profile = accounts.expertise_of(session, user)
     if profile is not None:
@@ -78,6 +83,20 @@ def update_account(request: Request, session: SessionDep, user: CurrentUser, for
     response = RedirectResponse(request.url_for("account_page").path, status_code=303)
     response.set_cookie(LANG_COOKIE, user.language, max_age=365 * 86400, httponly=True, samesite="lax")
     return response
+
+
+@router.post("/account/mail-notices", name="update_mail_notices", dependencies=[Csrf])
+def update_mail_notices(request: Request, session: SessionDep, user: CurrentUser, form: FormData) -> Response:
+    """How notices reach the member by e-mail: each at once, one mail a day, or none."""
+    try:
+        mail_notices.choose(session, user, form)
+    except Invalid as exc:
+        context = {"form": _form_of(user, accounts.expertise_of(session, user)), "errors": {},
+                   "mail_errors": exc.errors, "message": exc.message}  # fmt: skip
+        chosen = str(form.get("mail_notices") or "")
+        return render(request, "account.html", context | _sections_of(session, user, chosen), status_code=422)
+    request.session["flash"] = str(Msg("Your choice of e-mails has been saved."))
+    return RedirectResponse(request.url_for("account_page").path, status_code=303)
 
 
 @router.get("/account/confirm/{token}", name="confirm_email")

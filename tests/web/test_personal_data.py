@@ -47,7 +47,7 @@ def test_a_member_downloads_what_the_exchange_holds_about_them(client: TestClien
     assert data["account"] | {"created_at": None, "last_login_at": None} == {
         "email": "mai.ht@vcnsh.vn", "full_name": "TS. Hoàng Thị Mai", "phone": "0905 123 456", "language": "vi",
         "role": "researcher", "organization": "Viện Công nghệ Sinh học", "created_at": None, "last_login_at": None,
-        "two_step_verification": False,
+        "two_step_verification": False, "mail_notices": "each",
     }  # fmt: skip
     assert data["expertise_profile"]["keywords"] == ["men vi sinh", "nấm linh chi"]
     assert [m["organization"] for m in data["memberships"]] == ["Viện Công nghệ Sinh học"]
