@@ -65,15 +65,18 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 def _clean(engine: Engine) -> None:
-    """Empty every table but the fixed taxonomy, so each test starts from a fresh database."""
+    """Empty every table but the fixed taxonomy, so each test starts from a fresh database: rows deleted
+    (dependent tables first) and, on PostgreSQL, each table's ids started again from 1. TRUNCATE did both
+    in one statement but took ~165 ms for thirty tables, mostly empty, against ~20 ms: minutes of each run."""
     tables = [t for t in reversed(SQLModel.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     with engine.begin() as conn:
+        for table in tables:
+            conn.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(f'"{t.name}"' for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+            restarts = [
+                f"setval(pg_get_serial_sequence('\"{t.name}\"', 'id'), 1, false)" for t in tables if "id" in t.c
+            ]
+            conn.execute(text("SELECT " + ", ".join(restarts)))  # NULL, and no change, for an id without a sequence
 
 
 @pytest.fixture
