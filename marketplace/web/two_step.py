@@ -149,9 +149,9 @@ def new_codes(request: Request, session: SessionDep, user: CurrentUser, form: Fo
 
 class SetupFirst:
     """While a staff member must set up two-step verification (REQUIRE_TWO_STEP_FOR_STAFF, flagged in the session
-    at log-in), every address but the set-up page, log-out and static files sends them to the set-up page."""
+    at log-in), every address but the set-up page, log-out, the language switch and static files sends them there."""
 
-    OPEN = (SETUP_PATH, "/logout", "/static/", "/favicon.ico")
+    OPEN = (SETUP_PATH, "/logout", "/lang/", "/static/", "/favicon.ico")  # the page in their language too
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app

@@ -252,6 +252,15 @@ def test_staff_held_on_the_set_up_page_may_still_log_out(
     assert client.get("/", follow_redirects=False).status_code == 200
 
 
+def test_staff_held_on_the_set_up_page_may_read_it_in_english(
+    client: TestClient, db: Session, staff_must_use_it: None
+) -> None:
+    log_in(client, make_user(db, role="staff"))
+    switched = client.get("/lang/en", params={"next": "/account/two-step/setup"}, follow_redirects=False)
+    assert switched.headers["location"] == "/account/two-step/setup"
+    assert page(client.get("/account/two-step/setup")).html["lang"] == "en"
+
+
 def test_members_are_not_held_and_staff_are_not_when_it_is_not_required(client: TestClient, db: Session) -> None:
     assert log_in(client, make_user(db, role="staff")).headers["location"] == "/"
     with TestClient(client.app) as other:
