@@ -6,12 +6,10 @@ name, or a common synonym, with or without accents. Values of the fixed vocabula
 collaboration types, language) may be written as codes or as labels, accents optional (`matching.text.fold`).
 """
 
-import contextlib
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -23,8 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from marketplace import labels, listing_forms
 from marketplace.errors import Invalid
-from marketplace.i18n import N_, Msg, catalog, current_locale, gettext
+from marketplace.i18n import N_, Msg, catalog, gettext
 from marketplace.listing_forms import Kind
+from marketplace.mail import in_language
 from matching.text import fold, normalize
 
 MAX_BYTES = 2_000_000
@@ -79,15 +78,6 @@ class Sheet:
         return f"{get_column_letter(self.columns[key] + 1)}{line}" if key in self.columns else ""
 
 
-@contextlib.contextmanager
-def _locale(language: str) -> Iterator[None]:
-    token = current_locale.set(language)
-    try:
-        yield
-    finally:
-        current_locale.reset(token)
-
-
 def _key(text: object) -> str:
     """Text as compared: folded, lower case, punctuation and "*" as single spaces."""
     return " ".join(re.sub(r"[\W_]+", " ", fold(normalize(str(text or "")))).split())
@@ -101,9 +91,9 @@ def _vi(msgid: str) -> str:
 def vocabulary(key: str) -> list[tuple[str, str, str]]:
     """(code, Vietnamese label, English label) of the values a column allows; empty for free text."""
     if key == "sector_code":
-        with _locale("vi"):
+        with in_language("vi"):
             vi = dict(labels.sector_options())
-        with _locale("en"):
+        with in_language("en"):
             return [(code, vi[code], name) for code, name in labels.sector_options()]
     if key in ("trl", "min_trl"):
         return [(str(n), _vi(text), text) for n, text in enumerate(listing_forms.TRL_LEVELS, start=1)]

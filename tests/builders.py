@@ -1,5 +1,6 @@
 """Builders with overridable defaults for the records tests need, and page helpers."""
 
+import io
 import itertools
 from datetime import timedelta
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from bs4 import BeautifulSoup
 from fastapi.testclient import TestClient
 from httpx import Response
+from openpyxl import Workbook
 from sqlmodel import Session
 
 from marketplace.models import Membership, Need, Offer, Organization, User
@@ -124,3 +126,15 @@ def log_in(client: TestClient, user: User, password: str = PASSWORD) -> Response
     return client.post(
         "/login", data={"email": user.email, "password": password, "csrf_token": token}, follow_redirects=False
     )
+
+
+def xlsx(rows: list[list[Any]]) -> bytes:
+    """An Excel workbook whose first sheet holds `rows`, as a person's upload would."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

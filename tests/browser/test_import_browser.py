@@ -1,13 +1,11 @@
 """Importing listings in a real browser: a manager goes from My exchange to the import page, uploads a filled
 workbook, reads the preview (a refused row says which cell is wrong), confirms, and finds the drafts."""
 
-import io
-
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import accessibility_problems, log_in, screenshot
+from tests.builders import xlsx
 
 pytestmark = pytest.mark.browser
 ROWS = [
@@ -19,17 +17,6 @@ ROWS = [
 ]  # fmt: skip
 
 
-def workbook() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in ROWS:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_a_manager_previews_a_workbook_and_confirms_its_drafts(page: Page) -> None:
     log_in(page, "researcher@demo.hue.vn")
     page.goto("/me")
@@ -37,7 +24,7 @@ def test_a_manager_previews_a_workbook_and_confirms_its_drafts(page: Page) -> No
     page.get_by_role("link", name="Nhập nhiều tin từ bảng tính").first.click()
     expect(page.get_by_role("heading", name="Nhập tin từ bảng tính")).to_be_visible()
     page.get_by_label("Tệp đã điền (.xlsx hoặc .csv)").set_input_files(
-        {"name": "danh-muc-ket-qua-2025.xlsx", "mimeType": "application/octet-stream", "buffer": workbook()}
+        {"name": "danh-muc-ket-qua-2025.xlsx", "mimeType": "application/octet-stream", "buffer": xlsx(ROWS)}
     )
     page.get_by_role("button", name="Xem trước").click()
     expect(page.locator(".import-counts")).to_contain_text("2 bản nháp sẽ được tạo")

@@ -6,7 +6,6 @@ from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook
 from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -25,7 +24,7 @@ from marketplace.models import (
     Organization,
     User,
 )
-from tests.builders import csrf_of, make_need, make_offer, page
+from tests.builders import csrf_of, make_need, make_offer, page, xlsx
 from tests.listings.test_review import review_form, submitted_offer
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -40,14 +39,6 @@ def photo(size: tuple[int, int] = (1200, 800), exif: bool = False) -> bytes:
         tags[0x8825] = {1: "N", 2: (16.0, 27.0, 50.0), 3: "E", 4: (107.0, 35.0, 20.0)}  # GPS: Huế
     out = io.BytesIO()
     image.save(out, "JPEG", exif=tags)
-    return out.getvalue()
-
-
-def spreadsheet() -> bytes:
-    book = Workbook()
-    book.active.append(["Mẻ", "1,8-cineole (%)"])
-    out = io.BytesIO()
-    book.save(out)
     return out.getvalue()
 
 
@@ -183,11 +174,11 @@ def test_an_office_document_downloads_under_its_own_name(
     researcher_client: TestClient, client: TestClient, db: Session, institute: Organization
 ) -> None:
     offer = submitted_offer(db, institute)
-    content = spreadsheet()
-    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    upload(researcher_client, f"/offers/{offer.id}", content, "../../Kết quả 12 mẻ.xlsx", xlsx)
+    content = xlsx([["Mẻ", "1,8-cineole (%)"]])
+    xlsx_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    upload(researcher_client, f"/offers/{offer.id}", content, "../../Kết quả 12 mẻ.xlsx", xlsx_type)
     (file,) = stored(db)
-    assert file.filename == "Kết quả 12 mẻ.xlsx" and file.media_type == xlsx
+    assert file.filename == "Kết quả 12 mẻ.xlsx" and file.media_type == xlsx_type
     opened = researcher_client.get(f"/attachments/{file.id}/{quote(file.filename)}")
     assert opened.headers["content-disposition"].startswith('attachment; filename="K_t qu_ 12 m_.xlsx"')
     assert client.get(f"/attachments/{file.id}/x.xlsx").status_code == 404  # a draft's file: not for the public

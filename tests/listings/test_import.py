@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from marketplace import listing_import, listing_sheet
@@ -19,7 +19,7 @@ from marketplace.errors import Forbidden, Invalid
 from marketplace.i18n import current_locale
 from marketplace.models import AuditLog, ListingEvent, Need, Offer, Organization, User
 from marketplace.search.documents import search_document
-from tests.builders import make_manager, make_offer, make_org, make_user
+from tests.builders import make_manager, make_offer, make_org, make_user, xlsx
 
 TODAY = date(2026, 12, 3)
 OFFER_HEADER = ["Tiêu đề *", "Lĩnh vực *", "Mức độ sẵn sàng công nghệ (TRL) *", "Tóm tắt", "Hình thức hợp tác"]
@@ -27,17 +27,6 @@ CAJEPUT = ["Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole"
            "Chưng cất phân đoạn chân không cho tinh dầu tràm Phú Lộc ổn định chất lượng.", "Li-xăng; Tư vấn"]  # fmt: skip
 CA_GAI_LEO = ["Cao khô cà gai leo hỗ trợ điều trị viêm gan", "duoc lieu", "TRL 5", "", "licence"]
 LINH_CHI = ["Quy trình nuôi trồng nấm linh chi trên mùn cưa cao su", "biotech", 7, "", "Cùng phát triển"]
-
-
-def xlsx(rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture(autouse=True)

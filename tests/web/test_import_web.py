@@ -5,11 +5,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from marketplace.models import AuditLog, Offer, Organization, User
-from tests.builders import csrf_of, log_in, make_manager, make_offer, make_org, make_user, page
+from tests.builders import csrf_of, log_in, make_manager, make_offer, make_org, make_user, page, xlsx
 
 HEADER = ["Tiêu đề", "Lĩnh vực", "TRL", "Hình thức hợp tác"]
 ROWS = [
@@ -17,17 +17,6 @@ ROWS = [
     ["Cao khô cà gai leo hỗ trợ điều trị viêm gan", "duoc lieu", "TRL 5", "tu van"],
     ["Nấm", "Nấm ăn", 12, ""],
 ]
-
-
-def xlsx(rows: list[list[Any]]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 @pytest.fixture
