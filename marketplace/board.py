@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlmodel import Session, col, or_, select
 
-from marketplace import inquiries, validation
+from marketplace import inquiry_messages, validation
 from marketplace.collaborations import FINISHED_STAGES, STAGES, VERSION_MAX, staff_members
 from marketplace.i18n import Msg, local_time, sort_key
 from marketplace.inquiries import org_name
@@ -189,11 +189,6 @@ DOCUMENT_ACTIONS = {  # audit actions shown in the timeline, and their entries' 
 }
 
 
-def may_read_inquiry(reader: User | None, inquiry: Inquiry) -> bool:
-    """Staff (who broker the deal) and the inquiry's own sides may read the message that opened it."""
-    return reader is not None and (reader.is_staff or inquiries.can_view(reader, inquiry))
-
-
 def opening_inquiry(session: Session, collab: Collaboration, reader: User | None, language: str) -> Entry | None:
     """The inquiry the collaboration came from, as the first timeline entry; its message only for those who may read it."""
     inquiry = session.get(Inquiry, collab.inquiry_id) if collab.inquiry_id else None
@@ -201,7 +196,7 @@ def opening_inquiry(session: Session, collab: Collaboration, reader: User | None
         return None
     sender = session.get(User, inquiry.sender_id)
     org = session.get(Organization, inquiry.sender_org_id) if inquiry.sender_org_id else None
-    text = inquiry.message if may_read_inquiry(reader, inquiry) else None
+    text = inquiry.message if inquiry_messages.may_read(reader, inquiry) else None
     return Entry(inquiry.created_at, "inquiry", sender.full_name if sender else "", text,
                  organization=org_name(org, language) or None)  # fmt: skip
 

@@ -2,7 +2,7 @@
 
 A listing's owner usually asks first ("what volume of cajeput leaves a month?", "do you hold GACP
 certification?") and the sender answers. Who reads the thread: the inquiry's two sides and Department staff,
-who broker (the rule `board.may_read_inquiry` applies to the message that opened it). Who writes: the same
+who broker (`may_read`, which also decides who reads the message that opened it). Who writes: the same
 people, while the inquiry waits for an answer; staff write as the Department (`author_org_id` None). Once the
 inquiry is accepted, declined or withdrawn its thread is kept, read-only (after acceptance the conversation
 goes on in the collaboration's notes). Contact details are not stripped from messages: the form says they
@@ -46,7 +46,7 @@ class ThreadEntry:
 
 
 def may_read(user: User | None, inquiry: Inquiry) -> bool:
-    """The inquiry's two sides, and Department staff, who broker."""
+    """The inquiry's two sides, and Department staff, who broker: its opening message and its thread."""
     return user is not None and (user.is_staff or can_view(user, inquiry))
 
 

@@ -8,7 +8,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import board, collaboration_documents, collaborations, labels, listings, organizations
+from marketplace import (
+    board,
+    collaboration_documents,
+    collaborations,
+    inquiry_messages,
+    labels,
+    listings,
+    organizations,
+)
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
@@ -124,7 +132,7 @@ def detail_page(request: Request, session: Session, user: User, collab: Collabor
     related = board.related(session, collab)
     context = related | _timeline_context(session, user, collab) | {
         "is_staff": user.is_staff,
-        "can_open_inquiry": related["inquiry"] is not None and board.may_read_inquiry(user, related["inquiry"]),
+        "can_open_inquiry": related["inquiry"] is not None and inquiry_messages.may_read(user, related["inquiry"]),
         "card": board.make_cards(session, [collab], _today(), datetime.now(TIMEZONE))[0],
         "stages": collaborations.STAGES, "contract_types": labels.options("collaboration_type"),
         "task_levels": labels.options("task_level"),
