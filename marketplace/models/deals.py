@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, Index, LargeBinary, UniqueConstraint, text
+from sqlalchemy import Date, DateTime, Float, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
-from marketplace.models.enums import InquiryStatus, ProposalStatus, Stage
+from marketplace.models.enums import InquiryStatus, MeetingStatus, ProposalStatus, Stage
 
 
 class MatchProposal(SQLModel, table=True):
@@ -136,3 +136,26 @@ class CollaborationDocument(SQLModel, table=True):
     created_at: datetime = now_field()
     content: bytes = Field(sa_type=LargeBinary, nullable=False, repr=False)
     thumbnail: bytes | None = Field(default=None, sa_type=LargeBinary, nullable=True, repr=False)
+
+
+class CollaborationMeeting(SQLModel, table=True):
+    """A meeting of a collaboration's parties arranged by the Department's broker or one of the parties
+    (`marketplace.meetings`): planned, then held (with its outcome) or cancelled (with a reason). The
+    Department's indicators count the held ones; `reminded_at` marks the reminder sent a day or two before."""
+
+    __tablename__ = "collaboration_meeting"
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", index=True)
+    starts_at: datetime = Field(sa_type=DateTime(timezone=True), nullable=False, index=True)
+    duration_minutes: int = 60
+    place: str | None = Field(default=None, max_length=300)
+    online_link: str | None = Field(default=None, max_length=500)
+    agenda: str = long_text()
+    status: str = short_code(default=MeetingStatus.PLANNED.value, index=True)
+    outcome: str | None = Field(default=None, max_length=2000)
+    cancel_reason: str | None = Field(default=None, max_length=1000)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reminded_at: datetime | None = moment_field()
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+    version: int = 1

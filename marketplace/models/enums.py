@@ -104,3 +104,9 @@ class DeclineReason(StrEnum):
     TIMING = "timing"
     TOO_VAGUE = "too_vague"
     OTHER = "other"
+
+
+class MeetingStatus(StrEnum):
+    PLANNED = "planned"
+    HELD = "held"
+    CANCELLED = "cancelled"
