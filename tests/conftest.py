@@ -11,13 +11,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import profiles
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
-from marketplace import migrate
+from marketplace import migrate, security
 from marketplace.app import create_app
 from marketplace.config import ROOT, Settings
 from marketplace.db import make_engine
@@ -25,6 +26,9 @@ from marketplace.proposals import recompute_all
 from marketplace.seed import load_sectors, seed
 
 SEED_DIR = ROOT / "seed_data"
+# Argon2 with its cheapest parameters in the suite (logging in over a thousand times at ~140 ms each took
+# minutes); tests/web/test_password_hashing.py checks the application's own parameters in a fresh process.
+security.use_profiles(profiles.CHEAPEST, profiles.CHEAPEST)
 KEEP_TABLES = {"sector", "alembic_version"}
 
 
