@@ -41,6 +41,7 @@ from marketplace.web import (
     workspace,
 )
 from marketplace.web import glossary as glossary_page
+from marketplace.web import meetings as meetings_page
 from marketplace.web import saved_listings as saved_listings_page
 from marketplace.web import search as search_page
 from marketplace.web.middleware import BodyLimit, Locale
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         attachments.router,
         audit.router,
         collaboration_documents.router,
+        meetings_page.router,
         users.router,
         organizations.router,
         memberships.router,

@@ -179,13 +179,18 @@ class Entry:
     to_stage: str | None = None
     organization: str | None = None
     document_kind: str | None = None  # for "document_add" and "document_remove": the kind of document
+    meeting_at: datetime | None = None  # for the "meeting_…" kinds: when the meeting starts
 
 
 # what happened first when two share a moment
-ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2, "document_add": 3, "document_remove": 3}
+ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2, "document_add": 3, "document_remove": 3, "meeting_schedule": 4,
+               "meeting_edit": 4, "meeting_held": 4, "meeting_cancel": 4}  # fmt: skip
 DOCUMENT_ACTIONS = {  # audit actions shown in the timeline, and their entries' kind
     "collaboration.document_add": "document_add",
     "collaboration.document_remove": "document_remove",
+}
+MEETING_ACTIONS = {  # `marketplace.meetings`: scheduled, changed, held, cancelled
+    f"collaboration.{kind}": kind for kind in ("meeting_schedule", "meeting_edit", "meeting_held", "meeting_cancel")
 }
 
 
@@ -202,7 +207,8 @@ def opening_inquiry(session: Session, collab: Collaboration, reader: User | None
 
 
 def timeline(session: Session, collab: Collaboration, reader: User | None = None, language: str = "vi") -> list[Entry]:
-    """The opening inquiry, stage changes, notes and documents added or removed, oldest first."""
+    """The opening inquiry, stage changes, notes, documents added or removed and meetings scheduled, changed, held
+    or cancelled, oldest first."""
     changes = session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)).all()
     notes = session.exec(select(CollaborationNote).where(CollaborationNote.collaboration_id == collab.id)).all()
     documents = _document_events(session, collab)
@@ -217,7 +223,11 @@ def timeline(session: Session, collab: Collaboration, reader: User | None = None
     entries += [
         Entry(d.at, DOCUMENT_ACTIONS[d.action], name(d.actor_id), d.detail.get("title") or d.detail.get("file"),
               document_kind=d.detail.get("kind"))
-        for d in documents
+        for d in documents if d.action in DOCUMENT_ACTIONS
+    ]  # fmt: skip
+    entries += [
+        Entry(d.at, MEETING_ACTIONS[d.action], name(d.actor_id), None, meeting_at=_moment(d.detail.get("starts_at")))
+        for d in documents if d.action in MEETING_ACTIONS
     ]  # fmt: skip
     opening = opening_inquiry(session, collab, reader, language)
     entries += [opening] if opening else []
@@ -225,14 +235,22 @@ def timeline(session: Session, collab: Collaboration, reader: User | None = None
 
 
 def _document_events(session: Session, collab: Collaboration) -> list[AuditLog]:
-    """The documents added to and removed from `collab`: the audit log is their one record, as a removed
-    document's row is gone."""
+    """The documents added to and removed from `collab` (the audit log is their one record, as a removed
+    document's row is gone) and the changes of its meetings."""
     query = select(AuditLog).where(
         AuditLog.entity == "collaboration",
         AuditLog.entity_id == collab.id,
-        col(AuditLog.action).in_(DOCUMENT_ACTIONS),
+        col(AuditLog.action).in_(DOCUMENT_ACTIONS | MEETING_ACTIONS),
     )
     return list(session.exec(query.order_by(col(AuditLog.id))).all())
+
+
+def _moment(value: Any) -> datetime | None:
+    """A moment the audit log's detail holds as ISO text."""
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def related(session: Session, collab: Collaboration) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from marketplace.i18n import Msg
 from marketplace.labels import sector_options
 from marketplace.models import (
     Collaboration,
+    CollaborationMeeting,
     CollaborationNote,
     CollaborationType,
     Need,
@@ -36,6 +37,7 @@ TASK_LEVELS = tuple(t.value for t in TaskLevel)
 CONTRACT_VALUE_MAX = 1_000_000_000_000
 VERSION_MAX = 2**31 - 1
 STAFF_ONLY = Msg("Only Department staff can move or edit a collaboration.")
+Versioned = Collaboration | CollaborationMeeting  # records edited under optimistic locking
 
 
 def open_collaboration(
@@ -121,19 +123,22 @@ def _require_staff(user: User) -> None:
         raise Forbidden(STAFF_ONLY)
 
 
-def _check_version(errors: validation.Errors, data: Mapping[str, Any], collab: Collaboration) -> int:
-    """The version the form was made from; Conflict when the record has moved on since."""
+def check_version(errors: validation.Errors, data: Mapping[str, Any], collab: Versioned) -> int:
+    """The version the form was made from; Conflict when the record (a collaboration or one of its meetings)
+    has moved on since."""
     sent = validation.integer(errors, data, "version", low=1, high=VERSION_MAX)
     if sent is not None and sent != collab.version:
         raise Conflict(current=collab)
     return sent or 0
 
 
-def _claim(session: Session, collab: Collaboration, version: int) -> None:
-    """Bump the version only if nobody else did in the meantime (safe across workers)."""
+def claim(session: Session, collab: Versioned, version: int) -> None:
+    """Bump the version of a collaboration or one of its meetings only if nobody else did in the meantime
+    (safe across workers)."""
+    model = type(collab)
     statement = (
-        update(Collaboration)
-        .where(col(Collaboration.id) == collab.id, col(Collaboration.version) == version)
+        update(model)
+        .where(col(model.id) == collab.id, col(model.version) == version)
         .values(version=version + 1)
         .execution_options(synchronize_session=False)
     )
@@ -148,7 +153,7 @@ def move_stage(session: Session, collab: Collaboration, *, actor: User, data: Ma
     """Move to another stage, recording who, when, from, to and the note; closing needs a reason."""
     _require_staff(actor)
     errors: validation.Errors = {}
-    version = _check_version(errors, data, collab)
+    version = check_version(errors, data, collab)
     to_stage = validation.choice(errors, data, "to_stage", STAGES)
     note = validation.text(errors, data, "note", max_len=2000, required=False)
     if to_stage == collab.stage:
@@ -156,7 +161,7 @@ def move_stage(session: Session, collab: Collaboration, *, actor: User, data: Ma
     extra = _stage_details(errors, data, to_stage)
     validation.raise_if(errors)
     assert to_stage is not None and collab.id is not None
-    _claim(session, collab, version)
+    claim(session, collab, version)
     now = utcnow()
     change = StageChange(
         collaboration_id=collab.id, actor_id=actor.id, at=now, from_stage=collab.stage, to_stage=to_stage, note=note
@@ -193,7 +198,7 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
     """Change the next action and its due date, broker, contract and S&T task; staff only."""
     _require_staff(actor)
     errors: validation.Errors = {}
-    version = _check_version(errors, data, collab)
+    version = check_version(errors, data, collab)
     values = {
         "title": validation.text(errors, data, "title", max_len=200, min_len=5),
         "next_action": validation.text(errors, data, "next_action", max_len=300, required=False) or None,
@@ -209,7 +214,7 @@ def edit_details(session: Session, collab: Collaboration, *, actor: User, data: 
     if values["st_task_level"] and not values["st_task_code"]:
         errors["st_task_code"] = Msg("Give the S&T task's code as well as its level.")
     validation.raise_if(errors)
-    _claim(session, collab, version)
+    claim(session, collab, version)
     previous_broker_id = collab.broker_id
     changed = {field: value for field, value in values.items() if getattr(collab, field) != value}
     for field, value in changed.items():
@@ -251,10 +256,10 @@ def assign_broker(session: Session, collab: Collaboration, *, actor: User, data:
     one taken off are told."""
     _require_staff(actor)
     errors: validation.Errors = {}
-    version = _check_version(errors, data, collab)
+    version = check_version(errors, data, collab)
     broker_id = _broker(session, errors, data, required=True)
     validation.raise_if(errors)
-    _claim(session, collab, version)
+    claim(session, collab, version)
     previous_broker_id = collab.broker_id
     collab.broker_id, collab.updated_at = broker_id, utcnow()
     session.add(collab)

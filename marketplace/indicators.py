@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from statistics import median
 from typing import Any
 
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session, col, func, or_, select
 
 from marketplace import validation
 from marketplace.collaborations import FINISHED_STAGES, STAGES, VERSION_MAX, staff_members
@@ -16,9 +16,11 @@ from marketplace.inquiries import org_name
 from marketplace.labels import sector_options
 from marketplace.models import (
     Collaboration,
+    CollaborationMeeting,
     Inquiry,
     InquiryStatus,
     MatchProposal,
+    MeetingStatus,
     Need,
     Offer,
     Organization,
@@ -127,6 +129,7 @@ class Indicators:
     inquiries_answered: int = 0
     inquiries_accepted: int = 0
     median_reply_hours: float | None = None
+    meetings_held: int = 0
     agreements_signed: int = 0
     contract_value_vnd: int = 0
     commercialized: int = 0
@@ -153,6 +156,7 @@ def compute(session: Session, period: Period, scope: Scope, today: date) -> Indi
     _listings(session, result)
     _proposals(session, result)
     _inquiries(session, result)
+    _meetings(session, result)
     _pipeline(session, result)
     result.gaps = supply_demand_gaps(session)
     result.brokers = broker_workload(session, scope, period, today)
@@ -225,6 +229,28 @@ def _inquiries(session: Session, result: Indicators) -> None:
     result.inquiries_accepted = sum(1 for i in answered if i.status == InquiryStatus.ACCEPTED)
     waits = [(aware(i.answered_at) - aware(i.created_at)).total_seconds() / 3600 for i in answered if i.answered_at]
     result.median_reply_hours = median(waits) if waits else None
+
+
+def _meetings(session: Session, result: Indicators) -> None:
+    """Meetings held (marked so by their broker or a party) that started in the period, of the collaborations in
+    scope (`marketplace.meetings`)."""
+    period, scope = result.period, result.scope
+    query = (
+        select(func.count())
+        .select_from(CollaborationMeeting)
+        .join(Collaboration, col(Collaboration.id) == CollaborationMeeting.collaboration_id)
+        .where(
+            CollaborationMeeting.status == MeetingStatus.HELD,
+            col(CollaborationMeeting.starts_at) >= period.since,
+            col(CollaborationMeeting.starts_at) < period.until,
+        )
+    )
+    if scope.sector:
+        query = query.where(Collaboration.sector_code == scope.sector)
+    if scope.organization:
+        org = scope.organization
+        query = query.where(or_(Collaboration.provider_org_id == org, Collaboration.seeker_org_id == org))
+    result.meetings_held = session.exec(query).one()
 
 
 def _scoped_collaborations(session: Session, scope: Scope) -> list[Collaboration]:

@@ -64,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "city": N_("City"),
         "institutional": N_("Institutional"),
     },
+    "meeting_status": {"planned": N_("Planned"), "held": N_("Held"), "cancelled": N_("Cancelled")},
     "proposal_status": {"new": N_("New"), "accepted": N_("Accepted"), "dismissed": N_("Dismissed")},
     "inquiry_status": {
         "pending": N_("Waiting for an answer"),

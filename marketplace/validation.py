@@ -3,8 +3,9 @@
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import UTC, date, datetime, tzinfo
 from typing import Any
+from urllib.parse import urlsplit
 
 from marketplace.errors import Invalid
 from marketplace.i18n import Msg, format_number
@@ -129,6 +130,49 @@ def future_date(
         errors[field] = Msg("This date is in the past.")
     elif value.year > today.year + 10:
         errors[field] = Msg("This date is too far in the future.")
+    return value
+
+
+# What a moment field accepts: the browser's datetime-local value, or a date and time typed as Vietnamese write them.
+MOMENT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y")
+
+
+def moment(
+    errors: Errors, data: Mapping[str, Any], field: str, *, zone: tzinfo, after: datetime | None = None,
+    required: bool = True, years_ahead: int = 5,
+) -> datetime | None:  # fmt: skip
+    """A date and time typed in local time (`zone`, Huế's), as aware UTC; later than `after` when given,
+    within `years_ahead` years."""
+    raw = nfc(data.get(field))
+    if not raw:
+        if required:
+            errors[field] = Msg("This field is required.")
+        return None
+    for pattern in MOMENT_FORMATS:
+        try:
+            value = datetime.strptime(raw, pattern).replace(tzinfo=zone).astimezone(UTC)
+            break
+        except ValueError:
+            continue
+    else:
+        errors[field] = Msg("Please enter a date and time such as 31/12/2026 09:30.")
+        return None
+    if after is not None and value <= after:
+        errors[field] = Msg("This moment has already passed: please choose a later one.")
+    elif value.year > datetime.now(UTC).year + years_ahead:
+        errors[field] = Msg("This date is too far in the future.")
+    return value
+
+
+def web_link(errors: Errors, data: Mapping[str, Any], field: str, *, max_len: int, required: bool = False) -> str:
+    """A full web address starting with http:// or https:// (a meeting's link), or "" when left empty."""
+    value = text(errors, data, field, max_len=max_len, required=required, single_line=True)
+    if value and field not in errors:
+        parts = urlsplit(value)
+        if parts.scheme.lower() not in ("http", "https") or "." not in parts.netloc or " " in value:
+            errors[field] = Msg(
+                "Please enter a full web address starting with https://, e.g. https://meet.google.com/abc-defg-hij."
+            )
     return value
 
 

@@ -8,10 +8,11 @@ from typing import Any, Generic, TypeVar, cast
 from sqlalchemy import String, func, literal, not_, union_all
 from sqlmodel import Session, and_, col, or_, select
 
-from marketplace import collaborations, inquiries, inquiry_messages, notifications
+from marketplace import collaborations, inquiries, inquiry_messages, meetings, notifications
 from marketplace.db import page_count, paginate
 from marketplace.errors import NotFound
 from marketplace.inquiries import Contact, Subject
+from marketplace.meetings import Upcoming
 from marketplace.models import (
     Collaboration,
     Inquiry,
@@ -99,6 +100,7 @@ class Workspace:
     collaborations: Section[DealRow] = field(default_factory=Section)
     notifications: Section[Notification] = field(default_factory=Section)
     waiting: int = 0
+    meetings: list[Upcoming] = field(default_factory=list)  # planned, soonest first (whole page only)
 
 
 def overview(
@@ -112,6 +114,8 @@ def overview(
             setattr(space, name, build(session, user, (pages or {}).get(name, 1)))
     if only in (None, "received") and user.organization_id is not None:
         space.waiting = _count(session, _received_query(user).where(Inquiry.status == InquiryStatus.PENDING))
+    if only is None:
+        space.meetings = meetings.upcoming_for(session, user)
     return space
 
 

@@ -21,6 +21,7 @@ from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
 from marketplace.models import Collaboration, Need, Offer, User
+from marketplace.web import meetings as meeting_pages
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
 from marketplace.web.templating import is_htmx, render
 from marketplace.web.workspace import mark_seen
@@ -128,7 +129,7 @@ def _timeline_context(session: Session, user: User, collab: Collaboration, **not
 def detail_page(request: Request, session: Session, user: User, collab: Collaboration, *, status: int = 200,
             **extra: Any) -> Response:  # fmt: skip
     """The collaboration page, with any errors, conflict and typed values in `extra` (also for the documents'
-    routes, `web.collaboration_documents`)."""
+    and meetings' routes, `web.collaboration_documents`, `web.meetings`)."""
     related = board.related(session, collab)
     context = related | _timeline_context(session, user, collab) | {
         "is_staff": user.is_staff,
@@ -141,7 +142,8 @@ def detail_page(request: Request, session: Session, user: User, collab: Collabor
         "documents": collaboration_documents.of_collaboration(session, collab, user),
         "document_flash": request.session.pop("document_flash", None), "document_form": {}, "document_errors": {},
         "max_documents": collaboration_documents.MAX_PER_COLLABORATION,
-    } | extra  # fmt: skip
+    } | meeting_pages.section_context(session, user, collab, request.query_params,
+                                      meeting_flash=request.session.pop("meeting_flash", None)) | extra  # fmt: skip
     return render(request, "collaboration.html", context, status_code=status)
 
 
