@@ -4,6 +4,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.engine import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -20,8 +22,7 @@ def include_name(name: str | None, type_: str, parent_names: object) -> bool:
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config that runs on `engine`'s database."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config = _config()
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
     return config
 
@@ -40,3 +41,30 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
         config = alembic_config(engine)
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def _scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    """The revision the code's migrations end at (there is one head)."""
+    head = _scripts().get_current_head()
+    assert head is not None, "the migrations have no head"
+    return head
+
+
+def is_known(revision: str) -> bool:
+    """True when `revision` is one of the code's migrations (an older database can be upgraded from it)."""
+    if not revision:
+        return False
+    try:
+        return _scripts().get_revision(revision) is not None
+    except CommandError:  # no such revision
+        return False
