@@ -56,6 +56,8 @@ FIELD_LABELS = {  # in the order the form shows the fields (error summaries list
     "active_compounds": N_("Active compounds"),
     "standard": N_("Cultivation or processing standard"),
     "ocop": N_("OCOP product"),
+    "translated_title": N_("Translated title"),
+    "translated_summary": N_("Translated summary"),
     "commissioned": N_("Commissioned by the Department"),
     "funding_note": N_("Funding"),
     "st_task_code": N_("S&T task code"),
@@ -129,6 +131,7 @@ def _common(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool)
         "keywords": validation.keywords(errors, data),
         "language": validation.choice(errors, data, "language", LANGUAGES, required=False) or "vi",
     }
+    values |= _translation(errors, data)
     raw_types = data.get("collaboration_types") or []
     values["collaboration_types"] = validation.choices(
         errors,
@@ -138,6 +141,15 @@ def _common(errors: validation.Errors, data: Mapping[str, Any], *, strict: bool)
         required=strict,
     )
     return values
+
+
+def _translation(errors: validation.Errors, data: Mapping[str, Any]) -> dict[str, str | None]:
+    """The owner's optional translation into the other language: a summary alone would have no title to show."""
+    title = validation.text(errors, data, "translated_title", max_len=TITLE_MAX, required=False, single_line=True)
+    summary = validation.text(errors, data, "translated_summary", max_len=SUMMARY_MAX, required=False)
+    if summary and not title and "translated_title" not in errors:
+        errors["translated_title"] = Msg("Please translate the title too, or leave the translated summary empty.")
+    return {"translated_title": title or None, "translated_summary": summary or None}
 
 
 def _trl(errors: validation.Errors, data: Mapping[str, Any], field: str) -> int | None:

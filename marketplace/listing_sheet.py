@@ -35,9 +35,11 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls, and every password-prote
 COLUMNS: dict[Kind, tuple[str, ...]] = {
     "offer": ("title", "sector_code", "trl", "summary", "description", "applications", "advantages",
               "trl_justification", "ip_status", "ip_reference", "collaboration_types", "keywords", "terms",
-              "language", "species", "latin_name", "plant_part", "active_compounds", "standard", "ocop"),
+              "language", "translated_title", "translated_summary", "species", "latin_name", "plant_part",
+              "active_compounds", "standard", "ocop"),
     "need": ("title", "sector_code", "problem", "desired_outcome", "constraints", "min_trl", "budget_min_vnd",
-             "budget_max_vnd", "deadline", "collaboration_types", "keywords", "language"),
+             "budget_max_vnd", "deadline", "collaboration_types", "keywords", "language", "translated_title",
+             "translated_summary"),
 }  # fmt: skip
 REQUIRED: dict[Kind, tuple[str, ...]] = {"offer": ("title", "sector_code", "trl"), "need": ("title", "sector_code")}
 SYNONYMS = {  # how institutes' own lists name these columns (folded)
@@ -58,6 +60,8 @@ HELP = {
     "collaboration_types": N_("One or more, separated by commas or semicolons, by code or name (see the list below)."),
     "keywords": N_("Separated by commas or semicolons; at most 15."),
     "language": N_("vi or en (Vietnamese if empty)."),
+    "translated_title": N_("Optional: the title in the other language (English for a Vietnamese listing)."),
+    "translated_summary": N_("Optional, with a translated title: the summary in the other language."),
     "budget_min_vnd": N_("Whole đồng, digits only (150000000 or 150.000.000)."),
     "budget_max_vnd": N_("Whole đồng, digits only (150000000 or 150.000.000)."),
     "deadline": N_("A date in the future, such as 31/12/2027."),

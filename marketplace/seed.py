@@ -40,6 +40,8 @@ from marketplace.security import hash_password
 OFFER_FIELDS = (
     "language",
     "title",
+    "translated_title",
+    "translated_summary",
     "summary",
     "description",
     "applications",
@@ -58,6 +60,8 @@ OFFER_FIELDS = (
 NEED_FIELDS = (
     "language",
     "title",
+    "translated_title",
+    "translated_summary",
     "problem",
     "desired_outcome",
     "constraints",

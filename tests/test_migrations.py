@@ -54,6 +54,7 @@ def previous_documents(monkeypatch: pytest.MonkeyPatch) -> None:
         for doc in built.values():
             labels = doc.pop("labels")
             del doc["language"]  # nor did they hold the listing's language
+            del doc["translated_title"], doc["translated_summary"]  # nor its translation (0023)
             doc["body"] = f"{doc['body']}\n\x07\n{labels}" if labels else doc["body"]
         return built
 
@@ -65,12 +66,15 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
 ) -> None:
     """Batch migrations on SQLite copy and drop tables that other tables' rows point at."""
     migrate.upgrade(empty_engine, "0004")
-    # Today's account rows carry columns that 0013 and 0021 add, and notices one of 0021: the old tables hold them
-    # while today's code seeds them.
+    # Today's account rows carry columns that 0013 and 0021 add, notices one of 0021 and listings two of 0023: the
+    # old tables hold them while today's code seeds them.
     with empty_engine.begin() as conn:
         conn.execute(text('ALTER TABLE "user" ADD COLUMN email_confirmed_at TIMESTAMP'))
         conn.execute(text('ALTER TABLE "user" ADD COLUMN mail_notices VARCHAR(10)'))
         conn.execute(text("ALTER TABLE notification ADD COLUMN digest_pending BOOLEAN"))
+        for table in ("offer", "need"):
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN translated_title VARCHAR(200)"))
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN translated_summary VARCHAR(600)"))
     with monkeypatch.context() as patched, Session(empty_engine) as session:
         previous_documents(patched)
         # nor did that code write membership records (their table comes with 0007)
@@ -88,6 +92,9 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
         conn.execute(text('ALTER TABLE "user" DROP COLUMN email_confirmed_at'))
         conn.execute(text('ALTER TABLE "user" DROP COLUMN mail_notices'))
         conn.execute(text("ALTER TABLE notification DROP COLUMN digest_pending"))
+        for table in ("offer", "need"):
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN translated_title"))
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN translated_summary"))
     migrate.upgrade(empty_engine)
     with Session(empty_engine) as session:
         assert {table: _count(session, table) for table in before} == before

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from marketplace import search
 from marketplace.errors import Invalid
 from marketplace.labels import sector_name
+from marketplace.listing_translations import other_language
 from marketplace.search import labels
 from marketplace.search.results import Hit, SearchPage
 from marketplace.web.deps import OptionalUser, SessionDep
@@ -74,6 +75,7 @@ def hit_json(hit: Hit, url: str | None) -> dict[str, Any]:
         "title": hit.title.striptags(),
         "title_html": str(hit.title),
         "snippet_html": str(hit.snippet),
+        "translation": _translation(hit),
         "url": url,
         "status": hit.status,
         "sector": {"code": hit.sector_code, "name": sector_name(hit.sector_code)} if hit.sector_code else None,
@@ -83,3 +85,11 @@ def hit_json(hit: Hit, url: str | None) -> dict[str, Any]:
         "confirmed_at": hit.confirmed_at.isoformat() if hit.confirmed_at else None,
         "confirmed_days_ago": days_since(hit.confirmed_at) if hit.confirmed_at else None,
     }
+
+
+def _translation(hit: Hit) -> dict[str, Any] | None:
+    """The owner's translation of a found listing, as the listing API gives it (the summary may be a snippet)."""
+    if hit.translated_title is None:
+        return None
+    summary = hit.translated_summary.striptags() if hit.translated_summary else None
+    return {"language": other_language(hit.language), "title": hit.translated_title.striptags(), "summary": summary}

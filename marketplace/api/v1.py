@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
-from marketplace import attachments, exports, indicators, open_data
+from marketplace import attachments, exports, indicators, listing_translations, open_data
 from marketplace.errors import Invalid
 from marketplace.i18n import TIMEZONE
 from marketplace.models import Need, Offer, Organization
@@ -48,6 +48,19 @@ class Page(BaseModel, Generic[Item]):
     items: list[Item]
 
 
+class TranslationOut(BaseModel):
+    """The owner's own translation of a listing's title and summary into the other language."""
+
+    language: str = Field(
+        description="The translation's language: `en` for a Vietnamese listing, `vi` for an English one."
+    )
+    title: str
+    summary: str | None = Field(description="Null when only the title is translated.")
+
+
+TRANSLATION = "The owner's translation into the other language than `language`; null when there is none."
+
+
 class OfferOut(BaseModel):
     """A published technology offer (chào bán công nghệ)."""
 
@@ -62,6 +75,7 @@ class OfferOut(BaseModel):
     collaboration_types: list[str]
     keywords: list[str]
     language: str
+    translation: TranslationOut | None = Field(description=TRANSLATION)
     published_at: datetime | None
     url: str
 
@@ -84,6 +98,8 @@ class NeedOut(BaseModel):
     st_task_code: str | None
     st_task_level: str | None
     keywords: list[str]
+    language: str
+    translation: TranslationOut | None = Field(description=TRANSLATION)
     published_at: datetime | None
     url: str
 
@@ -166,7 +182,7 @@ def _listings_out(request: Request, session: Session, kind: str, out: Any, rows:
     orgs = open_data.names(session, {r.organization_id for r in rows})
     return [
         out(**r.model_dump(include=set(out.model_fields)), sector=r.sector_code, organization=orgs.get(r.organization_id, ""),
-            url=str(request.url_for(f"{kind}_detail", **{f"{kind}_id": r.id})))
+            translation=listing_translations.as_json(r), url=str(request.url_for(f"{kind}_detail", **{f"{kind}_id": r.id})))
         for r in rows
     ]  # fmt: skip
 
@@ -196,6 +212,8 @@ def _csv(request: Request, session: Session, kind: str, out: Any, sector: str | 
 
 
 def _csv_value(value: Any) -> Any:
+    if isinstance(value, BaseModel):  # the translation: its JSON in one cell
+        return value.model_dump_json()
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     if isinstance(value, datetime):  # SQLite gives back naive UTC

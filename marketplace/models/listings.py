@@ -18,6 +18,10 @@ class ListingBase(SQLModel):
     owner_id: int | None = Field(default=None, foreign_key="user.id", index=True)
     language: str = Field(default="vi", max_length=5)
     title: str = Field(max_length=200)
+    # The owner's own translation into the other language (an English title for a Vietnamese listing): shown
+    # to readers of that language beside the original (`marketplace.listing_translations`).
+    translated_title: str | None = Field(default=None, max_length=200)
+    translated_summary: str | None = Field(default=None, max_length=600)
     sector_code: str = Field(foreign_key="sector.code", max_length=30, index=True)
     keywords: list[str] = json_list()
     collaboration_types: list[str] = json_list()

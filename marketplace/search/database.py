@@ -43,6 +43,8 @@ DISPLAY = [
         "entity_id",
         "status",
         "language",
+        "translated_title",
+        "translated_summary",
         "organization_id",
         "title",
         "summary",
@@ -132,7 +134,11 @@ class DatabaseSearch:
         terms = self.synonyms.expand(query.terms)
         rows, total, counts = self.results(session, query, terms, audience)
         marks = self.highlights(session, terms, rows) if terms and rows else {}
-        hits = [hit_from(dict(row), *marks.get(row["id"], (None, None))) for row in rows]
+        found = marking.pattern(terms) if terms else None
+        hits = []
+        for row in rows:
+            title, snippet = marks.get(row["id"], (None, None))
+            hits.append(hit_from(dict(row), title, snippet, found=found))
         return SearchPage(query, hits, total, facet_values(query, counts), backend=self.name)
 
     def results(

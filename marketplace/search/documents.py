@@ -38,6 +38,10 @@ search_document = Table(
     # far below the text (a category says less than words the author chose), never shown as a snippet.
     Column("labels", Text, nullable=False),
     Column("language", String(5)),  # a listing's own language ("vi", "en"): pages mark its text with it
+    # The owner's translation of a listing into the other language, shown to its readers (migration 0023); it is
+    # searched through `keywords` (the title) and `body` (the summary), so the full-text indexes do not change.
+    Column("translated_title", Text),
+    Column("translated_summary", Text),
     Column("org_name_vi", String(200)),
     Column("org_name_en", String(200)),
     Column("sector_code", String(30)),
@@ -102,6 +106,8 @@ def _base(kind: str, entity_id: int, org: Organization | None, **values: Any) ->
         "body": "",
         "labels": "",
         "language": None,
+        "translated_title": None,
+        "translated_summary": None,
         "org_name": _clean(org.name_vi, org.name_en) if org else "",
         "org_name_vi": org.name_vi if org else None,
         "org_name_en": (org.name_en or None) if org else None,
@@ -133,7 +139,9 @@ def _listing(
     files: Iterable[str] = (),
 ) -> Document:
     """`files`: the titles of its files shown to everyone, searched with its keywords (short words its
-    authors chose, weighed above the description: the cajeput offer's "Hồ sơ công nghệ" is found by them)."""
+    authors chose, weighed above the description: the cajeput offer's "Hồ sơ công nghệ" is found by them);
+    so is the owner's translated title, and the translated summary with the body ("cajeput oil" finds the
+    Vietnamese offer that has an English title)."""
     sector = sectors.get(listing.sector_code)
     assert listing.id is not None
     return _base(
@@ -144,9 +152,11 @@ def _listing(
         organization_id=listing.organization_id,
         title=listing.title,
         language=listing.language,
+        translated_title=listing.translated_title or None,
+        translated_summary=(listing.translated_summary or None) if listing.translated_title else None,
         summary=summary,
-        keywords="\n".join([*(listing.keywords or []), *files]),
-        body=_clean(*body),
+        keywords="\n".join([*(listing.keywords or []), *files, listing.translated_title or ""]),
+        body=_clean(*body, listing.translated_summary),
         labels=_clean(sector.name_vi if sector else None, sector.name_en if sector else None),
         sector_code=listing.sector_code,
         trl=trl,

@@ -1,5 +1,6 @@
 """What a search returns, whichever backend answered: hits with highlighted text, facet counts, the total."""
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -8,6 +9,7 @@ from typing import Any
 from markupsafe import Markup
 
 from marketplace.db import page_count
+from marketplace.search import marking
 from marketplace.search.query import COUNT_LIMIT, FACETS, SearchQuery
 from marketplace.search.terms import marked
 
@@ -22,6 +24,8 @@ class Hit:
     snippet: Markup
     status: str
     language: str | None = None  # of a listing's text
+    translated_title: Markup | None = None  # the owner's translation into the other language, matches marked
+    translated_summary: Markup | None = None
     organization_id: int | None = None
     org_name_vi: str | None = None
     org_name_en: str | None = None
@@ -69,8 +73,12 @@ def moment(ts: int | None) -> datetime | None:
     return datetime.fromtimestamp(ts, UTC) if ts is not None else None
 
 
-def hit_from(doc: Mapping[str, Any], title: str | None, snippet: str | None) -> Hit:
-    """A hit from a document's fields and the engine's marked title and snippet."""
+def hit_from(
+    doc: Mapping[str, Any], title: str | None, snippet: str | None, found: re.Pattern[str] | None = None
+) -> Hit:
+    """A hit from a document's fields and the engine's marked title and snippet (`found`: the query's pattern,
+    which marks the matches in a listing's translation too)."""
+    translated_title, translated_summary = doc.get("translated_title"), doc.get("translated_summary")
     return Hit(
         kind=doc["kind"],
         entity_id=int(doc["entity_id"]),
@@ -78,6 +86,10 @@ def hit_from(doc: Mapping[str, Any], title: str | None, snippet: str | None) -> 
         snippet=marked(snippet if snippet is not None else _shorten(doc.get("summary") or "")),
         status=doc["status"],
         language=doc.get("language"),
+        translated_title=marked(marking.mark(translated_title, found)) if translated_title else None,
+        translated_summary=marked(marking.snippet(translated_summary, found) or _shorten(translated_summary))
+        if translated_summary
+        else None,
         organization_id=doc.get("organization_id"),
         org_name_vi=doc.get("org_name_vi"),
         org_name_en=doc.get("org_name_en"),

@@ -13,7 +13,7 @@ from jinja2_fragments import render_block
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, select
 
-from marketplace import attachments, labels, logos, syndication
+from marketplace import attachments, labels, listing_translations, logos, syndication
 from marketplace.config import ROOT
 from marketplace.i18n import (
     current_locale,
@@ -47,6 +47,8 @@ env.globals.update(
     now=lambda: datetime.now(UTC),
     days_since=lambda moment: days_since(moment),
     shown_title=lambda listing: shown_title(listing),
+    translation_for=listing_translations.for_reader,
+    shown_language=listing_translations.shown_language,
     preview_of=syndication.preview_of,
     max_attachments=attachments.MAX_PER_LISTING,
     max_attachment_bytes=attachments.MAX_BYTES,
@@ -58,8 +60,10 @@ COMMISSION_PREFIX = re.compile(r"^(đặt hàng|commissioned(?: problem)?)\s*[:�
 
 
 def shown_title(listing: Any) -> str:
-    """The listing's title as a page shows it beside its badges: a commissioned need loses a prefix that repeats one."""
-    title = str(listing.title)
+    """The listing's title as a page shows it beside its badges: its owner's translation to a reader of the
+    translation's language (`listing_translations`); a commissioned need loses a prefix that repeats its badge."""
+    translation = listing_translations.for_reader(listing)
+    title = translation.title if translation else str(listing.title)
     if not getattr(listing, "commissioned", False) or not COMMISSION_PREFIX.match(title):
         return title
     rest = COMMISSION_PREFIX.sub("", title)
