@@ -185,11 +185,16 @@ def prune(directory: Path, suffix: str, keep: int) -> list[Path]:
 
 def _backup_arguments(parser: argparse.ArgumentParser) -> None:
     where = parser.add_mutually_exclusive_group()
-    where.add_argument("--out", type=Path, help="the backup file to write")
+    where.add_argument("--out", type=Path, metavar="FILE", help="the backup file to write")
     where.add_argument(
-        "--dir", type=Path, help=f"write exchange-YYYYmmdd-HHMMSS.sqlite3|.dump (UTC) here (default {DEFAULT_DIR})"
+        "--dir",
+        type=Path,
+        metavar="DIR",
+        help=f"write exchange-YYYYmmdd-HHMMSS.sqlite3|.dump (UTC) here (default {DEFAULT_DIR})",
     )
-    parser.add_argument("--keep", type=int, help="with --dir: then delete all but the newest N such backups")
+    parser.add_argument(
+        "--keep", type=int, metavar="N", help="with --dir: then delete all but the newest N such backups"
+    )
     parser.add_argument("--force", action="store_true", help="replace an existing file")
 
 
@@ -219,7 +224,7 @@ def backup_command(args: argparse.Namespace) -> int:
 
 
 def _verify_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="a .sqlite3 or .dump file made by `backup`")
+    parser.add_argument("file", type=Path, metavar="FILE", help="a .sqlite3 or .dump file made by `backup`")
 
 
 @command(

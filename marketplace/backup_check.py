@@ -42,7 +42,7 @@ def verify(path: Path) -> dict[str, Any]:
 
 
 def _verify_sqlite(path: Path) -> dict[str, Any]:
-    report: dict[str, Any] = {"file": str(path.resolve()), "bytes": path.stat().st_size, "database": "sqlite"}
+    report = _described(path, "sqlite")
     try:
         connection = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
@@ -54,6 +54,7 @@ def _verify_sqlite(path: Path) -> dict[str, Any]:
                 raise Unusable("it is a SQLite database, but holds no exchange (no alembic_version table)")
             found = connection.execute("SELECT version_num FROM alembic_version").fetchone()
             report["revision"] = found[0] if found else None
+            report["head"] = migrate.head_revision()
             report["counts"] = count_rows(lambda sql: connection.execute(sql).fetchone()[0])
         finally:
             connection.close()
@@ -72,11 +73,11 @@ def _verify_dump(path: Path) -> dict[str, Any]:
         raise Unusable(f"pg_restore cannot read it: {listing.stderr.strip()}")
     tables = sorted(set(re.findall(r"^\d+; \d+ \d+ TABLE (?!DATA )\S+ (\S+) ", listing.stdout, re.MULTILINE)))
     missing = ({"alembic_version"} | {table for names in COUNTED.values() for table in names}) - set(tables)
-    report: dict[str, Any] = {"file": str(path.resolve()), "bytes": path.stat().st_size, "database": "postgresql"}
+    report = _described(path, "postgresql")
     if missing:
         raise Unusable("it is a pg_dump archive, but not of the exchange: no table " + ", ".join(sorted(missing)))
     rows, revision = _read_rows(pg_restore, path)
-    report |= {"revision": revision, "tables": tables}
+    report |= {"revision": revision, "head": migrate.head_revision(), "tables": tables}
     report["counts"] = {key: sum(rows.get(table, 0) for table in names) for key, names in COUNTED.items()}
     return report
 
@@ -111,10 +112,12 @@ def _read_rows(pg_restore: str, path: Path) -> tuple[dict[str, int], str | None]
     return rows, revision
 
 
+def _described(path: Path, database: str) -> dict[str, Any]:
+    return {"file": str(path.resolve()), "bytes": path.stat().st_size, "database": database}
+
+
 def _check_revision(report: dict[str, Any]) -> None:
-    head = migrate.head_revision()
-    revision = report["revision"]
-    report["head"] = head
+    revision, head = report["revision"], report["head"]
     if revision == head:
         return
     if revision is not None and migrate.is_known(revision):

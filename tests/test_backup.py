@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from marketplace.backup import BackupFailed, count_rows, make_backup, prune
 from marketplace.backup_check import Unusable, verify
 from marketplace.db import make_engine
-from marketplace.models import ListingAttachment
+from marketplace.models import ListingAttachment, Offer
 from marketplace.models._base import ident
 from tests.builders import make_need, make_offer, make_org, make_user
 from tests.conftest import _new_database
@@ -306,3 +306,30 @@ def test_verify_backup_refuses_a_truncated_dump(db: Session, database_url: str, 
     (tmp_path / "dang-chep-do.dump").write_bytes(content[: len(content) - 200])  # its last rows lost
     with pytest.raises(Unusable, match="pg_restore cannot read"):
         verify(tmp_path / "dang-chep-do.dump")
+
+
+def test_a_restored_sqlite_backup_is_read_by_the_application(db: Session, database_url: str, tmp_path: Path) -> None:
+    only_on(db, "sqlite")
+    holding_a_bit_of_everything(db)
+    make_backup(database_url, tmp_path / "sao-luu.sqlite3")
+    shutil.copyfile(tmp_path / "sao-luu.sqlite3", tmp_path / "exchange.db")  # README: restoring SQLite, step 3
+    engine = make_engine(f"sqlite:///{tmp_path / 'exchange.db'}")
+    with Session(engine) as session:
+        offer = session.exec(select(Offer)).one()
+        assert offer.title == "Chế phẩm vi sinh xử lý rơm rạ ở Quảng Điền"
+        attachment = session.exec(select(ListingAttachment)).one()
+        assert attachment.content.decode().startswith("Phiếu kết quả thử nghiệm chế phẩm")
+    engine.dispose()
+
+
+def test_backup_of_a_database_without_the_exchange_makes_no_file(tmp_path: Path) -> None:
+    sqlite3.connect(tmp_path / "trong.db").close()  # a new, empty database: `migrate` never ran
+    with pytest.raises(BackupFailed, match="cannot read the database: no such table"):
+        make_backup(f"sqlite:///{tmp_path / 'trong.db'}", tmp_path / "sao-luu" / "sao-luu.sqlite3")
+    assert list((tmp_path / "sao-luu").iterdir()) == []
+
+
+def test_keep_needs_a_directory(database_url: str, tmp_path: Path) -> None:
+    done = run(database_url, "backup", "--out", str(tmp_path / "sao-luu.bak"), "--keep", "3")
+    assert done.returncode == 2 and "--keep N needs --dir" in done.stderr
+    assert list(tmp_path.iterdir()) == []
