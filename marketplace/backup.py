@@ -61,7 +61,7 @@ def count_rows(scalar: Callable[[str], int]) -> dict[str, int]:
 
 
 def dialect_of(url: str) -> str:
-    """ "sqlite" or "postgresql"; anything else cannot be backed up by this command."""
+    """The database's kind, "sqlite" or "postgresql": the two this command backs up."""
     name = make_url(url).get_backend_name()
     if name not in SUFFIXES:
         raise BackupFailed(f"cannot back up a {name} database: only SQLite and PostgreSQL are supported")
