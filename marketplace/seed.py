@@ -3,19 +3,20 @@
 import hashlib
 import json
 import zlib
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from marketplace import attachments, collaboration_documents, saved_searches
-from marketplace.i18n import TIMEZONE
+from marketplace import attachments, collaboration_documents, meetings, saved_searches
+from marketplace.i18n import TIMEZONE, local_time
 from marketplace.models import (
     AuditLog,
     Collaboration,
     CollaborationDocument,
+    CollaborationMeeting,
     CollaborationNote,
     ExpertiseProfile,
     Inquiry,
@@ -113,6 +114,7 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     if collaborations.exists():
         rows = read_json(collaborations)
         added["collaboration_documents"] = _load_collaboration_documents(session, rows, users, seed_dir, now)
+        added["collaboration_meetings"] = _load_collaboration_meetings(session, rows, users, now)
     files = seed_dir / "attachments.json"
     added["attachments"] = (
         _load_attachments(session, read_json(files), seed_dir / "attachments") if files.exists() else 0
@@ -190,6 +192,48 @@ def _load_collaboration_documents(
                             "file": document.filename},
                 )
             )  # fmt: skip
+            added += 1
+    session.flush()
+    return added
+
+
+def _load_collaboration_meetings(
+    session: Session, rows: list[dict[str, Any]], users: dict[str, User], now: datetime
+) -> int:
+    """Meetings of demo collaborations, at a whole hour in Huế time some days from now (before now: held, with
+    the outcome); a collaboration that already holds a meeting with that agenda keeps it."""
+    added = 0
+    for row in rows:
+        collab = session.exec(select(Collaboration).where(Collaboration.key == row["key"])).first()
+        if collab is None or not row.get("meetings"):
+            continue
+        held = set(session.exec(select(CollaborationMeeting.agenda).where(
+            CollaborationMeeting.collaboration_id == collab.id)).all())  # fmt: skip
+        for item in row["meetings"]:
+            if item["agenda"] in held:
+                continue
+            day = local_time(now).date() + timedelta(days=item["days_from_now"])
+            starts = datetime.combine(day, time(item["hour"]), TIMEZONE).astimezone(UTC)
+            organizer = users.get(item.get("by") or "")
+            created = min(now, starts) - timedelta(days=3)
+            meeting = CollaborationMeeting(
+                collaboration_id=ident(collab), starts_at=starts, duration_minutes=item["duration_minutes"],
+                place=item.get("place"), online_link=item.get("online_link"), agenda=item["agenda"],
+                status=item["status"], outcome=item.get("outcome"), created_by_id=organizer.id if organizer else None,
+                created_at=created, updated_at=created, version=2 if item["status"] == "held" else 1,
+            )  # fmt: skip
+            session.add(meeting)
+            session.flush()
+            # The entries meetings.schedule and mark_held record (the deal's timeline reads them), dated as they
+            # happened rather than now.
+            steps = [(meetings.SCHEDULED, created)] + ([(meetings.HELD, starts + timedelta(hours=3))]
+                                                      if item["status"] == "held" else [])  # fmt: skip
+            for action, at in steps:
+                session.add(
+                    AuditLog(actor_id=meeting.created_by_id, at=at, action=action, entity="collaboration",
+                             entity_id=collab.id, detail={"meeting": meeting.id, "starts_at": starts.isoformat(),
+                                                          "status": meeting.status})
+                )  # fmt: skip
             added += 1
     session.flush()
     return added

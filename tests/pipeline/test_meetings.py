@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from icalendar import Calendar
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from marketplace import board, indicators, meetings
@@ -363,3 +364,32 @@ def test_scheduling_without_the_csrf_token_is_refused(
     sent = staff_client.post(f"/collaborations/{collab.id}/meetings", data=form())
     assert sent.status_code == 403
     assert db.exec(select(CollaborationMeeting)).all() == []
+
+
+def test_my_exchange_shows_the_upcoming_meetings_with_a_link_to_the_collaboration(
+    app: FastAPI, db: Session, collab: Collaboration, staff: User
+) -> None:
+    researcher, _buyer = parties(db, collab)
+    meeting = planned(db, collab, staff, starts_at=local(3, 8, 0))
+    with logged_in(app, researcher) as client:
+        row = page(client.get("/me")).select_one("#meetings .meeting-row")
+    assert row.select_one("a")["href"].endswith(f"/collaborations/{collab.id}#meeting-{meeting.id}")
+    day = datetime.now(TIMEZONE).date() + timedelta(days=3)
+    assert row.select_one("time").get_text() == f"08:00 {day.strftime('%d/%m/%Y')}"
+
+
+def test_the_reminder_command_is_registered_for_operators() -> None:
+    import marketplace.commands  # noqa: F401
+    from marketplace.cli import COMMANDS
+
+    assert COMMANDS["send-meeting-reminders"][0] is meetings.send_reminders_command
+
+
+def test_the_demo_cajeput_oil_deal_has_a_held_and_a_planned_meeting(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        deal = session.exec(select(Collaboration).where(Collaboration.key == "collab-028")).one()
+        upcoming, past = meetings.of_collaboration(session, deal)
+        assert [x.meeting.status for x in upcoming] == ["planned"]
+        assert [x.meeting.status for x in past] == ["held"] and "55%" in (past[0].meeting.outcome or "")
+        kinds = [e.kind for e in board.timeline(session, deal)]
+        assert kinds.count("meeting_schedule") == 2 and kinds.count("meeting_held") == 1
