@@ -12,7 +12,7 @@ from icalendar import Calendar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from marketplace import board, indicators, meetings
+from marketplace import board, exports, indicators, meetings
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
 from marketplace.i18n import TIMEZONE
 from marketplace.models import (
@@ -393,3 +393,27 @@ def test_the_demo_cajeput_oil_deal_has_a_held_and_a_planned_meeting(seeded_engin
         assert [x.meeting.status for x in past] == ["held"] and "55%" in (past[0].meeting.outcome or "")
         kinds = [e.kind for e in board.timeline(session, deal)]
         assert kinds.count("meeting_schedule") == 2 and kinds.count("meeting_held") == 1
+
+
+def test_the_stats_api_and_the_indicators_export_give_the_meetings_held(
+    db: Session, collab: Collaboration, staff: User, client: TestClient
+) -> None:
+    meetings.mark_held(
+        db, started(db, planned(db, collab, staff)), actor=staff, data={"version": "1", "outcome": "Đã gặp."}
+    )
+    assert client.get("/api/v1/stats").json()["meetings_held"] == 1
+    today = datetime.now(TIMEZONE).date()
+    everything, _ = indicators.parse_scope(db, {})
+    main = exports.indicators_sheets(db, indicators.Period(today - timedelta(days=30), today), everything, today)[0]
+    assert ["Cuộc họp đã diễn ra", 1] in [row[-2:] for row in main.rows]
+
+
+def test_the_dashboard_shows_the_meetings_held_beside_the_other_counts(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    meetings.mark_held(
+        db, started(db, planned(db, collab, staff)), actor=staff, data={"version": "1", "outcome": "Đã gặp."}
+    )
+    kpi = page(staff_client.get("/dashboard")).select_one("#kpi-meetings")
+    assert kpi.select_one(".kpi-label").get_text() == "Cuộc họp đã diễn ra"
+    assert kpi.select_one(".kpi-value").get_text() == "1"
