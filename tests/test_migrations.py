@@ -86,6 +86,7 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
         patched.setattr(documents, "shown_file_titles", lambda *args: {})  # nor searched their titles (0015)
         patched.setattr("marketplace.seed._load_collaboration_documents", lambda *args: 0)  # nor deal documents (0018)
         patched.setattr("marketplace.seed._load_inquiry_messages", lambda *args: 0)  # nor inquiry threads (0020)
+        patched.setattr("marketplace.seed._load_collaboration_meetings", lambda *args: 0)  # nor meetings (0022)
         seed(session, SEED_DIR)
         before = {table: _count(session, table) for table in ("offer", "need", "matchproposal", "inquiry")}
     with empty_engine.begin() as conn:
@@ -191,9 +192,16 @@ def test_0011_keeps_long_search_values_out_of_line_on_postgresql(
     words = "chưng cất tinh dầu tràm hơi nước lá cành Phong Điền Phú Lộc hợp tác xã sản lượng lít năm".split()
     rng = random.Random(11)  # varied text: a repeated one compresses to a few bytes and stays in the row
     words = [f"{w}{n}" for w in words for n in range(20)]
+    translation = ("translated_title", "translated_summary")  # today's code writes the columns 0023 adds
+    with empty_engine.begin() as conn:
+        for table, column in [(t, c) for t in ("offer", "need", "search_document") for c in translation]:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} TEXT"))
     with Session(empty_engine) as session:
         load_sectors(session, SEED_DIR)
         make_offer(session, title="Chưng cất tinh dầu tràm", description=" ".join(rng.sample(words, k=300)))
+    with empty_engine.begin() as conn:
+        for table, column in [(t, c) for t in ("offer", "need", "search_document") for c in translation]:
+            conn.execute(text(f"ALTER TABLE {table} DROP COLUMN {column}"))
 
     def setting_and_chunks() -> tuple[list[str] | None, int]:
         with Session(empty_engine) as session:
