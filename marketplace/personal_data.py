@@ -22,6 +22,7 @@ from marketplace.models import (
     AuditLog,
     Collaboration,
     CollaborationDocument,
+    CollaborationMeeting,
     ExpertiseProfile,
     Inquiry,
     InquiryMessage,
@@ -142,6 +143,21 @@ def export(session: Session, user: User) -> dict[str, Any]:
             for m in written
         ],
         **_files_added(session, user),
+        "meetings_scheduled": [
+            {
+                "collaboration": f"collaboration {m.collaboration_id}",
+                "starts_at": _moment(m.starts_at),
+                "place": m.place,
+                "online_link": m.online_link,
+                "agenda": m.agenda,
+                "status": m.status,
+            }
+            for m in session.exec(
+                select(CollaborationMeeting)
+                .where(CollaborationMeeting.created_by_id == user.id)
+                .order_by(col(CollaborationMeeting.id))
+            )
+        ],
         "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],
         "actions": [
             {"at": _moment(a.at), "action": a.action, "record": f"{a.entity} {a.entity_id or ''}".strip()}

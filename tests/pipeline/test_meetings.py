@@ -12,9 +12,10 @@ from icalendar import Calendar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from marketplace import board, exports, indicators, meetings
+from marketplace import board, exports, indicators, meetings, personal_data
 from marketplace.errors import Conflict, Forbidden, Invalid, NotFound
 from marketplace.i18n import TIMEZONE
+from marketplace.meetings import local_value
 from marketplace.models import (
     AuditLog,
     Collaboration,
@@ -417,3 +418,80 @@ def test_the_dashboard_shows_the_meetings_held_beside_the_other_counts(
     kpi = page(staff_client.get("/dashboard")).select_one("#kpi-meetings")
     assert kpi.select_one(".kpi-label").get_text() == "Cuộc họp đã diễn ra"
     assert kpi.select_one(".kpi-value").get_text() == "1"
+
+
+def test_without_javascript_a_meeting_opens_its_edit_form_on_the_page_with_its_values(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    meeting = planned(db, collab, staff, starts_at=local(4, 15, 0))
+    path = f"/collaborations/{collab.id}"
+    link = page(staff_client.get(path)).select_one(f"#meeting-{meeting.id} a.meeting-edit-link")
+    shown = page(staff_client.get(link["href"]))
+    form_of = shown.select_one(f"#meeting-{meeting.id} form.meeting-form")
+    assert form_of["action"].endswith(f"{path}/meetings/{meeting.id}/edit")
+    assert form_of.select_one("#f-starts_at")["value"] == local(4, 15, 0)
+    assert form_of.select_one("#f-place")["value"] == PLACE
+    sent = staff_client.post(form_of["action"], follow_redirects=False,
+                             data={"csrf_token": csrf_of(staff_client, path)} | form(version="1", starts_at=local(4, 16, 0)))  # fmt: skip
+    assert sent.status_code == 303 and sent.headers["location"] == f"{path}#meetings"
+    db.refresh(meeting)
+    assert local_value(meeting.starts_at) == local(4, 16, 0) and meeting.version == 2
+
+
+def test_an_outsider_gets_404_for_every_meeting_route(
+    app: FastAPI, db: Session, collab: Collaboration, staff: User
+) -> None:
+    meeting = planned(db, collab, staff)
+    outsider = make_user(db, make_org(db, name_vi="Công ty TNHH Thảo dược Bạch Mã"), role="enterprise")
+    path = f"/collaborations/{collab.id}"
+    with logged_in(app, outsider) as client:
+        token = csrf_of(client, "/me")
+        assert client.post(f"{path}/meetings", data={"csrf_token": token} | form()).status_code == 404
+        for action in ("edit", "held", "cancel"):
+            sent = client.post(f"{path}/meetings/{meeting.id}/{action}", data={"csrf_token": token, "version": "1"})
+            assert sent.status_code == 404
+    assert len(db.exec(select(CollaborationMeeting)).all()) == 1
+
+
+def test_a_meeting_is_not_reached_through_another_collaboration(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    meeting = planned(db, collab, staff)
+    other = make_collab(db, title="Chuyển giao công nghệ sấy thanh long ruột đỏ", broker=staff)
+    path = f"/collaborations/{other.id}"
+    sent = staff_client.post(f"{path}/meetings/{meeting.id}/cancel",
+                             data={"csrf_token": csrf_of(staff_client, path), "version": "1", "cancel_reason": "Nhầm hợp tác."})  # fmt: skip
+    assert sent.status_code == 404
+    db.refresh(meeting)
+    assert meeting.status == "planned"
+
+
+def test_a_cancelled_meeting_cannot_be_marked_held_through_the_page(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    meeting = started(db, planned(db, collab, staff))
+    meetings.cancel(db, meeting, actor=staff, data={"version": "1", "cancel_reason": "Mưa bão, đường ngập."})
+    path = f"/collaborations/{collab.id}"
+    sent = staff_client.post(f"{path}/meetings/{meeting.id}/held",
+                             data={"csrf_token": csrf_of(staff_client, path), "version": "2", "outcome": "Đã họp xong."})  # fmt: skip
+    assert sent.status_code == 403
+    db.refresh(meeting)
+    assert (meeting.status, meeting.outcome) == ("cancelled", None)
+
+
+def test_a_meeting_moved_to_another_day_is_reminded_again(db: Session, collab: Collaboration, staff: User) -> None:
+    meeting = planned(db, collab, staff)
+    meeting.starts_at = utcnow() + timedelta(hours=30)
+    db.add(meeting)
+    db.commit()
+    assert meetings.send_reminders(db).meetings == 1
+    moved = meetings.edit(db, meeting, actor=staff, data=form(version="1", starts_at=local(5)))
+    assert moved.reminded_at is None
+    assert meetings.send_reminders(db, now=aware(moved.starts_at) - timedelta(hours=36)).meetings == 1
+
+
+def test_the_copy_of_my_data_lists_the_meetings_i_scheduled(db: Session, collab: Collaboration) -> None:
+    researcher, _buyer = parties(db, collab)
+    planned(db, collab, researcher)
+    (listed,) = personal_data.export(db, researcher)["meetings_scheduled"]
+    assert (listed["collaboration"], listed["place"], listed["agenda"]) == (f"collaboration {collab.id}", PLACE, AGENDA)
