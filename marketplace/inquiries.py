@@ -48,6 +48,8 @@ class Subject:
     organization_id: int
     owner_id: int | None
     sector_code: str | None
+    language: str | None = None  # a listing's, with its owner's translation (pages show it: `listing_translations`)
+    translated_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,16 @@ def subject_of(session: Session, kind: str, target_id: int, *, open_only: bool =
     listing = session.get(model, target_id) if model else None
     if listing is None or (open_only and listing.status != "published"):
         raise NotFound()
-    return Subject(kind, target_id, listing.title, listing.organization_id, listing.owner_id, listing.sector_code)
+    return Subject(
+        kind,
+        target_id,
+        listing.title,
+        listing.organization_id,
+        listing.owner_id,
+        listing.sector_code,
+        listing.language,
+        listing.translated_title,
+    )
 
 
 def open_ids(kind: str) -> SelectOfScalar[Any]:

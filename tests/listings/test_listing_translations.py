@@ -6,7 +6,7 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import listing_import
+from marketplace import inquiries, listing_import
 from marketplace.models import Offer, Organization, User
 from tests.builders import make_manager, make_need, make_offer, page, xlsx
 from tests.listings.conftest import new_offer_form
@@ -277,3 +277,19 @@ def test_a_spreadsheet_row_with_a_translated_summary_alone_is_refused_naming_the
     )
     assert found.rows[0].fate == "refused"
     assert [label for _cell, label, _message in found.rows[0].problems] == ["Tiêu đề đã dịch"]
+
+
+def test_an_inquiry_about_a_translated_offer_reads_in_english_for_an_english_reader(
+    outsider_client: TestClient, db: Session, institute: Organization, outsider: User
+) -> None:
+    offer = translated_offer(db, organization=institute)
+    inquiry = inquiries.send_inquiry(
+        db,
+        sender=outsider,
+        listing_kind="offer",
+        listing_id=offer.id,
+        message="Công ty chúng tôi muốn mua 200 lít tinh dầu tràm mỗi quý, xin báo giá và lịch giao hàng.",
+    )
+    db.commit()
+    title = page(outsider_client.get(f"/inquiries/{inquiry.id}?lang=en")).select_one(".inquiry-title a")
+    assert (title.get_text(), title["lang"]) == (ENGLISH_TITLE, "en")
