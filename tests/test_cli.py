@@ -232,3 +232,30 @@ def test_send_digests_mails_a_member_on_daily_one_mail_and_nothing_the_second_ti
     again = run(cli_database, "send-digests")
     assert json.loads(again.stdout.strip().splitlines()[-1]) == {"users": 0, "notices": 0}
     engine.dispose()
+
+
+def test_send_meeting_reminders_reminds_a_meeting_due_tomorrow_once_and_prints_its_counts(cli_database: str) -> None:
+    from marketplace.collaborations import open_collaboration
+    from marketplace.models import CollaborationMeeting
+    from tests.builders import make_org
+
+    engine = make_engine(cli_database)
+    with Session(engine) as session:
+        institute = make_org(session, name_vi="Viện Công nghệ Sinh học Huế")
+        coop = make_org(session, kind="cooperative", name_vi="HTX Dầu tràm Lộc Thủy")
+        researcher = make_user(session, institute, full_name="TS. Nguyễn Thị Diệu Linh")
+        collab = open_collaboration(session, provider_org_id=institute.id, seeker_org_id=coop.id, stage="negotiating",
+                                    title="Chuẩn hóa tinh dầu tràm theo lô", actor_id=None)  # fmt: skip
+        session.add(CollaborationMeeting(collaboration_id=collab.id, starts_at=utcnow() + timedelta(hours=30),
+                                         place="Phòng họp Viện Công nghệ Sinh học Huế"))  # fmt: skip
+        session.commit()
+        address = researcher.email
+    result = run(cli_database, "send-meeting-reminders")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"meetings": 1, "people": 1}
+    with Session(engine) as session:
+        (mail,) = session.exec(select(OutboxMail).where(OutboxMail.to == address)).all()
+        assert mail.subject.startswith("Nhắc lịch: cuộc họp lúc ")
+    again = run(cli_database, "send-meeting-reminders")
+    assert json.loads(again.stdout.strip().splitlines()[-1]) == {"meetings": 0, "people": 0}
+    engine.dispose()
