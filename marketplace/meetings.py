@@ -26,7 +26,7 @@ from marketplace.cli import command
 from marketplace.collaboration_notices import followers
 from marketplace.collaborations import can_view, check_version, claim
 from marketplace.config import get_settings
-from marketplace.errors import Forbidden, Invalid, NotFound
+from marketplace.errors import Forbidden, NotFound
 from marketplace.i18n import N_, TIMEZONE, Msg, format_datetime, local_time
 from marketplace.mail import in_language
 from marketplace.models import Collaboration, CollaborationMeeting, MeetingStatus, User
@@ -87,10 +87,6 @@ class Listed:
     meeting: CollaborationMeeting
     organizer: str  # the name of whoever scheduled it ("" when unknown)
     started: bool  # its start has passed: it may be marked held
-
-    @property
-    def ends_at(self) -> datetime:
-        return ends_at(self.meeting)
 
 
 @dataclass(frozen=True)
@@ -385,8 +381,3 @@ def send_reminders_command(args: argparse.Namespace) -> int:
         report = send_reminders(session)
     print(json.dumps({"meetings": report.meetings, "people": report.people}))
     return 0
-
-
-def refused(exc: Invalid, data: Mapping[str, Any]) -> dict[str, Any]:
-    """What a meeting form shows again after refused input: its errors and what was typed."""
-    return {"errors": exc.errors, "form": dict(data)}
