@@ -42,3 +42,16 @@ def test_a_broker_schedules_a_meeting_in_place_and_it_is_listed_in_hue_time(page
     )
     assert accessibility_problems(page) == []
     screenshot(page, "collaboration-meetings")
+
+
+def test_the_meetings_of_a_deal_fit_a_phone_and_open_their_forms_in_place(page: Page) -> None:
+    log_in(page, "staff@demo.hue.vn")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto("/pipeline?view=list")
+    page.get_by_role("link", name=DEAL).first.click()
+    planned = page.locator("#meetings .meeting-list.upcoming .meeting").first
+    planned.get_by_role("link", name="Đổi").click()
+    expect(planned.locator("form.meeting-form")).to_be_visible()
+    expect(planned.get_by_label("Địa điểm")).to_have_value("HTX Dầu tràm Lộc Thủy, Phú Lộc")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot(page, "collaboration-meetings-375")
