@@ -54,8 +54,9 @@ def first_link(page, path: str, pattern: str) -> str:  # type: ignore[no-untyped
 
 
 def titled_link(page, path: str, title: str) -> str:  # type: ignore[no-untyped-def]
+    """The link of the search hit holding `title` (in English, a translated listing shows it as its original)."""
     page.goto(path)
-    return str(page.locator("main a", has_text=title).first.get_attribute("href"))
+    return str(page.locator("main .search-hit", has_text=title).first.locator("a").first.get_attribute("href"))
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])

@@ -14,8 +14,8 @@ pytestmark = pytest.mark.browser
 def test_a_failed_submit_focuses_the_error_summary_which_links_to_each_field(page: Page) -> None:
     log_in(page, "researcher@demo.hue.vn")
     page.goto("/offers/new")
-    page.get_by_label("Tiêu đề").fill("Sen")
-    page.get_by_label("Tiêu đề").press("Enter")
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).fill("Sen")
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).press("Enter")
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Vui lòng sửa các trường được đánh dấu.")

@@ -20,13 +20,13 @@ def test_a_researcher_writes_an_offer_with_the_coach_and_staff_publish_it(page: 
     log_in(page, "researcher@demo.hue.vn")
     page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name="Công nghệ").click()
     page.get_by_role("link", name="Đăng tin chào bán công nghệ").click()
-    page.get_by_label("Tiêu đề").fill(OFFER_TITLE)
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).fill(OFFER_TITLE)
     page.get_by_label("Lĩnh vực").select_option(label="Dược liệu và sản phẩm tự nhiên")
     expect(coach_item(page, "advantages")).to_have_class("check todo")
     page.get_by_label("Ưu điểm so với giải pháp hiện có").press_sequentially(ADVANTAGES)
     expect(coach_item(page, "advantages")).to_have_class("check done")  # the coach followed the typing
     screenshot(page, "listing-form-coach-1280")
-    page.get_by_label("Tóm tắt").fill(
+    page.get_by_role("textbox", name="Tóm tắt", exact=True).fill(
         "Cao khô lá sen Huế chuẩn hóa nuciferin ≥ 2 %, dùng cho trà và thực phẩm bảo vệ sức khỏe."
     )
     page.get_by_label("Mô tả").fill("Chiết lá sen Tây Hồ bằng ethanol 70 % ở 60 °C, cô chân không, sấy phun. " * 4)
@@ -55,7 +55,7 @@ def test_without_javascript_a_need_is_saved_sent_back_and_its_reason_shown(no_js
     page = no_js_page
     log_in(page, "enterprise@demo.hue.vn")
     page.goto("/needs/new")
-    page.get_by_label("Tiêu đề").fill(NEED_TITLE)
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).fill(NEED_TITLE)
     page.get_by_label("Lĩnh vực").select_option(label="Nông nghiệp và chế biến thực phẩm")
     page.get_by_label("Vấn đề").fill(
         "Hạt sen sấy nóng bị sẫm màu, mất 20 % giá bán; cần quy trình sấy lạnh phù hợp cơ sở nhỏ."
@@ -65,7 +65,7 @@ def test_without_javascript_a_need_is_saved_sent_back_and_its_reason_shown(no_js
     page.get_by_label("Tư vấn / dịch vụ kỹ thuật").check()
     page.get_by_role("button", name="Lưu và gửi duyệt").click()
     expect(page.locator("#e-budget_min_vnd")).to_have_text("Vui lòng nhập số từ 0 đến 1.000.000.000.000.")
-    expect(page.get_by_label("Tiêu đề")).to_have_value(NEED_TITLE)
+    expect(page.get_by_role("textbox", name="Tiêu đề", exact=True)).to_have_value(NEED_TITLE)
     page.get_by_label("Kinh phí từ (đồng)").fill("80.000.000")
     page.get_by_role("button", name="Lưu nháp").click()
     expect(page.locator("#coach .coach-number")).not_to_have_text("0")  # the coach shows after saving
@@ -94,7 +94,7 @@ def test_the_form_coach_and_queue_fit_a_phone(page: Page, width: int) -> None:
     page.set_viewport_size({"width": width, "height": 800})
     log_in(page, "staff@demo.hue.vn")
     page.goto("/offers/new")
-    page.get_by_label("Tiêu đề").fill(OFFER_TITLE)
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).fill(OFFER_TITLE)
     expect(coach_item(page, "title")).to_have_class("check done")
     screenshot(page, f"listing-form-coach-{width}")
     page.goto("/review")

@@ -20,7 +20,7 @@ def scrolls_sideways(page) -> bool:  # type: ignore[no-untyped-def]
 def test_a_url_in_a_title_and_a_long_word_do_not_widen_a_phone_page(page) -> None:  # type: ignore[no-untyped-def]
     log_in(page, "enterprise@demo.hue.vn")
     page.goto("/needs/new")
-    page.get_by_label("Tiêu đề").fill("Cần tài liệu " + URL)
+    page.get_by_role("textbox", name="Tiêu đề", exact=True).fill("Cần tài liệu " + URL)
     page.locator("#f-sector_code").select_option("medicinal")
     page.locator("#f-problem").fill("Xem " + URL + " và " + "Chiếtxuấttinhdầutràmgióđạtchuẩn" * 6)
     page.locator("button[name=intent][value=draft]").click()
