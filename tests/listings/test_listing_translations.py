@@ -6,9 +6,9 @@ from datetime import date
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import inquiries, listing_import
-from marketplace.models import Offer, Organization, User
-from tests.builders import make_manager, make_need, make_offer, page, xlsx
+from marketplace import inquiries, listing_import, matchmaking, proposals
+from marketplace.models import Offer, Organization, SavedListing, User
+from tests.builders import log_in, make_manager, make_need, make_offer, make_org, make_user, page, xlsx
 from tests.listings.conftest import new_offer_form
 from tests.listings.test_edit import edit_form
 from tests.listings.test_revisions import decide, edit, published_offer, revisions
@@ -293,3 +293,28 @@ def test_an_inquiry_about_a_translated_offer_reads_in_english_for_an_english_rea
     db.commit()
     title = page(outsider_client.get(f"/inquiries/{inquiry.id}?lang=en")).select_one(".inquiry-title a")
     assert (title.get_text(), title["lang"]) == (ENGLISH_TITLE, "en")
+
+
+def test_a_saved_translated_offer_is_listed_by_its_english_title_for_an_english_reader(
+    outsider_client: TestClient, db: Session, outsider: User
+) -> None:
+    offer = translated_offer(db)
+    db.add(SavedListing(user_id=outsider.id, listing_kind="offer", listing_id=offer.id, note="Hỏi giá chuyển giao"))
+    db.commit()
+    card = page(outsider_client.get("/saved?lang=en")).select_one(".saved-listing")
+    assert card.select_one(".card-title a").get_text() == ENGLISH_TITLE
+    assert card.select_one(".card-title a")["lang"] == "en"
+    assert card.select_one(".translation-note .original-title").get_text() == ORIGINAL_TITLE
+
+
+def test_a_proposed_translated_offer_reads_in_english_on_the_need_page(client: TestClient, db: Session) -> None:
+    matchmaking.clear_cache()
+    translated_offer(db, organization=make_org(db, name_vi="Viện Hóa học"))
+    company = make_org(db, kind="enterprise", name_vi="HTX Dầu tràm Lộc Thủy")
+    need = make_need(db, company)
+    proposals.refresh_listing(db, need)
+    log_in(client, make_user(db, company, role="enterprise"))
+    card = page(client.get(f"/needs/{need.id}?lang=en")).select_one("#proposals .proposal")
+    assert card.select_one(".card-title a").get_text() == ENGLISH_TITLE
+    assert card.select_one(".card-title a")["lang"] == "en"
+    assert card.select_one(".translation-note .original-title").get_text() == ORIGINAL_TITLE
