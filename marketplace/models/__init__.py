@@ -25,6 +25,14 @@ from marketplace.models.enums import (
     Stage,
     TaskLevel,
 )
+from marketplace.models.events import (
+    Event,
+    EventExhibit,
+    EventKind,
+    EventMeetingRequest,
+    EventMeetingStatus,
+    EventStatus,
+)
 from marketplace.models.listings import ListingAttachment, ListingEvent, ListingRevision, ListingViews, Need, Offer
 from marketplace.models.people import (
     ExpertiseProfile,
@@ -56,6 +64,12 @@ __all__ = [
     "CollaborationNote",
     "CollaborationType",
     "DeclineReason",
+    "Event",
+    "EventExhibit",
+    "EventKind",
+    "EventMeetingRequest",
+    "EventMeetingStatus",
+    "EventStatus",
     "GlossaryTerm",
     "ExpertiseProfile",
     "IPStatus",
