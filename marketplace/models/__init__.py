@@ -5,6 +5,7 @@ from marketplace.models.deals import (
     CollaborationDocument,
     CollaborationMeeting,
     CollaborationNote,
+    CollaborationStory,
     Inquiry,
     InquiryMessage,
     MatchProposal,
@@ -23,6 +24,7 @@ from marketplace.models.enums import (
     ProposalStatus,
     Role,
     Stage,
+    StoryStatus,
     TaskLevel,
 )
 from marketplace.models.events import (
@@ -62,6 +64,7 @@ __all__ = [
     "CollaborationDocument",
     "CollaborationMeeting",
     "CollaborationNote",
+    "CollaborationStory",
     "CollaborationType",
     "DeclineReason",
     "Event",
@@ -104,6 +107,7 @@ __all__ = [
     "Sector",
     "Stage",
     "StageChange",
+    "StoryStatus",
     "SubmittedForm",
     "TaskLevel",
     "TwoStep",

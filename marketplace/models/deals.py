@@ -6,7 +6,7 @@ from sqlalchemy import Date, DateTime, Float, Index, LargeBinary, UniqueConstrai
 from sqlmodel import Field, SQLModel
 
 from marketplace.models._base import json_list, long_text, moment_field, now_field, short_code, vnd
-from marketplace.models.enums import InquiryStatus, MeetingStatus, ProposalStatus, Stage
+from marketplace.models.enums import InquiryStatus, MeetingStatus, ProposalStatus, Stage, StoryStatus
 
 
 class MatchProposal(SQLModel, table=True):
@@ -156,6 +156,29 @@ class CollaborationMeeting(SQLModel, table=True):
     cancel_reason: str | None = Field(default=None, max_length=1000)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     reminded_at: datetime | None = moment_field()
+    created_at: datetime = now_field()
+    updated_at: datetime = now_field()
+    version: int = 1
+
+
+class CollaborationStory(SQLModel, table=True):
+    """The public success story of a collaboration that reached an agreement (`marketplace.stories`): written by
+    Department staff, published only once a manager of each party consented to this very text (and to whether
+    the contract value is shown); an edit clears both consents, and either party or staff may withdraw it."""
+
+    __tablename__ = "collaboration_story"
+    id: int | None = Field(default=None, primary_key=True)
+    collaboration_id: int = Field(foreign_key="collaboration.id", unique=True)
+    headline: str = Field(max_length=200)
+    text: str = Field(max_length=3000)
+    show_value: bool = False
+    provider_consent_by_id: int | None = Field(default=None, foreign_key="user.id")
+    provider_consent_at: datetime | None = moment_field()
+    seeker_consent_by_id: int | None = Field(default=None, foreign_key="user.id")
+    seeker_consent_at: datetime | None = moment_field()
+    status: str = short_code(default=StoryStatus.DRAFT.value, index=True)
+    written_by_id: int | None = Field(default=None, foreign_key="user.id")
+    published_at: datetime | None = moment_field(index=True)
     created_at: datetime = now_field()
     updated_at: datetime = now_field()
     version: int = 1

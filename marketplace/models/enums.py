@@ -110,3 +110,10 @@ class MeetingStatus(StrEnum):
     PLANNED = "planned"
     HELD = "held"
     CANCELLED = "cancelled"
+
+
+class StoryStatus(StrEnum):
+    DRAFT = "draft"
+    AWAITING_CONSENT = "awaiting_consent"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
