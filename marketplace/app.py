@@ -11,6 +11,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from marketplace import search
 from marketplace.api import docs as api_docs
+from marketplace.api import events as api_events
 from marketplace.api import search as api_search
 from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
@@ -40,6 +41,7 @@ from marketplace.web import (
     users,
     workspace,
 )
+from marketplace.web import events as events_page
 from marketplace.web import glossary as glossary_page
 from marketplace.web import meetings as meetings_page
 from marketplace.web import saved_listings as saved_listings_page
@@ -97,7 +99,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         inquiries.router,
         workspace.router,
         experts.router,
+        events_page.router,
         api_v1.router,
+        api_events.router,
         api_docs.router,
         open_data.router,
         feeds.router,

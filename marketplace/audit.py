@@ -93,6 +93,16 @@ ACTION_LABELS = {
     "glossary.remove": N_("took a term out of the glossary"),
     "glossary.import": N_("imported glossary terms from a file"),
     "proposals.recalculate": N_("recalculated every partner proposal"),
+    "event.create": N_("created an event"),
+    "event.edit": N_("edited an event"),
+    "event.publish": N_("published an event"),
+    "event.cancel": N_("cancelled an event"),
+    "event.exhibit_add": N_("added an exhibit to an event"),
+    "event.exhibit_remove": N_("removed an exhibit from an event"),
+    "event.meeting_request": N_("asked for a meeting at an event"),
+    "event.meeting_accept": N_("accepted a meeting at an event"),
+    "event.meeting_decline": N_("declined a meeting at an event"),
+    "event.meeting_cancel": N_("withdrew a meeting request at an event"),
 }
 ENTITY_LABELS = {
     "offer": N_("Technology offer"),
@@ -104,6 +114,7 @@ ENTITY_LABELS = {
     "matchproposal": N_("Match proposal"),
     "user": N_("Account"),
     "glossary": N_("Glossary"),
+    "event": N_("Event"),
     "recalculation": N_("Recalculation of partner proposals"),
 }
 MODELS: dict[str, Any] = {

@@ -65,6 +65,14 @@ LABELS: dict[str, dict[str, str]] = {
         "institutional": N_("Institutional"),
     },
     "meeting_status": {"planned": N_("Planned"), "held": N_("Held"), "cancelled": N_("Cancelled")},
+    "event_kind": {"fair": N_("Technology fair"), "matchmaking": N_("Matchmaking day"), "workshop": N_("Workshop")},
+    "event_status": {"draft": N_("Draft"), "published": N_("Published"), "cancelled": N_("Cancelled")},
+    "event_meeting_status": {
+        "requested": N_("Waiting for an answer"),
+        "accepted": N_("Accepted"),
+        "declined": N_("Declined"),
+        "cancelled": N_("Withdrawn"),
+    },
     "proposal_status": {"new": N_("New"), "accepted": N_("Accepted"), "dismissed": N_("Dismissed")},
     "inquiry_status": {
         "pending": N_("Waiting for an answer"),

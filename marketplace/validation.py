@@ -133,6 +133,29 @@ def future_date(
     return value
 
 
+def day(errors: Errors, data: Mapping[str, Any], field: str, *, required: bool = False) -> date | None:
+    """A calendar date as a date input sends it (YYYY-MM-DD) or as Vietnamese write it (31/12/2026), any year
+    from 2000 to ten years ahead."""
+    raw = nfc(data.get(field))
+    if not raw:
+        if required:
+            errors[field] = Msg("This field is required.")
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            value = datetime.strptime(raw, pattern).date()
+            break
+        except ValueError:
+            continue
+    else:
+        errors[field] = Msg("Please enter a date such as 31/12/2026.")
+        return None
+    if not 2000 <= value.year <= datetime.now(UTC).year + 10:
+        errors[field] = Msg("Please enter a date between 2000 and ten years from now.")
+        return None
+    return value
+
+
 # What a moment field accepts: the browser's datetime-local value, or a date and time typed as Vietnamese write them.
 MOMENT_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M", "%H:%M %d/%m/%Y")
 
