@@ -8,9 +8,10 @@ from typing import Any, Generic, TypeVar, cast
 from sqlalchemy import String, func, literal, not_, union_all
 from sqlmodel import Session, and_, col, or_, select
 
-from marketplace import collaborations, inquiries, inquiry_messages, meetings, notifications
+from marketplace import collaborations, event_meetings, inquiries, inquiry_messages, meetings, notifications
 from marketplace.db import page_count, paginate
 from marketplace.errors import NotFound
+from marketplace.event_meetings import Row as EventMeetingRow
 from marketplace.inquiries import Contact, Subject
 from marketplace.meetings import Upcoming
 from marketplace.models import (
@@ -101,6 +102,7 @@ class Workspace:
     notifications: Section[Notification] = field(default_factory=Section)
     waiting: int = 0
     meetings: list[Upcoming] = field(default_factory=list)  # planned, soonest first (whole page only)
+    event_meetings: list[EventMeetingRow] = field(default_factory=list)  # B2B at events, soonest first (ditto)
 
 
 def overview(
@@ -116,6 +118,7 @@ def overview(
         space.waiting = _count(session, _received_query(user).where(Inquiry.status == InquiryStatus.PENDING))
     if only is None:
         space.meetings = meetings.upcoming_for(session, user)
+        space.event_meetings = event_meetings.upcoming_for(session, user)
     return space
 
 

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from marketplace import (
     attachments,
+    events,
     listing_views,
     listings,
     logos,
@@ -46,6 +47,7 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
             "organizations": len(organizations.directory(session)),
         },
         "flash": request.session.pop("flash", None),
+        "next_event": events.next_upcoming(session),
     }
     return render(request, "home.html", context)
 
@@ -69,6 +71,7 @@ def listing_page(
         "attachments": files,
         "share_image": share_image(request, files),
         "attachment_flash": request.session.pop("attachment_flash", None),
+        "on_show": events.on_show(session, kind, listing.id) if listing.id else [],
     }
     if context["can_manage"] and listing.id is not None:
         context["views"] = listing_views.views_of(session, kind, listing.id)
