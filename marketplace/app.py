@@ -12,6 +12,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from marketplace import search
 from marketplace.api import docs as api_docs
 from marketplace.api import events as api_events
+from marketplace.api import results as api_results
 from marketplace.api import search as api_search
 from marketplace.api import v1 as api_v1
 from marketplace.config import Settings, get_settings
@@ -46,6 +47,7 @@ from marketplace.web import glossary as glossary_page
 from marketplace.web import meetings as meetings_page
 from marketplace.web import saved_listings as saved_listings_page
 from marketplace.web import search as search_page
+from marketplace.web import stories as stories_page
 from marketplace.web.middleware import BodyLimit, Locale
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         audit.router,
         collaboration_documents.router,
         meetings_page.router,
+        stories_page.router,
         users.router,
         organizations.router,
         memberships.router,
@@ -101,6 +104,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         experts.router,
         events_page.router,
         api_v1.router,
+        api_results.router,
         api_events.router,
         api_docs.router,
         open_data.router,

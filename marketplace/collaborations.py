@@ -17,6 +17,7 @@ from marketplace.models import (
     Collaboration,
     CollaborationMeeting,
     CollaborationNote,
+    CollaborationStory,
     CollaborationType,
     Need,
     Offer,
@@ -37,7 +38,7 @@ TASK_LEVELS = tuple(t.value for t in TaskLevel)
 CONTRACT_VALUE_MAX = 1_000_000_000_000
 VERSION_MAX = 2**31 - 1
 STAFF_ONLY = Msg("Only Department staff can move or edit a collaboration.")
-Versioned = Collaboration | CollaborationMeeting  # records edited under optimistic locking
+Versioned = Collaboration | CollaborationMeeting | CollaborationStory  # records edited under optimistic locking
 
 
 def open_collaboration(

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from marketplace import indicators, stats, validation
+from marketplace import indicators, stats, stories, validation
 from marketplace.errors import Invalid, NotFound
 from marketplace.i18n import Msg
 from marketplace.labels import sector_options
@@ -95,7 +95,7 @@ def names(session: Session, ids: set[int]) -> dict[int, str]:
 
 
 def stock(session: Session) -> dict[str, int]:
-    """What the exchange holds now: published offers and needs, organizations."""
+    """What the exchange holds now: published offers and needs, organizations, published success stories."""
 
     def count(model: Any, *where: Any) -> int:
         return session.exec(select(func.count()).select_from(model).where(*where)).one()
@@ -104,6 +104,7 @@ def stock(session: Session) -> dict[str, int]:
         "published_offers": count(Offer, Offer.status == ListingStatus.PUBLISHED),
         "published_needs": count(Need, Need.status == ListingStatus.PUBLISHED),
         "organizations": count(Organization),
+        "published_stories": stories.count_published(session),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
-from marketplace import attachments, collaboration_documents, meetings, saved_searches
+from marketplace import attachments, collaboration_documents, meetings, saved_searches, stories
 from marketplace.i18n import TIMEZONE, local_time
 from marketplace.models import (
     AuditLog,
@@ -18,6 +18,7 @@ from marketplace.models import (
     CollaborationDocument,
     CollaborationMeeting,
     CollaborationNote,
+    CollaborationStory,
     ExpertiseProfile,
     Inquiry,
     InquiryMessage,
@@ -32,6 +33,7 @@ from marketplace.models import (
     SavedSearch,
     Sector,
     StageChange,
+    StoryStatus,
     User,
 )
 from marketplace.models._base import aware, ident, utcnow
@@ -115,6 +117,7 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
         rows = read_json(collaborations)
         added["collaboration_documents"] = _load_collaboration_documents(session, rows, users, seed_dir, now)
         added["collaboration_meetings"] = _load_collaboration_meetings(session, rows, users, now)
+        added["collaboration_stories"] = _load_collaboration_stories(session, rows, users, now)
     files = seed_dir / "attachments.json"
     added["attachments"] = (
         _load_attachments(session, read_json(files), seed_dir / "attachments") if files.exists() else 0
@@ -235,6 +238,42 @@ def _load_collaboration_meetings(
                                                           "status": meeting.status})
                 )  # fmt: skip
             added += 1
+    session.flush()
+    return added
+
+
+def _load_collaboration_stories(
+    session: Session, rows: list[dict[str, Any]], users: dict[str, User], now: datetime
+) -> int:
+    """Published success stories of demo collaborations, with both parties' consent given the day before they
+    were published; a collaboration that already has a story keeps it."""
+    added = 0
+    for row in rows:
+        collab = session.exec(select(Collaboration).where(Collaboration.key == row["key"])).first()
+        item = row.get("story")
+        if collab is None or not item or stories.story_of(session, collab) is not None:
+            continue
+        published = now - timedelta(days=item["published_days_ago"])
+        consented, written = published - timedelta(days=1), published - timedelta(days=2)
+        writer, provider, seeker = (users.get(item.get(k) or "") for k in ("by", "provider_consent_by",
+                                                                           "seeker_consent_by"))  # fmt: skip
+        story = CollaborationStory(
+            collaboration_id=ident(collab), headline=item["headline"], text=item["text"], show_value=item["show_value"],
+            written_by_id=writer.id if writer else None, provider_consent_by_id=provider.id if provider else None,
+            provider_consent_at=consented, seeker_consent_by_id=seeker.id if seeker else None,
+            seeker_consent_at=consented, status=StoryStatus.PUBLISHED.value, published_at=published,
+            created_at=written, updated_at=published, version=4,
+        )  # fmt: skip
+        session.add(story)
+        session.flush()
+        # The entries the stories use cases record (the audit log), dated as they happened rather than now.
+        steps = [(stories.WRITTEN, written, writer), (stories.ASKED, written, writer),
+                 (stories.CONSENTED, consented, provider), (stories.CONSENTED, consented, seeker),
+                 (stories.PUBLISHED, published, seeker)]  # fmt: skip
+        for action, at, actor in steps:
+            session.add(AuditLog(actor_id=actor.id if actor else None, at=at, action=action, entity="collaboration",
+                                 entity_id=collab.id, detail={"story": story.id, "status": story.status}))  # fmt: skip
+        added += 1
     session.flush()
     return added
 

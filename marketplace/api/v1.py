@@ -154,6 +154,10 @@ class StatsOut(BaseModel):
     acceptance_rate: float | None = Field(description="Accepted share of answered inquiries, 0–1.")
     median_reply_hours: float | None
     meetings_held: int = Field(description="Meetings of collaborations held (started and marked held) in the period.")
+    published_stories_now: int = Field(
+        description="Success stories of collaborations public now (published with both parties' consent; "
+        "`/api/v1/results` lists them)."
+    )
     collaborations_by_stage: dict[str, int]
     agreements_signed: int
     total_contract_value_vnd: int
@@ -312,6 +316,6 @@ def _stats(session: Session, params: dict[str, str]) -> StatsOut:
         published_needs_now=now["published_needs"], organizations=now["organizations"],
         offers_published=f.offers_published, needs_published=f.needs_published, proposals=f.proposals,
         inquiries=f.inquiries, acceptance_rate=f.acceptance_rate, median_reply_hours=f.median_reply_hours,
-        meetings_held=f.meetings_held, collaborations_by_stage=dict(f.by_stage), agreements_signed=f.agreements_signed,
+        meetings_held=f.meetings_held, published_stories_now=now["published_stories"], collaborations_by_stage=dict(f.by_stage), agreements_signed=f.agreements_signed,
         total_contract_value_vnd=f.contract_value_vnd, commercialized=f.commercialized,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from marketplace import (
     memberships,
     organizations,
     profiles,
+    stories,
 )
 from marketplace.i18n import LOCALES
 from marketplace.models import Need, Offer, User
@@ -41,6 +42,7 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
         "needs": needs,
         "commissioned": commissioned,
         "orgs": orgs,
+        "latest_stories": stories.published(session, limit=2),
         "counts": {
             "offers": listings.count_published(session, Offer),
             "needs": listings.count_published(session, Need),
@@ -120,6 +122,7 @@ def organization_detail(
         "offers": listings.published_of(session, Offer, organization_id),
         "needs": listings.published_of(session, Need, organization_id),
         "past_deals": profiles.past_collaborations(session, organization_id),
+        "org_stories": stories.published(session, organization_id=organization_id, limit=50),
         "can_edit": organizations.can_edit(session, user, organization),
         "who_edits": organizations.who_edits(organization),
         "people": membership_review.people_shown_to(session, user, organization_id),

@@ -22,6 +22,7 @@ from marketplace.i18n import TIMEZONE, Msg, current_locale
 from marketplace.inquiries import org_name
 from marketplace.models import Collaboration, Need, Offer, User
 from marketplace.web import meetings as meeting_pages
+from marketplace.web import stories as story_pages
 from marketplace.web.deps import Csrf, CurrentUser, FormData, SessionDep, StaffUser
 from marketplace.web.templating import is_htmx, render
 from marketplace.web.workspace import mark_seen
@@ -128,8 +129,8 @@ def _timeline_context(session: Session, user: User, collab: Collaboration, **not
 
 def detail_page(request: Request, session: Session, user: User, collab: Collaboration, *, status: int = 200,
             **extra: Any) -> Response:  # fmt: skip
-    """The collaboration page, with any errors, conflict and typed values in `extra` (also for the documents'
-    and meetings' routes, `web.collaboration_documents`, `web.meetings`)."""
+    """The collaboration page, with any errors, conflict and typed values in `extra` (also for the documents',
+    meetings' and story's routes, `web.collaboration_documents`, `web.meetings`, `web.stories`)."""
     related = board.related(session, collab)
     context = related | _timeline_context(session, user, collab) | {
         "is_staff": user.is_staff,
@@ -143,7 +144,9 @@ def detail_page(request: Request, session: Session, user: User, collab: Collabor
         "document_flash": request.session.pop("document_flash", None), "document_form": {}, "document_errors": {},
         "max_documents": collaboration_documents.MAX_PER_COLLABORATION,
     } | meeting_pages.section_context(session, user, collab, request.query_params,
-                                      meeting_flash=request.session.pop("meeting_flash", None)) | extra  # fmt: skip
+                                      meeting_flash=request.session.pop("meeting_flash", None)) | (
+        story_pages.section_context(session, user, collab, story_flash=request.session.pop("story_flash", None))
+    ) | extra  # fmt: skip
     return render(request, "collaboration.html", context, status_code=status)
 
 

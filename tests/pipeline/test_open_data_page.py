@@ -35,7 +35,7 @@ def test_the_open_data_page_shows_the_published_figures_in_vietnamese(client: Te
     _figures(db)
     html = page(client.get("/open-data"))
     assert html.select_one("h1").get_text() == "Dữ liệu mở"
-    assert [dd.get_text() for dd in html.select(".stats dd")] == ["2", "1", "2"]
+    assert [dd.get_text() for dd in html.select(".stats dd")] == ["2", "1", "2", "0", "0"]  # no meeting, no story
     assert _row(html, "od-by-sector", "Dược liệu và sản phẩm tự nhiên") == ["1", "1"]
     assert len(html.select("table.od-by-sector tbody tr")) == 2  # drafts and submitted needs are not counted
     assert _row(html, "od-by-kind", "Viện nghiên cứu") == ["1"]
