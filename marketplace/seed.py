@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from marketplace import attachments, collaboration_documents, meetings, saved_searches, stories
+from marketplace.event_seed import load_events
 from marketplace.i18n import TIMEZONE, local_time
 from marketplace.models import (
     AuditLog,
@@ -122,6 +123,8 @@ def seed(session: Session, seed_dir: Path, now: datetime | None = None) -> dict[
     added["attachments"] = (
         _load_attachments(session, read_json(files), seed_dir / "attachments") if files.exists() else 0
     )
+    fairs = seed_dir / "events.json"
+    added["events"] = load_events(session, read_json(fairs), users) if fairs.exists() else 0
     session.commit()
     return added
 

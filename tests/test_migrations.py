@@ -88,6 +88,7 @@ def test_a_database_holding_the_demo_data_upgrades_to_the_newest_schema(
         patched.setattr("marketplace.seed._load_inquiry_messages", lambda *args: 0)  # nor inquiry threads (0020)
         patched.setattr("marketplace.seed._load_collaboration_meetings", lambda *args: 0)  # nor meetings (0022)
         patched.setattr("marketplace.seed._load_collaboration_stories", lambda *args: 0)  # nor stories (0025)
+        patched.setattr("marketplace.seed.load_events", lambda *args: 0)  # nor events (0024)
         seed(session, SEED_DIR)
         before = {table: _count(session, table) for table in ("offer", "need", "matchproposal", "inquiry")}
     with empty_engine.begin() as conn:

@@ -357,3 +357,22 @@ def test_the_api_gives_published_events_with_their_exhibits(client: TestClient, 
 def test_the_api_answers_404_for_a_draft_event(client: TestClient, db: Session, staff: User) -> None:
     draft = make_event(db, staff, status="draft")
     assert client.get(f"/api/v1/events/{draft.id}").status_code == 404
+
+
+# --- demo data ------------------------------------------------------------------------------------------------
+
+
+def test_the_demo_data_holds_the_2024_techfest_and_an_upcoming_matchmaking_day(seeded_client: TestClient) -> None:
+    doc = page(seeded_client.get("/events"))
+    upcoming = [a.text for a in doc.select("#upcoming-title + ul .card-title a")]
+    past = [a.text for a in doc.select("#past-title + ul .card-title a")]
+    assert "Ngày kết nối cung cầu công nghệ dược liệu Huế 2027" in upcoming
+    assert "Techfest vùng Bắc Trung Bộ và duyên hải miền Trung 2024" in past
+
+
+def test_the_demo_matchmaking_day_shows_seeded_listings(seeded_client: TestClient) -> None:
+    events_list = seeded_client.get("/api/v1/events").json()
+    upcoming = next(e for e in events_list if e["name"].startswith("Ngày kết nối"))
+    detail = seeded_client.get(f"/api/v1/events/{upcoming['id']}").json()
+    assert {x["kind"] for x in detail["exhibits"]} == {"offer", "need"}
+    assert len(detail["exhibits"]) == 6
