@@ -163,6 +163,9 @@ def request_meeting(request: Request, session: SessionDep, user: CurrentUser, ev
     except Invalid as exc:
         return event_page(request, session, user, event, status=422, meeting_form=form, meeting_errors=exc.errors,
                           meeting_message=exc.message)  # fmt: skip
+    except Conflict as exc:  # already asked: the form stays filled in, with the reason above it
+        return event_page(request, session, user, event, status=409, meeting_form=form,
+                          meeting_errors={"exhibit_id": exc.message}, meeting_message=exc.message)  # fmt: skip
     return _back(request, event, Msg("Your request has been sent; the exhibitor has been told."), "#my-meetings")
 
 

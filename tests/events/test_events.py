@@ -231,7 +231,9 @@ def test_a_visitor_asks_for_a_meeting_and_the_exhibitor_is_told(app: FastAPI, db
         assert ask(c, event, shown).status_code == 303
     request = db.exec(select(EventMeetingRequest)).one()
     assert (request.status, request.requester_org_id) == ("requested", buyer.organization_id)
-    assert db.exec(select(Notification).where(Notification.user_id == researcher.id)).one().link == f"/events/{event.id}"
+    assert (
+        db.exec(select(Notification).where(Notification.user_id == researcher.id)).one().link == f"/events/{event.id}"
+    )
     assert db.exec(select(OutboxMail).where(OutboxMail.to == researcher.email)).one()
 
 
@@ -345,7 +347,9 @@ def test_members_cannot_download_the_report(app: FastAPI, setting: tuple) -> Non
         assert c.get(f"/events/{event.id}/exhibits.csv").status_code == 403
 
 
-def test_the_api_gives_published_events_with_their_exhibits(client: TestClient, db: Session, setting: tuple, staff: User) -> None:
+def test_the_api_gives_published_events_with_their_exhibits(
+    client: TestClient, db: Session, setting: tuple, staff: User
+) -> None:
     event, shown, *_ = setting
     make_event(db, staff, status="draft", name="Hội thảo nội bộ chưa công bố")
     assert [e["name"] for e in client.get("/api/v1/events").json()] == [event.name]
@@ -376,3 +380,13 @@ def test_the_demo_matchmaking_day_shows_seeded_listings(seeded_client: TestClien
     detail = seeded_client.get(f"/api/v1/events/{upcoming['id']}").json()
     assert {x["kind"] for x in detail["exhibits"]} == {"offer", "need"}
     assert len(detail["exhibits"]) == 6
+
+
+def test_asking_the_same_exhibitor_twice_is_refused_keeping_the_form(app: FastAPI, db: Session, setting: tuple) -> None:
+    event, shown, _, buyer = setting
+    with logged_in(app, buyer) as c:
+        ask(c, event, shown)
+        response = ask(c, event, shown, message="Xin hẹn thêm một buổi nữa về tinh dầu tràm.")
+    assert response.status_code == 409
+    assert page(response).select_one("#f-message").text == "Xin hẹn thêm một buổi nữa về tinh dầu tràm."
+    assert len(db.exec(select(EventMeetingRequest)).all()) == 1
