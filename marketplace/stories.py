@@ -11,6 +11,7 @@ audited against the collaboration. Nobody who may not see the collaboration lear
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func
@@ -25,7 +26,7 @@ from marketplace.i18n import N_, Msg
 from marketplace.labels import sector_options
 from marketplace.memberships import is_manager, managers_of
 from marketplace.models import Collaboration, CollaborationStory, Organization, Stage, StoryStatus, User
-from marketplace.models._base import ident, utcnow
+from marketplace.models._base import aware, ident, utcnow
 from marketplace.notifications import tell
 
 HEADLINE_MAX, TEXT_MAX, REASON_MAX = 200, 3000, 1000
@@ -306,6 +307,12 @@ def published_page(session: Session, *, sector: str | None, page: int) -> tuple[
     total = count_published(session, sector=sector)
     paging = paginate(total, page, PER_PAGE)
     return published(session, sector=sector, offset=paging.offset), paging, total
+
+
+def published_changes(session: Session) -> list[tuple[int, datetime]]:
+    """(id, last change) of every published story, for the sitemap."""
+    query = select(CollaborationStory.id, CollaborationStory.updated_at).where(CollaborationStory.status == S.PUBLISHED)
+    return [(i, aware(at)) for i, at in session.exec(query.order_by(col(CollaborationStory.id))) if i is not None]
 
 
 def get_published(session: Session, story_id: int) -> Shown:

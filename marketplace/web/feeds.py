@@ -8,7 +8,7 @@ from fastapi.responses import PlainTextResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import URL
 
-from marketplace import labels, syndication
+from marketplace import labels, stories, syndication
 from marketplace.errors import NotFound
 from marketplace.i18n import DEFAULT_LOCALE, N_, current_locale, gettext
 from marketplace.inquiries import org_name
@@ -33,7 +33,8 @@ PRIVATE_PATHS = (
     "/password/", "/lang/", "/offers/new", "/needs/new", "/offers/*/edit", "/needs/*/edit",
     "/organizations/*/edit", "/api/",
 )  # fmt: skip
-STATIC_PAGES = ("home", "search_page", "offer_list", "need_list", "organization_list", "expert_list", "open_data_page")
+STATIC_PAGES = ("home", "search_page", "offer_list", "need_list", "organization_list", "expert_list", "open_data_page",
+                "results_page")  # fmt: skip
 FEED_TITLES = {
     "offer": N_("Technology offers newly published on the Hue Innovation Exchange"),
     "need": N_("Technology needs newly published on the Hue Innovation Exchange"),
@@ -82,10 +83,13 @@ def sitemap_part(request: Request, session: SessionDep, number: RecordId) -> Res
 
 
 def _sitemap_urls(request: Request, session: Session) -> list[tuple[str, datetime | None]]:
-    """(address, last change) of the public pages: the lists, then every published listing and organization."""
+    """(address, last change) of the public pages: the lists, then every published listing, organization and
+    success story."""
     urls: list[tuple[str, datetime | None]] = [(public_url(request, name), None) for name in STATIC_PAGES]
     makers = {kind: _address_maker(request, kind) for kind in ("offer", "need", "organization")}
     urls += [(makers[record.kind](record.id), record.at) for record in syndication.public_records(session)]
+    story = public_url(request, "result_detail", story_id="{id}")
+    urls += [(story.replace("{id}", str(story_id)), at) for story_id, at in stories.published_changes(session)]
     return urls
 
 

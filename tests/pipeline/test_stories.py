@@ -363,6 +363,16 @@ def test_the_feed_carries_the_published_stories(
     assert HEADLINE in feed.text and f"/results/{story.id}" in feed.text
 
 
+def test_the_sitemap_lists_the_results_page_and_published_stories_only(
+    client: TestClient, db: Session, collab: Collaboration, staff: User
+) -> None:
+    story = published(db, collab, staff)
+    waiting = asked(db, make_collab(db, stage="implementing"), staff)
+    sitemap = client.get("/sitemap.xml").text
+    assert "/results</loc>" in sitemap and f"/results/{story.id}</loc>" in sitemap
+    assert f"/results/{waiting.id}</loc>" not in sitemap
+
+
 def test_the_home_page_and_the_organizations_pages_link_the_story(
     client: TestClient, db: Session, collab: Collaboration, staff: User
 ) -> None:

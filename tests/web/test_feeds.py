@@ -102,7 +102,7 @@ def test_no_page_in_the_sitemap_is_closed_to_crawlers(client: TestClient, db: Se
     rules = RobotFileParser()
     rules.parse(client.get("/robots.txt").text.splitlines())
     urls = sitemap_urls(client)
-    assert len(urls) == 10 and all(rules.can_fetch("Googlebot", url) for url in urls)
+    assert len(urls) == 11 and all(rules.can_fetch("Googlebot", url) for url in urls)
 
 
 def sitemap_urls(client: TestClient, path: str = "/sitemap.xml") -> dict[str, str | None]:
@@ -149,13 +149,13 @@ def test_beyond_the_limit_the_sitemap_becomes_an_index_of_parts(
     org = make_org(db)
     for n in range(3):
         make_offer(db, org, title=f"Quy trình ủ phân hữu cơ số {n}")
-    monkeypatch.setattr(syndication, "SITEMAP_MAX_URLS", 4)  # 7 pages + 3 offers + 1 organization = 11 URLs
+    monkeypatch.setattr(syndication, "SITEMAP_MAX_URLS", 4)  # 8 pages + 3 offers + 1 organization = 12 URLs
     root = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314
     assert root.tag == f"{SITEMAP}sitemapindex"
     parts = [loc.text for loc in root.iter(f"{SITEMAP}loc")]
     assert parts == [f"{base()}/sitemap-{n}.xml" for n in (1, 2, 3)]
     found = [url for n in (1, 2, 3) for url in sitemap_urls(client, f"/sitemap-{n}.xml")]
-    assert len(found) == len(set(found)) == 11
+    assert len(found) == len(set(found)) == 12
     assert client.get("/sitemap-4.xml").status_code == 404
 
 
