@@ -85,6 +85,12 @@ def may_write(user: User | None, collab: Collaboration) -> bool:
     return user is not None and user.is_staff and collab.stage in STORY_STAGES
 
 
+def parties_without_manager(session: Session, collab: Collaboration) -> list[Organization]:
+    """The party organizations nobody manages on the exchange: nobody can consent for them yet."""
+    found = [session.get(Organization, i) for i in (collab.provider_org_id, collab.seeker_org_id)]
+    return [o for o in found if o is not None and not managers_of(session, ident(o))]
+
+
 def form_values(story: CollaborationStory | None) -> dict[str, Any]:
     if story is None:
         return {"headline": "", "text": "", "show_value": ""}

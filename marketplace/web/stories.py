@@ -33,6 +33,7 @@ def section_context(session: Session, user: User, collab: Collaboration, **state
     if story is not None:
         ids = {i for i in (story.provider_consent_by_id, story.seeker_consent_by_id) if i}
         names = {i: person.full_name for i in ids if (person := session.get(User, i)) is not None}
+    asking = user.is_staff and (story is None or story.status != stories.S.PUBLISHED)  # consent still to come
     context: dict[str, Any] = {
         "collab": collab, "story": story, "story_form": stories.form_values(story), "story_errors": {},
         "story_may_write": stories.may_write(user, collab), "story_party": stories.party_of(session, user, collab),
@@ -40,6 +41,7 @@ def section_context(session: Session, user: User, collab: Collaboration, **state
         "story_message": None, "story_conflict": False, "is_staff": user.is_staff,
         "provider": session.get(Organization, collab.provider_org_id),
         "seeker": session.get(Organization, collab.seeker_org_id),
+        "story_unmanaged": stories.parties_without_manager(session, collab) if asking else [],
     }  # fmt: skip
     return context | state
 

@@ -389,3 +389,29 @@ def test_the_demo_cajeput_oil_deal_has_a_published_story(seeded_client: TestClie
     tram = [item for item in body["items"] if "tinh dầu tràm" in item["headline"]]
     assert len(tram) == 1 and tram[0]["contract_value_vnd"] == 250_000_000
     assert tram[0]["seeker"]["name_vi"] == "Hợp tác xã Dầu tràm Lộc Thủy"
+
+
+def test_with_htmx_writing_the_story_answers_with_the_section_alone(
+    db: Session, collab: Collaboration, staff_client: TestClient
+) -> None:
+    path = f"/collaborations/{collab.id}"
+    sent = staff_client.post(f"{path}/story", data={"csrf_token": csrf_of(staff_client, path)} | form(),
+                             headers={"HX-Request": "true"})  # fmt: skip
+    html = page(sent)
+    assert sent.status_code == 200 and html.select_one("section#story") is not None
+    assert html.select_one("h1") is None  # not the whole page
+    assert html.select_one(".notice.success").get_text() == "Đã lưu câu chuyện thành công."
+
+
+def test_staff_are_warned_when_a_party_has_no_manager_to_consent(
+    db: Session, collab: Collaboration, staff_client: TestClient
+) -> None:
+    provider = db.get(Organization, collab.provider_org_id)
+    assert provider is not None
+    make_manager(db, provider, role="researcher", full_name="PGS.TS. Đỗ Thị Thu Hà")
+    html = page(staff_client.get(f"/collaborations/{collab.id}"))
+    warnings = [p.get_text(" ", strip=True) for p in html.select("#story .story-unmanaged")]
+    assert warnings == [
+        "Công ty CP Dược Medipharco-Tenamyd chưa có người quản lý trên sàn, nên chưa ai có thể đồng ý thay tổ chức. "
+        "Chọn một thành viên làm người quản lý"
+    ]
