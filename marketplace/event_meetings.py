@@ -1,43 +1,38 @@
 """B2B meetings at an event: a member of one organization asks to meet an exhibitor at a time on one of the
-event's days; the exhibitor's members accept or decline with a note; and what the event produced.
+event's days; the exhibitor's members accept or decline with a note (the report is in `event_report`).
 
 Who may do what: a logged-in member of an organization asks (never about its own organization's exhibit), while
 the published event has not ended; the exhibitor organization's members hear of it (notice + mail in their
 language) and answer; the requester hears of the answer, and may withdraw a request not yet answered. Only the
 two sides see a request; contact details of both are shown to them once it is accepted (DESIGN §6), as for
-inquiries. Staff read the report: exhibits by kind and sector, requests by status, and the inquiries and
-collaborations later opened between organizations that agreed to meet there.
+inquiries.
 """
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 from typing import Any, cast
 
 from sqlmodel import Session, col, or_, select
 
-from marketplace import audit, labels, validation
+from marketplace import audit, validation
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.events import LISTING_KINDS, days_of, today
-from marketplace.exports import Sheet
-from marketplace.i18n import N_, TIMEZONE, Msg, format_datetime, gettext
+from marketplace.i18n import N_, TIMEZONE, Msg, format_datetime
 from marketplace.inquiries import Contact, org_name
 from marketplace.mail import in_language
 from marketplace.models import (
-    Collaboration,
     Event,
     EventExhibit,
     EventMeetingRequest,
     EventMeetingStatus,
     EventStatus,
-    Inquiry,
     Need,
     Offer,
     Organization,
     User,
 )
-from marketplace.models._base import aware, utcnow
+from marketplace.models._base import utcnow
 from marketplace.notifications import tell
 
 MESSAGE_MIN, MESSAGE_MAX, NOTE_MAX, MINE_LIMIT = 10, 1000, 1000, 10
@@ -81,7 +76,7 @@ class Row:
     contacts: list[Contact]
 
 
-def _exhibit_listing(session: Session, exhibit: EventExhibit) -> Offer | Need | None:
+def exhibit_listing(session: Session, exhibit: EventExhibit) -> Offer | Need | None:
     model = LISTING_KINDS[exhibit.kind]
     return cast(
         Offer | Need | None, session.get(model, exhibit.offer_id if exhibit.kind == "offer" else exhibit.need_id)
@@ -137,7 +132,7 @@ def request_meeting(
     session.add(request)
     session.flush()
     audit.record(session, actor_id=actor.id, action=ASKED, entity="event", entity_id=event.id, request=request.id)
-    listing = _exhibit_listing(session, exhibit)
+    listing = exhibit_listing(session, exhibit)
     requester_org = session.get(Organization, actor.organization_id)
     members = select(User).where(User.organization_id == exhibit.organization_id, col(User.is_active).is_(True))
     for user in session.exec(members.order_by(col(User.id))):
@@ -190,7 +185,7 @@ def answer(
     if requester is not None and requester.is_active:
         notice, subject, body = ANSWER_NOTICES[action]
         exhibitor = session.get(Organization, exhibit.organization_id)
-        _tell(session, requester, event, request, _exhibit_listing(session, exhibit), notice, subject, body,
+        _tell(session, requester, event, request, exhibit_listing(session, exhibit), notice, subject, body,
               org=org_name(exhibitor, requester.language), mail_params={"note": note or "—"})  # fmt: skip
     session.commit()
     return request
@@ -230,7 +225,7 @@ def _rows(session: Session, user: User, found: list[tuple[EventMeetingRequest, E
     for request, exhibit, event in found:
         exhibitor = is_exhibitor_side(user, exhibit)
         rows.append(Row(
-            request, event, exhibit.kind, _exhibit_listing(session, exhibit), session.get(Organization, request.requester_org_id),
+            request, event, exhibit.kind, exhibit_listing(session, exhibit), session.get(Organization, request.requester_org_id),
             session.get(Organization, exhibit.organization_id),
             exhibitor and request.status == EventMeetingStatus.REQUESTED, contacts(session, request, user),
         ))  # fmt: skip
@@ -242,7 +237,7 @@ def _sides(user: User) -> Any:
     return or_(col(EventMeetingRequest.requester_org_id) == org, col(EventExhibit.organization_id) == org)
 
 
-def _joined() -> Any:
+def joined() -> Any:
     return (
         select(EventMeetingRequest, EventExhibit, Event)
         .join(EventExhibit, col(EventExhibit.id) == EventMeetingRequest.exhibit_id)
@@ -254,7 +249,7 @@ def mine_at(session: Session, user: User | None, event: Event) -> list[Row]:
     """The reader's organization's meeting requests at the event, either side, by time."""
     if user is None or user.organization_id is None:
         return []
-    query = _joined().where(EventMeetingRequest.event_id == event.id, _sides(user))
+    query = joined().where(EventMeetingRequest.event_id == event.id, _sides(user))
     order = (col(EventMeetingRequest.slot_at), col(EventMeetingRequest.id))
     return _rows(session, user, list(session.exec(query.order_by(*order))))
 
@@ -263,80 +258,11 @@ def upcoming_for(session: Session, user: User, now: datetime | None = None, limi
     """My exchange's short list: the organization's waiting or accepted requests still to come, soonest first."""
     if user.organization_id is None:
         return []
-    query = _joined().where(
+    query = joined().where(
         _sides(user), col(EventMeetingRequest.status).in_(OPEN), col(EventMeetingRequest.slot_at) >= (now or utcnow())
     )
     order = (col(EventMeetingRequest.slot_at), col(EventMeetingRequest.id))
     return _rows(session, user, list(session.exec(query.order_by(*order).limit(limit))))
-
-
-@dataclass(frozen=True)
-class Report:
-    """What an event produced, for the Department."""
-
-    exhibits_by_kind: dict[str, int]
-    exhibits_by_sector: list[tuple[str, int]]  # (sector name, count), most first
-    requests_by_status: dict[str, int]
-    pairs: int  # organizations that agreed to meet there (accepted requests, each pair once)
-    inquiries_after: int  # inquiries between those pairs sent from the event's first day
-    collaborations_after: int  # collaborations between those pairs opened from the event's first day
-
-
-def report(session: Session, event: Event, exhibits: list[Any]) -> Report:
-    """The event's report; `exhibits` as `events.exhibits_of` gives them."""
-    requests = list(session.exec(select(EventMeetingRequest).where(EventMeetingRequest.event_id == event.id)))
-    by_status = Counter(r.status for r in requests)
-    exhibitor_of = {x.exhibit.id: x.exhibit.organization_id for x in exhibits}
-    for r in requests:
-        if r.exhibit_id not in exhibitor_of and (found := session.get(EventExhibit, r.exhibit_id)):
-            exhibitor_of[r.exhibit_id] = found.organization_id
-    pairs = {frozenset((r.requester_org_id, exhibitor_of[r.exhibit_id])) for r in requests
-             if r.status == EventMeetingStatus.ACCEPTED and r.exhibit_id in exhibitor_of}  # fmt: skip
-    since = datetime.combine(event.starts_on, time(0), tzinfo=TIMEZONE).astimezone(UTC)
-    orgs = {o for p in pairs for o in p}
-    inquiries = session.exec(select(Inquiry).where(
-        col(Inquiry.recipient_org_id).in_(orgs), col(Inquiry.sender_org_id).in_(orgs), col(Inquiry.created_at) >= since
-    )).all() if orgs else []  # fmt: skip
-    collabs = session.exec(select(Collaboration).where(
-        col(Collaboration.provider_org_id).in_(orgs), col(Collaboration.seeker_org_id).in_(orgs),
-        col(Collaboration.created_at) >= since,
-    )).all() if orgs else []  # fmt: skip
-    sectors = Counter(labels.sector_name(x.listing.sector_code) for x in exhibits)
-    return Report(
-        exhibits_by_kind=dict(Counter(x.exhibit.kind for x in exhibits)),
-        exhibits_by_sector=sorted(sectors.items(), key=lambda kv: (-kv[1], kv[0])),
-        requests_by_status={s.value: by_status.get(s.value, 0) for s in EventMeetingStatus},
-        pairs=len(pairs),
-        inquiries_after=sum(frozenset((i.sender_org_id, i.recipient_org_id)) in pairs for i in inquiries),
-        collaborations_after=sum(frozenset((c.provider_org_id, c.seeker_org_id)) in pairs for c in collabs),
-    )
-
-
-def exhibits_sheet(exhibits: list[Any], language: str) -> Sheet:
-    """The exhibit list as a table (CSV download)."""
-    sheet = Sheet(gettext("Exhibits"), [gettext("Kind"), gettext("Title"), gettext("Sector"), gettext("Organization"),
-                                        gettext("Booth")])  # fmt: skip
-    for x in exhibits:
-        sheet.rows.append([labels.label("listing_kind", x.exhibit.kind), x.listing.title,
-                           labels.sector_name(x.listing.sector_code), org_name(x.organization, language),
-                           x.exhibit.booth or ""])  # fmt: skip
-    return sheet
-
-
-def meetings_sheet(session: Session, event: Event, language: str) -> Sheet:
-    """The event's meeting requests as a table (CSV download): who asked whom, when, about what, and the answer."""
-    headers = [gettext("Time"), gettext("Requested by"), gettext("Exhibitor"), gettext("Listing"), gettext("Status"),
-               gettext("Answer note")]  # fmt: skip
-    sheet = Sheet(gettext("Meetings"), headers)
-    query = _joined().where(EventMeetingRequest.event_id == event.id).order_by(col(EventMeetingRequest.slot_at))
-    for request, exhibit, _ in session.exec(query):
-        listing = _exhibit_listing(session, exhibit)
-        sheet.rows.append([
-            aware(request.slot_at), org_name(session.get(Organization, request.requester_org_id), language),
-            org_name(session.get(Organization, exhibit.organization_id), language), listing.title if listing else "",
-            labels.label("event_meeting_status", request.status), request.answer_note or "",
-        ])  # fmt: skip
-    return sheet
 
 
 def slot_choices(event: Event) -> list[str]:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from marketplace import event_meetings, events, exports, labels
+from marketplace import event_meetings, event_report, events, exports, labels
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg, current_locale
 from marketplace.models import Event, User
@@ -111,7 +111,7 @@ def event_page(request: Request, session: Session, user: User | None, event: Eve
         "flash": request.session.pop("event_flash", None),
     }  # fmt: skip
     if user is not None and user.is_staff:
-        context["report"] = event_meetings.report(session, event, exhibits)
+        context["report"] = event_report.report(session, event, exhibits)
     return render(request, "event.html", context | state, status_code=status)
 
 
@@ -212,9 +212,9 @@ def download(session: SessionDep, user: StaffUser, event_id: RecordId, what: str
     """The exhibit list or the meetings as CSV (staff)."""
     event = events.get_visible(session, event_id, user)
     if what == "exhibits":
-        sheet = event_meetings.exhibits_sheet(events.exhibits_of(session, event), current_locale.get())
+        sheet = event_report.exhibits_sheet(events.exhibits_of(session, event), current_locale.get())
     elif what == "meetings":
-        sheet = event_meetings.meetings_sheet(session, event, current_locale.get())
+        sheet = event_report.meetings_sheet(session, event, current_locale.get())
     else:
         return Response(status_code=404)
     return Response(

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import event_meetings, events
+from marketplace import event_meetings, event_report, events
 from marketplace.collaborations import open_collaboration
 from marketplace.errors import Forbidden
 from marketplace.i18n import TIMEZONE
@@ -325,7 +325,7 @@ def test_the_report_counts_meetings_and_what_followed(db: Session, staff: User, 
     open_collaboration(db, provider_org_id=researcher.organization_id, seeker_org_id=buyer.organization_id,
                        title="Chuyển giao quy trình chưng cất tinh dầu tràm", stage="contacted", actor_id=staff.id)  # fmt: skip
     db.commit()
-    report = event_meetings.report(db, event, events.exhibits_of(db, event))
+    report = event_report.report(db, event, events.exhibits_of(db, event))
     assert report.exhibits_by_kind == {"offer": 1}
     assert report.requests_by_status["accepted"] == 1
     assert (report.pairs, report.inquiries_after, report.collaborations_after) == (1, 1, 1)
