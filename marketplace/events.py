@@ -4,7 +4,8 @@ Who may do what: Department staff create, edit, publish and cancel events (each 
 published events only (NotFound for the others). While an event's registration is open (published, and today,
 in Huế time, not after `registration_until`, or its last day when none is set), a member of an organization
 adds one of its own published offers or needs as an exhibit and removes it again; staff add any published
-listing, at any time before the event ends. B2B meeting requests and the report are in `event_meetings`.
+listing, at any time before the event ends. B2B meeting requests are in `event_meetings`, the report in
+`event_report`.
 """
 
 from collections.abc import Mapping
@@ -62,9 +63,8 @@ def _require_staff(user: User | None) -> None:
 
 
 def can_see(user: User | None, event: Event) -> bool:
-    """Published events are public; drafts and cancelled events only staff see (cancelled ones are kept public
-    when they had been published, so a visitor who had the link learns it is off)."""
-    return event.status != EventStatus.DRAFT or (user is not None and user.is_staff)
+    """Published events are public; drafts and cancelled events only staff see."""
+    return event.status == EventStatus.PUBLISHED or (user is not None and user.is_staff)
 
 
 def get_visible(session: Session, event_id: int, user: User | None) -> Event:
@@ -80,7 +80,7 @@ def calendar(session: Session, user: User | None, on: date | None = None) -> tup
     on = on or today()
     query = select(Event)
     if user is None or not user.is_staff:
-        query = query.where(Event.status != EventStatus.DRAFT)
+        query = query.where(Event.status == EventStatus.PUBLISHED)
     found = list(session.exec(query.order_by(col(Event.starts_on), col(Event.id))))
     upcoming = [e for e in found if e.ends_on >= on]
     past = [e for e in reversed(found) if e.ends_on < on]

@@ -1,5 +1,5 @@
-"""Open data on the Department's technology fairs and matchmaking days: published (or since cancelled) events
-and the published listings exhibited there; no meeting requests, no drafts."""
+"""Open data on the Department's technology fairs and matchmaking days: published events and the published
+listings exhibited there; no meeting requests, no drafts or cancelled events."""
 
 from datetime import date
 
@@ -34,7 +34,6 @@ class EventOut(BaseModel):
     id: int
     name: str
     kind: str = Field(description="`fair`, `matchmaking` or `workshop`.")
-    status: str = Field(description="`published`, or `cancelled` when it was called off.")
     starts_on: date
     ends_on: date
     place: str
@@ -63,7 +62,7 @@ def list_events(request: Request, session: SessionDep) -> list[EventOut]:
 )
 def get_event(request: Request, session: SessionDep, event_id: ItemId) -> EventDetailOut:
     event = session.get(Event, event_id)
-    if event is None or event.status == EventStatus.DRAFT:
+    if event is None or event.status != EventStatus.PUBLISHED:
         raise NotFound()
     shown = events.exhibits_of(session, event)
     names = open_data.names(session, {x.listing.organization_id for x in shown})

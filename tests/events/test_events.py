@@ -390,3 +390,37 @@ def test_asking_the_same_exhibitor_twice_is_refused_keeping_the_form(app: FastAP
     assert response.status_code == 409
     assert page(response).select_one("#f-message").text == "Xin hẹn thêm một buổi nữa về tinh dầu tràm."
     assert len(db.exec(select(EventMeetingRequest)).all()) == 1
+
+
+def test_a_cancelled_event_is_no_longer_shown_to_visitors(client: TestClient, db: Session, staff: User) -> None:
+    event = make_event(db, staff, status="cancelled")
+    assert client.get(f"/events/{event.id}").status_code == 404
+    assert client.get("/api/v1/events").json() == []
+
+
+def test_a_stale_edit_form_is_refused_without_overwriting(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    with logged_in(app, staff) as c:
+        form = event_form(c, f"/events/{event.id}/edit", place="Nhà Văn hóa Trung tâm, 1 Hoàng Hoa Thám", version="1")
+        assert c.post(f"/events/{event.id}/edit", data=form, follow_redirects=False).status_code == 303
+        stale = event_form(c, f"/events/{event.id}/edit", place="Khách sạn Hương Giang", version="1")
+        response = c.post(f"/events/{event.id}/edit", data=stale)
+    assert response.status_code == 409
+    db.refresh(event)
+    assert event.place == "Nhà Văn hóa Trung tâm, 1 Hoàng Hoa Thám"
+
+
+def test_an_exhibitor_reading_english_gets_the_request_in_english(app: FastAPI, db: Session, setting: tuple) -> None:
+    event, shown, researcher, buyer = setting
+    researcher.language = "en"
+    db.add(researcher)
+    db.commit()
+    event_meetings.request_meeting(db, event, actor=buyer, data={
+        "exhibit_id": str(shown.id), "slot_at": slot(event), "message": MESSAGE})  # fmt: skip
+    mail = db.exec(select(OutboxMail).where(OutboxMail.to == researcher.email)).one()
+    assert mail.subject.startswith("Meeting request at")
+
+
+def test_the_openapi_document_lists_the_events_api(client: TestClient) -> None:
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/events", "/api/v1/events/{event_id}"} <= set(paths)
