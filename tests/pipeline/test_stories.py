@@ -415,3 +415,12 @@ def test_staff_are_warned_when_a_party_has_no_manager_to_consent(
         "Công ty CP Dược Medipharco-Tenamyd chưa có người quản lý trên sàn, nên chưa ai có thể đồng ý thay tổ chức. "
         "Chọn một thành viên làm người quản lý"
     ]
+
+
+def test_the_results_page_shows_ten_stories_a_page(client: TestClient, db: Session, staff: User) -> None:
+    for n in range(stories.PER_PAGE + 1):
+        published(db, make_collab(db, stage="commercialized"), staff, headline=f"Câu chuyện chuyển giao số {n + 1:02d}")
+    first, second = page(client.get("/results")), page(client.get("/results?page=2"))
+    assert len(first.select(".story-card")) == stories.PER_PAGE
+    assert [h.get_text() for h in second.select(".story-card .card-title")] == ["Câu chuyện chuyển giao số 01"]
+    assert second.select_one(".pager-where").get_text() == "Trang 2/2"
