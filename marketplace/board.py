@@ -183,8 +183,10 @@ class Entry:
 
 
 # what happened first when two share a moment
+STORY_KINDS = ("story_write", "story_edit", "story_ask", "story_consent", "story_refuse", "story_publish",
+               "story_withdraw")  # fmt: skip
 ENTRY_ORDER = {"inquiry": 0, "stage": 1, "note": 2, "document_add": 3, "document_remove": 3, "meeting_schedule": 4,
-               "meeting_edit": 4, "meeting_held": 4, "meeting_cancel": 4}  # fmt: skip
+               "meeting_edit": 4, "meeting_held": 4, "meeting_cancel": 4} | {kind: 5 for kind in STORY_KINDS}  # fmt: skip
 DOCUMENT_ACTIONS = {  # audit actions shown in the timeline, and their entries' kind
     "collaboration.document_add": "document_add",
     "collaboration.document_remove": "document_remove",
@@ -192,6 +194,7 @@ DOCUMENT_ACTIONS = {  # audit actions shown in the timeline, and their entries' 
 MEETING_ACTIONS = {  # `marketplace.meetings`: scheduled, changed, held, cancelled
     f"collaboration.{kind}": kind for kind in ("meeting_schedule", "meeting_edit", "meeting_held", "meeting_cancel")
 }
+STORY_ACTIONS = {f"collaboration.{kind}": kind for kind in STORY_KINDS}  # `marketplace.stories`: each step
 
 
 def opening_inquiry(session: Session, collab: Collaboration, reader: User | None, language: str) -> Entry | None:
@@ -207,8 +210,8 @@ def opening_inquiry(session: Session, collab: Collaboration, reader: User | None
 
 
 def timeline(session: Session, collab: Collaboration, reader: User | None = None, language: str = "vi") -> list[Entry]:
-    """The opening inquiry, stage changes, notes, documents added or removed and meetings scheduled, changed, held
-    or cancelled, oldest first."""
+    """The opening inquiry, stage changes, notes, documents added or removed, meetings scheduled, changed, held
+    or cancelled, and the steps of its success story, oldest first."""
     changes = session.exec(select(StageChange).where(StageChange.collaboration_id == collab.id)).all()
     notes = session.exec(select(CollaborationNote).where(CollaborationNote.collaboration_id == collab.id)).all()
     documents = _document_events(session, collab)
@@ -229,6 +232,8 @@ def timeline(session: Session, collab: Collaboration, reader: User | None = None
         Entry(d.at, MEETING_ACTIONS[d.action], name(d.actor_id), None, meeting_at=_moment(d.detail.get("starts_at")))
         for d in documents if d.action in MEETING_ACTIONS
     ]  # fmt: skip
+    entries += [Entry(d.at, STORY_ACTIONS[d.action], name(d.actor_id), None) for d in documents
+                if d.action in STORY_ACTIONS]  # fmt: skip
     opening = opening_inquiry(session, collab, reader, language)
     entries += [opening] if opening else []
     return sorted(entries, key=lambda e: (local_time(e.at), ENTRY_ORDER[e.kind]))
@@ -236,11 +241,11 @@ def timeline(session: Session, collab: Collaboration, reader: User | None = None
 
 def _document_events(session: Session, collab: Collaboration) -> list[AuditLog]:
     """The documents added to and removed from `collab` (the audit log is their one record, as a removed
-    document's row is gone) and the changes of its meetings."""
+    document's row is gone), the changes of its meetings and the steps of its success story."""
     query = select(AuditLog).where(
         AuditLog.entity == "collaboration",
         AuditLog.entity_id == collab.id,
-        col(AuditLog.action).in_(DOCUMENT_ACTIONS | MEETING_ACTIONS),
+        col(AuditLog.action).in_(DOCUMENT_ACTIONS | MEETING_ACTIONS | STORY_ACTIONS),
     )
     return list(session.exec(query.order_by(col(AuditLog.id))).all())
 

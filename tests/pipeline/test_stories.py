@@ -424,3 +424,20 @@ def test_the_results_page_shows_ten_stories_a_page(client: TestClient, db: Sessi
     assert len(first.select(".story-card")) == stories.PER_PAGE
     assert [h.get_text() for h in second.select(".story-card .card-title")] == ["Câu chuyện chuyển giao số 01"]
     assert second.select_one(".pager-where").get_text() == "Trang 2/2"
+
+
+def test_the_collaborations_timeline_shows_each_step_of_its_story(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    published(db, collab, staff)
+    html = page(staff_client.get(f"/collaborations/{collab.id}"))
+    steps = [
+        e.select_one(".timeline-what").get_text(" ", strip=True) for e in html.select(".timeline-entry[class*=story_]")
+    ]
+    assert steps == [
+        "Đã viết câu chuyện thành công Câu chuyện thành công",
+        "Đã đề nghị hai tổ chức đồng ý công bố câu chuyện thành công Câu chuyện thành công",
+        "Đã đồng ý công bố câu chuyện thành công Câu chuyện thành công",
+        "Đã đồng ý công bố câu chuyện thành công Câu chuyện thành công",
+        "Câu chuyện thành công đã được công bố Câu chuyện thành công",
+    ]
