@@ -37,3 +37,15 @@ def test_a_member_asks_an_exhibitor_for_a_meeting_at_the_demo_matchmaking_day(pa
     expect(mine.get_by_role("button", name="Rút lại yêu cầu")).to_be_visible()
     assert accessibility_problems(page) == []
     screenshot(page, "event-meeting-request")
+
+
+def test_staff_read_the_report_of_the_2024_techfest(page: Page) -> None:
+    log_in(page, "staff@demo.hue.vn")
+    page.goto("/events")
+    page.get_by_role("link", name="Techfest vùng Bắc Trung Bộ và duyên hải miền Trung 2024").click()
+    report = page.locator("#report")
+    expect(report.locator(".report-accepted")).to_have_text("2")
+    expect(report.locator(".report-declined")).to_have_text("1")
+    expect(report.get_by_role("link", name="Các cuộc gặp (CSV)")).to_be_visible()
+    assert accessibility_problems(page) == []
+    screenshot(page, "event-report")
