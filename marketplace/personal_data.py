@@ -23,6 +23,7 @@ from marketplace.models import (
     Collaboration,
     CollaborationDocument,
     CollaborationMeeting,
+    EventMeetingRequest,
     ExpertiseProfile,
     Inquiry,
     InquiryMessage,
@@ -156,6 +157,20 @@ def export(session: Session, user: User) -> dict[str, Any]:
                 select(CollaborationMeeting)
                 .where(CollaborationMeeting.created_by_id == user.id)
                 .order_by(col(CollaborationMeeting.id))
+            )
+        ],
+        "event_meetings_requested": [
+            {
+                "event": f"event {r.event_id}",
+                "slot_at": _moment(r.slot_at),
+                "message": r.message,
+                "status": r.status,
+                "answer_note": r.answer_note,
+            }
+            for r in session.exec(
+                select(EventMeetingRequest)
+                .where(EventMeetingRequest.requester_id == user.id)
+                .order_by(col(EventMeetingRequest.id))
             )
         ],
         "notifications": [{"at": _moment(n.at), "text": text_of(n), "link": n.link} for n in notices],

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import event_meetings, event_report, events
+from marketplace import event_meetings, event_report, events, personal_data
 from marketplace.collaborations import open_collaboration
 from marketplace.errors import Forbidden
 from marketplace.i18n import TIMEZONE
@@ -424,3 +424,11 @@ def test_an_exhibitor_reading_english_gets_the_request_in_english(app: FastAPI, 
 def test_the_openapi_document_lists_the_events_api(client: TestClient) -> None:
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/events", "/api/v1/events/{event_id}"} <= set(paths)
+
+
+def test_the_copy_of_a_members_data_lists_the_meetings_they_asked_for(db: Session, setting: tuple) -> None:
+    event, shown, _, buyer = setting
+    event_meetings.request_meeting(db, event, actor=buyer, data={
+        "exhibit_id": str(shown.id), "slot_at": slot(event), "message": MESSAGE})  # fmt: skip
+    (listed,) = personal_data.export(db, buyer)["event_meetings_requested"]
+    assert (listed["event"], listed["message"], listed["status"]) == (f"event {event.id}", MESSAGE, "requested")
