@@ -104,20 +104,22 @@ def request_meeting(
 ) -> EventMeetingRequest:
     """Ask to meet an exhibitor of a published event that has not ended; its organization's members are told."""
     now = now or utcnow()
-    exhibit_id = str(data.get("exhibit_id", ""))
-    exhibit = session.get(EventExhibit, int(exhibit_id)) if exhibit_id.isdigit() and len(exhibit_id) < 10 else None
-    if exhibit is None or exhibit.event_id != event.id or event.status != EventStatus.PUBLISHED:
+    if event.status != EventStatus.PUBLISHED:
         raise NotFound()
     if event.ends_on < now.astimezone(TIMEZONE).date():
         raise Forbidden(Msg("This event is over."))
     if actor.organization_id is None:
         raise Forbidden(Msg("Your account is not linked to an organization, so it cannot ask for meetings."))
-    if is_exhibitor_side(actor, exhibit):
-        raise Forbidden(Msg("This is your own organization's exhibit."))
     errors: validation.Errors = {}
+    shown = session.exec(select(EventExhibit.id).where(EventExhibit.event_id == event.id)).all()
+    chosen = validation.choice(errors, data, "exhibit_id", [str(i) for i in shown])
+    exhibit = session.get(EventExhibit, int(chosen)) if chosen else None
+    if exhibit is not None and is_exhibitor_side(actor, exhibit):
+        raise Forbidden(Msg("This is your own organization's exhibit."))
     slot = _slot(errors, data, event, now)
     message = validation.text(errors, data, "message", max_len=MESSAGE_MAX, min_len=MESSAGE_MIN)
     validation.raise_if(errors)
+    assert exhibit is not None
     pending = select(EventMeetingRequest).where(
         EventMeetingRequest.exhibit_id == exhibit.id,
         EventMeetingRequest.requester_org_id == actor.organization_id,

@@ -268,17 +268,18 @@ def remove_exhibit(session: Session, event: Event, exhibit_id: int, *, actor: Us
     session.commit()
 
 
-def own_listings(session: Session, user: User, event: Event) -> list[tuple[str, Offer | Need]]:
-    """The published listings of the member's organization not yet on show at the event (the add form's choices)."""
-    if user.organization_id is None:
+def listings_to_show(session: Session, user: User, event: Event) -> list[tuple[str, Offer | Need]]:
+    """The add form's choices: the published listings not yet on show at the event that this reader may add
+    (their organization's; for staff, every one)."""
+    if user.organization_id is None and not user.is_staff:
         return []
     shown = session.exec(select(EventExhibit).where(EventExhibit.event_id == event.id)).all()
     taken = {(x.kind, x.offer_id or x.need_id) for x in shown}
     found: list[tuple[str, Offer | Need]] = []
     for kind, model in LISTING_KINDS.items():
-        query = select(model).where(
-            model.organization_id == user.organization_id, model.status == ListingStatus.PUBLISHED
-        )
+        query = select(model).where(model.status == ListingStatus.PUBLISHED)
+        if not user.is_staff:
+            query = query.where(model.organization_id == user.organization_id)
         rows = cast(list[Offer | Need], session.exec(query.order_by(col(model.title))).all())
         found += [(kind, x) for x in rows if (kind, x.id) not in taken]
     return found

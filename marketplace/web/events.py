@@ -98,8 +98,8 @@ def event_page(request: Request, session: Session, user: User | None, event: Eve
         "event": event, "show": shown if shown in SHOWN else None, "sectors": sectors, "exhibit_count": len(exhibits),
         "orgs": {x.listing.organization_id: x.organization for x in exhibits if x.organization},
         "registration_open": events.registration_open(event), "over": event_meetings.is_over(event),
-        "own_listings": [(f"{k}:{x.id}", f"{labels.label('listing_kind', k)} — {x.title}")
-                         for k, x in (events.own_listings(session, user, event) if user else [])],
+        "listing_choices": [(f"{k}:{x.id}", f"{labels.label('listing_kind', k)} — {x.title}")
+                         for k, x in (events.listings_to_show(session, user, event) if user else [])],
         "my_meetings": event_meetings.mine_at(session, user, event),
         "may_request": user is not None and user.organization_id is not None and not event_meetings.is_over(event)
         and event.status == "published",

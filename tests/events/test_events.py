@@ -432,3 +432,23 @@ def test_the_copy_of_a_members_data_lists_the_meetings_they_asked_for(db: Sessio
         "exhibit_id": str(shown.id), "slot_at": slot(event), "message": MESSAGE})  # fmt: skip
     (listed,) = personal_data.export(db, buyer)["event_meetings_requested"]
     assert (listed["event"], listed["message"], listed["status"]) == (f"event {event.id}", MESSAGE, "requested")
+
+
+def test_a_request_without_an_exhibit_is_refused_beside_the_field(app: FastAPI, db: Session, setting: tuple) -> None:
+    event, shown, _, buyer = setting
+    with logged_in(app, buyer) as c:
+        response = ask(c, event, shown, exhibit_id="")
+    assert response.status_code == 422
+    assert page(response).select_one("#e-exhibit_id") is not None
+    assert page(response).select_one("#f-message").text == MESSAGE
+
+
+def test_staff_choose_any_published_listing_to_show(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff, registration_until=today() - timedelta(days=1))
+    need = make_need(db)
+    with logged_in(app, staff) as c:
+        doc = page(c.get(f"/events/{event.id}"))
+        assert f"need:{need.id}" in [o["value"] for o in doc.select("#add-exhibit #f-listing option")]
+        token = csrf_of(c, f"/events/{event.id}")
+        c.post(f"/events/{event.id}/exhibits", data={"listing": f"need:{need.id}", "csrf_token": token})
+    assert db.exec(select(EventExhibit)).one().need_id == need.id
