@@ -452,3 +452,13 @@ def test_staff_choose_any_published_listing_to_show(app: FastAPI, db: Session, s
         token = csrf_of(c, f"/events/{event.id}")
         c.post(f"/events/{event.id}/exhibits", data={"listing": f"need:{need.id}", "csrf_token": token})
     assert db.exec(select(EventExhibit)).one().need_id == need.id
+
+
+def test_the_home_page_shows_the_next_published_event(seeded_client: TestClient) -> None:
+    block = page(seeded_client.get("/")).select_one(".home-event")
+    assert block.select_one(".home-event-name").text == "Ngày kết nối cung cầu công nghệ dược liệu Huế 2027"
+
+
+def test_the_menu_links_the_events(client: TestClient) -> None:
+    links = page(client.get("/")).select("nav a")
+    assert "/events" in [a["href"].removeprefix("http://testserver") for a in links]
