@@ -407,7 +407,9 @@ def test_staff_make_a_member_manager_and_remove_a_member(client: TestClient, db:
     reason = "Ông Phước đã nghỉ việc tại công ty từ tháng 10/2026."
     assert post(client, f"{path}/people/{member.id}/remove", path, reason=reason).status_code == 303
     assert account(db, member.email).organization_id is None
-    actions = db.exec(select(AuditLog.action).where(col(AuditLog.action).startswith("membership."))).all()
+    actions = db.exec(
+        select(AuditLog.action).where(col(AuditLog.action).startswith("membership.")).order_by(col(AuditLog.id))
+    ).all()
     assert actions == ["membership.manager", "membership.remove"]
     told = db.exec(select(OutboxMail).where(OutboxMail.to == member.email)).one()
     assert reason in told.body
