@@ -179,16 +179,9 @@ def edit(
     version = check_version(errors, data, meeting)
     values = _details(errors, data, now, current=meeting)
     validation.raise_if(errors)
-    claim(session, meeting, version)
     if values["starts_at"] != aware(meeting.starts_at):
-        meeting.reminded_at = None  # a new date gets its own reminder
-    for field, value in values.items():
-        setattr(meeting, field, value)
-    meeting.updated_at = collab.updated_at = now
-    session.add_all([meeting, collab])
-    _changed(session, collab, meeting, actor, CHANGED)
-    session.commit()
-    return meeting
+        values["reminded_at"] = None  # a new date gets its own reminder
+    return _save(session, collab, meeting, actor, version, CHANGED, now, **values)
 
 
 def mark_held(
@@ -205,13 +198,7 @@ def mark_held(
     if aware(meeting.starts_at) > now:
         errors["outcome"] = Msg("This meeting has not started yet: write its outcome once it has taken place.")
     validation.raise_if(errors)
-    claim(session, meeting, version)
-    meeting.status, meeting.outcome = MeetingStatus.HELD.value, outcome
-    meeting.updated_at = collab.updated_at = now
-    session.add_all([meeting, collab])
-    _changed(session, collab, meeting, actor, HELD)
-    session.commit()
-    return meeting
+    return _save(session, collab, meeting, actor, version, HELD, now, status=MeetingStatus.HELD.value, outcome=outcome)
 
 
 def cancel(
@@ -226,11 +213,23 @@ def cancel(
     version = check_version(errors, data, meeting)
     reason = validation.text(errors, data, "cancel_reason", max_len=REASON_MAX, min_len=5)
     validation.raise_if(errors)
+    return _save(
+        session, collab, meeting, actor, version, CANCELLED, now,
+        status=MeetingStatus.CANCELLED.value, cancel_reason=reason,
+    )  # fmt: skip
+
+
+def _save(
+    session: Session, collab: Collaboration, meeting: CollaborationMeeting, actor: User, version: int, action: str,
+    now: datetime, **fields: Any,
+) -> CollaborationMeeting:  # fmt: skip
+    """Write `fields` to a meeting claimed at `version`, touch its collaboration, record and tell (`_changed`), commit."""
     claim(session, meeting, version)
-    meeting.status, meeting.cancel_reason = MeetingStatus.CANCELLED.value, reason
+    for field, value in fields.items():
+        setattr(meeting, field, value)
     meeting.updated_at = collab.updated_at = now
     session.add_all([meeting, collab])
-    _changed(session, collab, meeting, actor, CANCELLED)
+    _changed(session, collab, meeting, actor, action)
     session.commit()
     return meeting
 
