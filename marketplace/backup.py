@@ -3,6 +3,7 @@ API, or pg_dump) into one file, uploaded files included since they live in the d
 (reading in `backup_check`) says whether a file can restore the exchange."""
 
 import argparse
+import fcntl
 import json
 import os
 import re
@@ -10,7 +11,9 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,6 +51,8 @@ COUNTED = {  # what the reports count, and the tables that hold it
 }
 SUFFIXES = {"sqlite": ".sqlite3", "postgresql": ".dump"}
 NAMED = re.compile(r"^exchange-\d{8}-\d{6}\.(sqlite3|dump)$")  # the names --dir gives; --keep removes only these
+PARTIAL = re.compile(r"^\.(?P<name>.+)\.\d+\.partial$")  # .<backup's name>.<pid>.partial, while it is written
+QUIET_SECONDS = 60  # a partial file younger than this may be one whose writer has not locked it yet
 DEFAULT_DIR = ROOT / "var" / "backups"
 
 
@@ -74,20 +79,65 @@ def dated_name(dialect: str, now: datetime) -> str:
 
 
 def make_backup(url: str, target: Path, *, force: bool = False) -> dict[str, Any]:
-    """Copy the database at `url` into `target` (written whole under a temporary name, then renamed); the report."""
+    """Copy the database at `url` into `target` (written whole under a temporary name, then renamed); the report,
+    which names the partial files of killed backups it removed first."""
     dialect = dialect_of(url)
     if target.exists() and not force:
         raise BackupFailed(f"{target} already exists: choose another name, or pass --force to replace it")
     target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    removed = remove_stale_partials(target.parent, target.name)
     partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
-    os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))  # personal data: the owner reads it
+    with _locked_partial(partial):
+        try:
+            counts = _copy_sqlite(url, partial) if dialect == "sqlite" else _dump_postgres(url, partial)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    return {
+        "file": str(target.resolve()),
+        "bytes": target.stat().st_size,
+        "database": dialect,
+        "counts": counts,
+        "removed_partials": [p.name for p in removed],
+    }
+
+
+@contextmanager
+def _locked_partial(partial: Path) -> Iterator[None]:
+    """Create `partial` and hold a lock on it while the backup runs: the kernel drops the lock when this process
+    ends, however it ends, so a partial file nobody locks belongs to no running backup."""
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)  # personal data: the owner reads it
     try:
-        counts = _copy_sqlite(url, partial) if dialect == "sqlite" else _dump_postgres(url, partial)
-        os.replace(partial, target)
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        yield
     finally:
-        partial.unlink(missing_ok=True)
-    return {"file": str(target.resolve()), "bytes": target.stat().st_size, "database": dialect, "counts": counts}
+        os.close(descriptor)
+
+
+def remove_stale_partials(directory: Path, name: str) -> list[Path]:
+    """Delete the partial files in `directory` that killed backups left (of a dated backup, or of `name`): those
+    no running backup holds locked and quiet for QUIET_SECONDS; what was deleted."""
+    removed = []
+    for path in sorted(directory.iterdir()):
+        found = PARTIAL.match(path.name)
+        if not found or not (NAMED.match(found["name"]) or found["name"] == name) or not path.is_file():
+            continue
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # another backup removed it, or its writer finished
+            continue
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            opened = os.fstat(descriptor)
+            if time.time() - opened.st_mtime >= QUIET_SECONDS and os.path.samestat(opened, path.stat()):
+                path.unlink()
+                removed.append(path)
+        except (BlockingIOError, FileNotFoundError):  # a backup running now writes it, or it is gone already
+            pass
+        finally:
+            os.close(descriptor)
+    return removed
 
 
 def _copy_sqlite(url: str, partial: Path) -> dict[str, int]:
@@ -175,7 +225,8 @@ def _libpq_environment(address: URL) -> dict[str, str]:
 
 
 def prune(directory: Path, suffix: str, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` dated backups ending in `suffix` in `directory`; what was deleted."""
+    """Delete all but the newest `keep` dated backups ending in `suffix` in `directory` (finished ones: partial
+    files are neither counted nor deleted here); what was deleted."""
     dated = sorted(p for p in directory.iterdir() if NAMED.match(p.name) and p.name.endswith(suffix) and p.is_file())
     doomed = dated[:-keep] if keep else dated
     for path in doomed:

@@ -4,9 +4,12 @@ import hashlib
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -14,8 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
-from marketplace.backup import BackupFailed, count_rows, make_backup, prune
+from marketplace.backup import BackupFailed, _locked_partial, count_rows, make_backup, prune
 from marketplace.backup_check import Unusable, verify
+from marketplace.config import ROOT
 from marketplace.db import make_engine
 from marketplace.models import ListingAttachment, Offer
 from marketplace.models._base import ident
@@ -333,3 +337,83 @@ def test_keep_needs_a_directory(database_url: str, tmp_path: Path) -> None:
     done = run(database_url, "backup", "--out", str(tmp_path / "sao-luu.bak"), "--keep", "3")
     assert done.returncode == 2 and "--keep N needs --dir" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def left_by_a_killed_backup(directory: Path, name: str) -> Path:
+    """The partial file of a backup killed mid-run (SIGKILL: nothing of its own could clean up), last written an
+    hour ago."""
+    partial = directory / f".{name}.4242.partial"
+    killed = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import os, signal, sys; from pathlib import Path; from marketplace.backup import _locked_partial\n"
+            "with _locked_partial(Path(sys.argv[1])):\n"
+            "    Path(sys.argv[1]).write_bytes(b'SQLite format 3 ... mot nua')\n"
+            "    os.kill(os.getpid(), signal.SIGKILL)\n",
+            str(partial),
+        ],
+        cwd=ROOT,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    an_hour_ago = time.time() - 3600
+    os.utime(partial, (an_hour_ago, an_hour_ago))
+    return partial
+
+
+def test_backup_removes_the_partial_file_a_killed_backup_left_and_says_so(
+    db: Session, database_url: str, tmp_path: Path
+) -> None:
+    suffix = ".sqlite3" if db.get_bind().dialect.name == "sqlite" else ".dump"
+    left = left_by_a_killed_backup(tmp_path, f"exchange-20261202-020000{suffix}")
+    done = run(database_url, "backup", "--dir", str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["removed_partials"] == [left.name]
+    assert not left.exists()
+
+
+def test_backup_leaves_the_partial_file_of_a_backup_running_at_the_same_time(
+    db: Session, database_url: str, tmp_path: Path
+) -> None:
+    running = tmp_path / ".exchange-20261203-020000.sqlite3.4243.partial"
+    with _locked_partial(running):
+        an_hour_ago = time.time() - 3600  # a long pg_dump of a large database
+        os.utime(running, (an_hour_ago, an_hour_ago))
+        report = make_backup(database_url, tmp_path / "exchange-20261203-020001.sqlite3")
+        assert report["removed_partials"] == [] and running.exists()
+
+
+def test_backup_leaves_an_unlocked_partial_file_written_within_the_last_minute(
+    db: Session, database_url: str, tmp_path: Path
+) -> None:
+    starting = tmp_path / ".exchange-20261203-020000.dump.4244.partial"  # created, not yet locked by its backup
+    starting.write_bytes(b"")
+    report = make_backup(database_url, tmp_path / "sao-luu.bak")
+    assert report["removed_partials"] == [] and starting.exists()
+
+
+def test_backup_removes_only_partial_files_of_its_own_names(db: Session, database_url: str, tmp_path: Path) -> None:
+    ours = left_by_a_killed_backup(tmp_path, "sao-luu.bak")
+    others = [
+        left_by_a_killed_backup(tmp_path, "bao-cao-thang-11.xlsx"),
+        left_by_a_killed_backup(tmp_path, "exchange-moi-nhat.sqlite3"),
+    ]
+    (tmp_path / ".ghi-chu.partial").write_text("Ghi chú của Sở Khoa học và Công nghệ")
+    report = make_backup(database_url, tmp_path / "sao-luu.bak")
+    assert report["removed_partials"] == [ours.name]
+    assert all(path.exists() for path in others) and (tmp_path / ".ghi-chu.partial").exists()
+
+
+def test_keep_neither_counts_nor_deletes_partial_files(tmp_path: Path) -> None:
+    names = [
+        "exchange-20261202-020000.sqlite3",
+        "exchange-20261203-020000.sqlite3",
+        ".exchange-20261204-020000.sqlite3.4245.partial",  # newer, but unfinished: not one of the kept
+        ".exchange-20261201-020000.sqlite3.4246.partial",  # older, but --keep is not the one to judge it
+    ]
+    for name in names:
+        (tmp_path / name).write_bytes(b"x")
+    removed = prune(tmp_path, ".sqlite3", keep=1)
+    assert [p.name for p in removed] == ["exchange-20261202-020000.sqlite3"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names[1:])
