@@ -48,6 +48,7 @@ class BoardRow:
 
     inquiry: Inquiry
     title: str  # of the listing or expert it is about ("" when that record is gone)
+    listing: Offer | Need | None  # the listing it is about, whose owner's translation pages show
     sender_org: Organization | None
     recipient_org: Organization | None
     age_days: int  # since it was sent
@@ -110,7 +111,7 @@ def _rows(session: Session, found: list[Inquiry], now: datetime) -> list[BoardRo
             .group_by(col(InquiryMessage.inquiry_id))
         ).all()
     )
-    titles = _titles(session, found)
+    titles, listings = _titles(session, found)
     orgs = organizations_by_id(
         session, {i.recipient_org_id for i in found} | {i.sender_org_id for i in found if i.sender_org_id}
     )
@@ -121,6 +122,7 @@ def _rows(session: Session, found: list[Inquiry], now: datetime) -> list[BoardRo
             BoardRow(
                 inquiry=i,
                 title=titles.get((i.listing_kind, i.listing_id), ""),
+                listing=listings.get((i.listing_kind, i.listing_id)),
                 sender_org=orgs.get(i.sender_org_id) if i.sender_org_id else None,
                 recipient_org=orgs.get(i.recipient_org_id),
                 age_days=max(0, (now - aware(i.created_at)).days),
@@ -131,20 +133,24 @@ def _rows(session: Session, found: list[Inquiry], now: datetime) -> list[BoardRo
     return rows
 
 
-def _titles(session: Session, found: list[Inquiry]) -> dict[tuple[str, int], str]:
-    """The titles of the listings and the names of the experts the inquiries are about: one query per kind."""
+def _titles(
+    session: Session, found: list[Inquiry]
+) -> tuple[dict[tuple[str, int], str], dict[tuple[str, int], Offer | Need]]:
+    """The titles of the listings and the names of the experts the inquiries are about, and the listings
+    themselves: one query per kind."""
     wanted: dict[str, set[int]] = {}
     for i in found:
         wanted.setdefault(i.listing_kind, set()).add(i.listing_id)
-    titles: dict[tuple[str, int], str] = {}
-    for kind, model in (("offer", Offer), ("need", Need)):
-        if wanted.get(kind):
-            rows = session.exec(select(model.id, model.title).where(col(model.id).in_(wanted[kind]))).all()
-            titles |= {(kind, lid): title for lid, title in rows if lid is not None}
+    listings: dict[tuple[str, int], Offer | Need] = {}
+    offers = session.exec(select(Offer).where(col(Offer.id).in_(wanted.get("offer", ())))).all()
+    needs = session.exec(select(Need).where(col(Need.id).in_(wanted.get("need", ())))).all()
+    listings |= {("offer", offer.id): offer for offer in offers if offer.id is not None}
+    listings |= {("need", need.id): need for need in needs if need.id is not None}
+    titles = {key: listing.title for key, listing in listings.items()}
     if wanted.get("expert"):
         people = session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted["expert"]))).all()
         titles |= {("expert", uid): name for uid, name in people if uid is not None}
-    return titles
+    return titles, listings
 
 
 def stuck_count(session: Session) -> int:

@@ -63,6 +63,12 @@ def shown_language(listing: Any) -> str:
     return found.language if found else (getattr(listing, "language", None) or "vi")
 
 
+def named_after(title: str, *listings: Any) -> Any | None:
+    """The listing among `listings` (None skipped) whose own title is `title`, as a collaboration opened from an
+    offer or need is named until staff rename it; None when there is none."""
+    return next((listing for listing in listings if listing is not None and listing.title == title), None)
+
+
 def as_json(listing: Any) -> dict[str, str | None] | None:
     """The translation as the JSON API gives it: {"language", "title", "summary"}, or None."""
     found = of(listing)

@@ -140,11 +140,12 @@ class Entry:
     url: str
     published: datetime
     summary: str
-    language: str  # the listing's own language
+    language: str  # the title's: the listing's own, or its owner's translation's
     author: str
     author_url: str | None
     category: str
     category_label: str
+    summary_language: str | None = None  # when not the title's (a translated title, the summary untranslated)
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _entry(root: ET.Element, entry: Entry) -> None:
         _text(author, "uri", entry.author_url)
     ET.SubElement(item, "category", term=_clean(entry.category), label=_clean(entry.category_label))
     if entry.summary:
-        _text(item, "summary", entry.summary, lang=entry.language)
+        _text(item, "summary", entry.summary, lang=entry.summary_language or entry.language)
 
 
 def _text(parent: ET.Element, tag: str, text: str, *, lang: str | None = None) -> ET.Element:

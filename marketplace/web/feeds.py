@@ -8,7 +8,7 @@ from fastapi.responses import PlainTextResponse, Response
 from sqlmodel import Session
 from starlette.datastructures import URL
 
-from marketplace import labels, stories, syndication
+from marketplace import labels, listing_translations, stories, syndication
 from marketplace.errors import NotFound
 from marketplace.i18n import DEFAULT_LOCALE, N_, current_locale, gettext
 from marketplace.inquiries import org_name
@@ -130,14 +130,18 @@ def _feed(request: Request, session: Session, kind: str) -> Response:
 def _entry(
     request: Request, listing: Offer | Need, organization: Organization | None, language: str
 ) -> syndication.Entry:
+    """The listing as an entry of the feed in `language`: in its owner's translation when that is the language."""
     kind = "offer" if isinstance(listing, Offer) else "need"
     name, param = DETAIL_ROUTES[kind]
+    translation = listing_translations.for_reader(listing, language)
+    summary = translation.summary if translation else None  # else the original's, in its own language
     return syndication.Entry(
-        title=listing.title,
+        title=translation.title if translation else listing.title,
         url=public_url(request, name, **{param: listing.id}),
         published=listing.published_at or listing.updated_at,
-        summary=syndication.preview_of(listing),
-        language=listing.language,
+        summary=syndication.excerpt(summary) if summary else syndication.preview_of(listing),
+        language=translation.language if translation else listing.language,
+        summary_language=translation.language if translation and summary else listing.language,
         author=org_name(organization, language),
         author_url=public_url(request, "organization_detail", organization_id=listing.organization_id),
         category=listing.sector_code,

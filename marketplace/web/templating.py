@@ -49,6 +49,7 @@ env.globals.update(
     shown_title=lambda listing: shown_title(listing),
     translation_for=listing_translations.for_reader,
     shown_language=listing_translations.shown_language,
+    named_after=listing_translations.named_after,
     preview_of=syndication.preview_of,
     max_attachments=attachments.MAX_PER_LISTING,
     max_attachment_bytes=attachments.MAX_BYTES,
