@@ -6,7 +6,9 @@ Who may do what: Department staff write a story (and edit it) for a collaboratio
 consent to the exact text they read (the form carries the story's `version`, so a consent never covers a text
 edited meanwhile). Any edit clears both consents. The story is published when both parties consented, and either
 party's manager or staff may withdraw it at any time: it then disappears from the public pages. Every step is
-audited against the collaboration. Nobody who may not see the collaboration learns that a draft exists.
+audited against the collaboration. Nobody who may not see the collaboration learns that a draft exists. A step the
+story's state makes pointless (asking twice, consenting twice, withdrawing a draft, saving the same text) changes
+nothing and raises Conflict with the reason.
 """
 
 from collections.abc import Mapping
@@ -21,7 +23,7 @@ from marketplace import audit, validation
 from marketplace.collaboration_notices import followers
 from marketplace.collaborations import can_view, check_version, claim
 from marketplace.db import Paging, paginate
-from marketplace.errors import Forbidden, NotFound
+from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import N_, Msg
 from marketplace.labels import sector_options
 from marketplace.memberships import is_manager, managers_of
@@ -56,6 +58,15 @@ WITHDRAWN_NOTICE = N_("%(name)s withdrew the success story of the collaboration 
 NOT_AT_THIS_STAGE = Msg("A success story can be written once an agreement is signed.")
 STAFF_ONLY = Msg("Only Department staff write success stories.")
 MANAGERS_ONLY = Msg("Only a manager of one of the two organizations can answer for it.")
+# A step the story's state makes pointless changes nothing and says why (a 409 with the section as it is now).
+UNCHANGED = Msg("Nothing was saved: the text is the same as before, so the consents already given stand.")
+ALREADY_ASKED = Msg("Both organizations have already been asked and their consent is awaited; nothing was sent again.")
+ALREADY_PUBLISHED = Msg("This story is already published with both organizations' consent; nobody was asked again.")
+NOT_ASKED = Msg("This story is not waiting for anyone's consent, so there is nothing to answer.")
+ALREADY_CONSENTED = Msg("Your organization has already consented to this text; nothing was recorded again.")
+PUBLISHED_ALREADY = Msg("This story is already published. To take it off the public pages, withdraw it.")
+NOT_PUBLIC = Msg("This story is a draft: it is not on the public pages, so there is nothing to withdraw.")
+ALREADY_WITHDRAWN = Msg("This story has already been withdrawn from the public pages.")
 
 
 @dataclass(frozen=True)
@@ -125,7 +136,7 @@ def save(session: Session, collab: Collaboration, *, actor: User, data: Mapping[
         session.commit()
         return story
     if all(getattr(story, field) == value for field, value in values.items()):
-        return story
+        raise Conflict(UNCHANGED, current=story)
     claim(session, story, version)
     for field, value in values.items():
         setattr(story, field, value)
@@ -151,7 +162,7 @@ def ask_consent(session: Session, story: CollaborationStory, *, actor: User, dat
     version = check_version(errors, data, story)
     validation.raise_if(errors)
     if story.status not in (S.DRAFT, S.WITHDRAWN):
-        return
+        raise Conflict(ALREADY_PUBLISHED if story.status == S.PUBLISHED else ALREADY_ASKED, current=story)
     claim(session, story, version)
     _clear_consents(story)
     story.status, story.updated_at = S.AWAITING_CONSENT.value, utcnow()
@@ -165,6 +176,8 @@ def consent(session: Session, story: CollaborationStory, *, actor: User, data: M
     """A party's manager consents to the text they read; with both consents the story is published."""
     collab = collaboration_of(session, story, actor)
     party = _answering_party(session, story, collab, actor)
+    if getattr(story, f"{party}_consent_at") is not None:
+        raise Conflict(ALREADY_CONSENTED, current=story)
     errors: validation.Errors = {}
     version = check_version(errors, data, story)
     validation.raise_if(errors)
@@ -207,7 +220,7 @@ def withdraw(session: Session, story: CollaborationStory, *, actor: User, data: 
     if not actor.is_staff and party_of(session, actor, collab) is None:
         raise Forbidden(MANAGERS_ONLY)
     if story.status not in (S.PUBLISHED, S.AWAITING_CONSENT):
-        return
+        raise Conflict(ALREADY_WITHDRAWN if story.status == S.WITHDRAWN else NOT_PUBLIC, current=story)
     errors: validation.Errors = {}
     version = check_version(errors, data, story)
     validation.raise_if(errors)
@@ -226,7 +239,7 @@ def _answering_party(session: Session, story: CollaborationStory, collab: Collab
     if party is None:
         raise Forbidden(MANAGERS_ONLY)
     if story.status != S.AWAITING_CONSENT:
-        raise Forbidden(Msg("This story is not waiting for consent."))
+        raise Conflict(PUBLISHED_ALREADY if story.status == S.PUBLISHED else NOT_ASKED, current=story)
     return party
 
 

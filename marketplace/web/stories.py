@@ -24,6 +24,7 @@ SECTION = "_partials/_story.html"
 ATOM = "application/atom+xml; charset=utf-8"
 FEED_TITLE = N_("Results of the Hue Innovation Exchange: research that reached the market")
 FEED_SUBTITLE = N_("Collaborations between Huế's researchers and companies, told with both parties' consent.")
+STALE = Msg("The story changed while you were reading it; nothing was recorded. Read it again below.")
 
 
 def section_context(session: Session, user: User, collab: Collaboration, **state: Any) -> dict[str, Any]:
@@ -94,9 +95,9 @@ def _step(request: Request, session: Session, user: User, collab_id: int, step: 
     except Invalid as exc:
         return _answer(request, session, user, collab, status=422, story_message=exc.message,
                        story_errors=exc.errors)  # fmt: skip
-    except Conflict:
+    except Conflict as exc:  # a stale form, or a step the story's state makes pointless (the reason is given)
         session.rollback()
-        message = Msg("The story changed while you were reading it; nothing was recorded. Read it again below.")
+        message = STALE if exc.message == Conflict.default else exc.message
         return _answer(request, session, user, collab, status=409, story_message=message, story_conflict=True)
     return _done(request, session, user, collab, flash)
 

@@ -192,6 +192,144 @@ def test_a_party_manager_withdraws_a_published_story(db: Session, collab: Collab
     assert (story.status, story.published_at, stories.count_published(db)) == ("withdrawn", None, 0)
 
 
+# --- steps that change nothing say why ----------------------------------------------------------------------------
+
+
+def story_entries(db: Session) -> list[str]:
+    return list(db.exec(select(AuditLog.action).where(col(AuditLog.action).like("collaboration.story_%"))).all())
+
+
+def test_asking_twice_is_refused_and_sends_nothing_again(db: Session, collab: Collaboration, staff: User) -> None:
+    managers(db, collab)
+    story = asked(db, collab, staff)
+    version, told = story.version, len(db.exec(select(Notification)).all())
+    with pytest.raises(Conflict) as refused:
+        stories.ask_consent(db, story, actor=staff, data={"version": story.version})
+    assert refused.value.message == stories.ALREADY_ASKED
+    assert (story.version, len(db.exec(select(Notification)).all())) == (version, told)
+
+
+def test_asking_for_a_published_story_is_refused(db: Session, collab: Collaboration, staff: User) -> None:
+    story = published(db, collab, staff)
+    with pytest.raises(Conflict) as refused:
+        stories.ask_consent(db, story, actor=staff, data={"version": story.version})
+    assert refused.value.message == stories.ALREADY_PUBLISHED and story.status == "published"
+
+
+def test_consenting_twice_records_nothing_again(db: Session, collab: Collaboration, staff: User) -> None:
+    provider_manager, _seeker_manager = managers(db, collab)
+    story = asked(db, collab, staff)
+    stories.consent(db, story, actor=provider_manager, data={"version": story.version})
+    given, entries = story.provider_consent_at, story_entries(db)
+    with pytest.raises(Conflict) as refused:
+        stories.consent(db, story, actor=provider_manager, data={"version": story.version})
+    assert refused.value.message == stories.ALREADY_CONSENTED
+    assert (story.provider_consent_at, story_entries(db)) == (given, entries)
+
+
+def test_answering_a_draft_nobody_asked_about_is_refused(db: Session, collab: Collaboration, staff: User) -> None:
+    provider_manager, seeker_manager = managers(db, collab)
+    story = stories.save(db, collab, actor=staff, data=form())
+    for answer, manager in ((stories.consent, provider_manager), (stories.refuse, seeker_manager)):
+        with pytest.raises(Conflict) as refused:
+            answer(db, story, actor=manager, data={"version": story.version})
+        assert refused.value.message == stories.NOT_ASKED
+    assert story.status == "draft"
+
+
+def test_refusing_a_published_story_points_to_withdrawing_it(db: Session, collab: Collaboration, staff: User) -> None:
+    story = published(db, collab, staff)
+    seeker_manager = db.exec(select(User).where(User.full_name == "Trương Văn Lộc")).one()
+    with pytest.raises(Conflict) as refused:
+        stories.refuse(db, story, actor=seeker_manager, data={"version": story.version})
+    assert refused.value.message == stories.PUBLISHED_ALREADY and story.status == "published"
+
+
+def test_withdrawing_a_draft_is_refused(db: Session, collab: Collaboration, staff: User) -> None:
+    story = stories.save(db, collab, actor=staff, data=form())
+    with pytest.raises(Conflict) as refused:
+        stories.withdraw(db, story, actor=staff, data={"version": story.version})
+    assert refused.value.message == stories.NOT_PUBLIC
+    assert (story.status, story_entries(db)) == ("draft", [stories.WRITTEN])
+
+
+def test_withdrawing_twice_is_refused(db: Session, collab: Collaboration, staff: User) -> None:
+    story = published(db, collab, staff)
+    stories.withdraw(db, story, actor=staff, data={"version": story.version})
+    with pytest.raises(Conflict) as refused:
+        stories.withdraw(db, story, actor=staff, data={"version": story.version})
+    assert refused.value.message == stories.ALREADY_WITHDRAWN
+    assert story_entries(db).count(stories.WITHDRAWN) == 1
+
+
+def test_saving_the_same_text_keeps_the_consents_and_says_so(db: Session, collab: Collaboration, staff: User) -> None:
+    provider_manager, _seeker_manager = managers(db, collab)
+    story = asked(db, collab, staff)
+    stories.consent(db, story, actor=provider_manager, data={"version": story.version})
+    with pytest.raises(Conflict) as refused:
+        stories.save(db, collab, actor=staff, data=form(version=story.version))
+    assert refused.value.message == stories.UNCHANGED
+    assert story.provider_consent_by_id == provider_manager.id
+
+
+def test_asking_twice_on_the_page_says_why_nothing_was_sent(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    story = asked(db, collab, staff)
+    path = f"/collaborations/{collab.id}"
+    sent = staff_client.post(f"{path}/story/ask", data={"csrf_token": csrf_of(staff_client, path),
+                                                        "version": story.version})  # fmt: skip
+    assert sent.status_code == 409
+    assert page(sent).select_one("#story .notice.error").get_text() == (
+        "Hai tổ chức đã được đề nghị và đang chờ ý kiến đồng ý; không gửi lại lần nữa."
+    )
+    assert page(sent).select_one("#story .notice.success") is None
+
+
+def test_withdrawing_a_draft_with_htmx_answers_the_section_with_the_reason_in_english(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    story = stories.save(db, collab, actor=staff, data=form())
+    path = f"/collaborations/{collab.id}"
+    staff_client.get("/lang/en")
+    sent = staff_client.post(f"{path}/story/withdraw", data={"csrf_token": csrf_of(staff_client, path),
+                             "version": story.version}, headers={"HX-Request": "true"})  # fmt: skip
+    html = page(sent)
+    assert sent.status_code == 409 and html.select_one("h1") is None
+    assert html.select_one("#story .notice.error").get_text() == (
+        "This story is a draft: it is not on the public pages, so there is nothing to withdraw."
+    )
+
+
+def test_a_manager_consenting_twice_on_the_page_is_told_it_was_already_recorded(
+    app: FastAPI, db: Session, collab: Collaboration, staff: User
+) -> None:
+    provider_manager, _seeker_manager = managers(db, collab)
+    story = asked(db, collab, staff)
+    stories.consent(db, story, actor=provider_manager, data={"version": story.version})
+    path = f"/collaborations/{collab.id}"
+    with logged_in(app, provider_manager) as client:
+        sent = client.post(f"{path}/story/consent", data={"csrf_token": csrf_of(client, path),
+                                                          "version": story.version})  # fmt: skip
+    assert sent.status_code == 409
+    assert page(sent).select_one("#story .notice.error").get_text() == (
+        "Tổ chức của quý vị đã đồng ý với nội dung này; không ghi nhận lại lần nữa."
+    )
+
+
+def test_a_stale_form_still_says_the_story_changed(
+    db: Session, collab: Collaboration, staff: User, staff_client: TestClient
+) -> None:
+    story = stories.save(db, collab, actor=staff, data=form())
+    path = f"/collaborations/{collab.id}"
+    sent = staff_client.post(f"{path}/story/ask", data={"csrf_token": csrf_of(staff_client, path),
+                                                        "version": story.version + 1})  # fmt: skip
+    assert sent.status_code == 409
+    assert page(sent).select_one("#story .notice.error").get_text() == (
+        "Câu chuyện đã được sửa trong lúc quý vị đang đọc; chưa có gì được ghi nhận. Vui lòng đọc lại bên dưới."
+    )
+
+
 # --- the collaboration's page ------------------------------------------------------------------------------------
 
 
