@@ -260,6 +260,9 @@ def _load_collaboration_stories(
         consented, written = published - timedelta(days=1), published - timedelta(days=2)
         writer, provider, seeker = (users.get(item.get(k) or "") for k in ("by", "provider_consent_by",
                                                                            "seeker_consent_by"))  # fmt: skip
+        for party, person in (("provider", provider), ("seeker", seeker)):
+            if person is None or stories.party_of(session, person, collab) != party:  # consent is a manager's word
+                raise ValueError(f"{row['key']}: the {party}'s consent must come from a manager of that organization")
         story = CollaborationStory(
             collaboration_id=ident(collab), headline=item["headline"], text=item["text"], show_value=item["show_value"],
             written_by_id=writer.id if writer else None, provider_consent_by_id=provider.id if provider else None,

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from marketplace import stories
@@ -527,6 +528,17 @@ def test_the_demo_cajeput_oil_deal_has_a_published_story(seeded_client: TestClie
     tram = [item for item in body["items"] if "tinh dầu tràm" in item["headline"]]
     assert len(tram) == 1 and tram[0]["contract_value_vnd"] == 250_000_000
     assert tram[0]["seeker"]["name_vi"] == "Hợp tác xã Dầu tràm Lộc Thủy"
+
+
+def test_every_demo_consent_comes_from_a_manager_of_its_party(seeded_engine: Engine) -> None:
+    with Session(seeded_engine) as session:
+        found = session.exec(select(CollaborationStory, Collaboration).join(
+            Collaboration, col(Collaboration.id) == CollaborationStory.collaboration_id)).all()  # fmt: skip
+        assert found
+        for story, collab in found:
+            for party in ("provider", "seeker"):
+                person = session.get(User, getattr(story, f"{party}_consent_by_id"))
+                assert stories.party_of(session, person, collab) == party, (collab.key, party)
 
 
 def test_with_htmx_writing_the_story_answers_with_the_section_alone(
