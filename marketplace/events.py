@@ -1,16 +1,17 @@
 """Technology fairs, matchmaking days and workshops the Department runs, and the listings shown at them.
 
 Who may do what: Department staff create, edit, publish and cancel events (each change audited); visitors see
-published events only (NotFound for the others). While an event's registration is open (published, and today,
-in Huế time, not after `registration_until`, or its last day when none is set), a member of an organization
-adds one of its own published offers or needs as an exhibit and removes it again; staff add any published
-listing, at any time before the event ends. B2B meeting requests are in `event_meetings`, the report in
+published events, and one cancelled after it was published as cancelled (its link may be out there; drafts are
+NotFound). While an event's registration is open (published, and today, in Huế time, not after
+`registration_until`, or its last day when none is set), a member of an organization adds one of its own published
+offers or needs as an exhibit and removes it again; staff add any published listing, at any time before the event
+ends. B2B meeting requests are in `event_meetings`, the report in
 `event_report`.
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,7 @@ from marketplace.collaborations import check_version, claim
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import TIMEZONE, Msg
 from marketplace.models import (
+    AuditLog,
     Event,
     EventExhibit,
     EventKind,
@@ -32,7 +34,7 @@ from marketplace.models import (
     Organization,
     User,
 )
-from marketplace.models._base import utcnow
+from marketplace.models._base import aware, utcnow
 
 NAME_MAX, PLACE_MAX, DESCRIPTION_MAX, BOOTH_MAX = 300, 300, 5000, 40
 KINDS = tuple(k.value for k in EventKind)
@@ -73,6 +75,26 @@ def get_visible(session: Session, event_id: int, user: User | None) -> Event:
     if event is None or not can_see(user, event):
         raise NotFound()
     return event
+
+
+def get_for_page(session: Session, event_id: int, user: User | None) -> tuple[Event, datetime | None]:
+    """The event for its page and, once cancelled, when: staff open every event; visitors a published one, or one
+    called off after it was published (its link may be out there, so its page says so); drafts are NotFound."""
+    event = session.get(Event, event_id)
+    if event is None:
+        raise NotFound()
+    if event.status != EventStatus.CANCELLED:
+        if not can_see(user, event):
+            raise NotFound()
+        return event, None
+    query = select(AuditLog).where(
+        AuditLog.action == CANCELLED, AuditLog.entity == "event", AuditLog.entity_id == event.id
+    )
+    entry = session.exec(query.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())).first()
+    was_public = entry is not None and entry.detail.get("was", EventStatus.PUBLISHED) == EventStatus.PUBLISHED
+    if not (was_public or can_see(user, event)):
+        raise NotFound()
+    return event, aware(entry.at) if entry is not None else None
 
 
 def calendar(session: Session, user: User | None, on: date | None = None) -> tuple[list[Event], list[Event]]:
@@ -172,10 +194,12 @@ def _set_status(session: Session, event: Event, *, actor: User, status: EventSta
     _require_staff(actor)
     if event.status == EventStatus.CANCELLED:
         raise Forbidden(Msg("This event has been cancelled."))
+    was = event.status
     event.status, event.updated_at = status.value, utcnow()
     event.version += 1
     session.add(event)
-    audit.record(session, actor_id=actor.id, action=action, entity="event", entity_id=event.id, title=event.name)
+    audit.record(session, actor_id=actor.id, action=action, entity="event", entity_id=event.id, title=event.name,
+                 was=was)  # fmt: skip
     session.commit()
     return event
 

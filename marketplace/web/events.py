@@ -10,7 +10,7 @@ from sqlmodel import Session
 from marketplace import event_meetings, event_report, events, exports, labels
 from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg, current_locale
-from marketplace.models import Event, User
+from marketplace.models import Event, EventStatus, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, RecordId, SessionDep, StaffUser
 from marketplace.web.templating import render
 from marketplace.web.workspace import mark_seen
@@ -108,7 +108,7 @@ def event_page(request: Request, session: Session, user: User | None, event: Eve
         "event_days": event_meetings.slot_choices(event),
         "meeting_form": {}, "meeting_errors": {}, "meeting_message": None, "exhibit_errors": {},
         "exhibit_form": {}, "answer_open": None, "answer_form": {}, "answer_errors": {},
-        "flash": request.session.pop("event_flash", None),
+        "flash": request.session.pop("event_flash", None), "cancelled_at": None,
     }  # fmt: skip
     if user is not None and user.is_staff:
         context["report"] = event_report.report(session, event, exhibits)
@@ -123,9 +123,11 @@ def _exhibit_text(x: events.Exhibit) -> str:
 
 @router.get("/events/{event_id}", name="event_detail")
 def detail(request: Request, session: SessionDep, user: OptionalUser, event_id: RecordId) -> Response:
-    event = events.get_visible(session, event_id, user)
+    event, cancelled_at = events.get_for_page(session, event_id, user)
     mark_seen(request, session, user)
-    return event_page(request, session, user, event)
+    if event.status == EventStatus.CANCELLED and not (user and user.is_staff):  # what the link's holder needs to know
+        return render(request, "event_cancelled.html", {"event": event, "cancelled_at": cancelled_at})
+    return event_page(request, session, user, event, cancelled_at=cancelled_at)
 
 
 @router.post("/events/{event_id}/exhibits", name="event_exhibit_add", dependencies=[Csrf])

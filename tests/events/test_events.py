@@ -392,10 +392,58 @@ def test_asking_the_same_exhibitor_twice_is_refused_keeping_the_form(app: FastAP
     assert len(db.exec(select(EventMeetingRequest)).all()) == 1
 
 
-def test_a_cancelled_event_is_no_longer_shown_to_visitors(client: TestClient, db: Session, staff: User) -> None:
-    event = make_event(db, staff, status="cancelled")
-    assert client.get(f"/events/{event.id}").status_code == 404
+def cancelled(db: Session, staff: User, event: Event) -> Event:
+    return events.cancel(db, event, actor=staff)
+
+
+def test_a_visitor_holding_a_cancelled_events_link_reads_that_it_was_cancelled(
+    client: TestClient, db: Session, staff: User, setting: tuple
+) -> None:
+    event = cancelled(db, staff, setting[0])
+    response = client.get(f"/events/{event.id}")
+    assert response.status_code == 200
+    doc = page(response)
+    assert doc.select_one("h1").get_text() == NAME
+    facts = {d.select_one("dt").get_text(): d.select_one("dd").get_text() for d in doc.select(".event-facts div")}
+    assert facts["Địa điểm"] == PLACE and facts["Ngày hủy"] == today().strftime("%d/%m/%Y")
+    assert event.starts_on.strftime("%d/%m/%Y") in facts["Dự kiến diễn ra"]
+    assert doc.select_one(".notice.error").get_text() == "Sự kiện này đã bị hủy: sẽ không diễn ra."
+
+
+def test_a_cancelled_events_page_shows_no_exhibits_nor_request_form_and_is_not_indexed(
+    app: FastAPI, db: Session, staff: User, setting: tuple
+) -> None:
+    event, *_, buyer = setting
+    cancelled(db, staff, event)
+    with logged_in(app, buyer) as c:
+        doc = page(c.get(f"/events/{event.id}"))
+    assert doc.select("#exhibits, .exhibit, form[action$='/meetings']") == []
+    assert doc.select_one("meta[name=robots]")["content"] == "noindex"
+
+
+def test_a_cancelled_event_is_not_listed_on_the_events_page_nor_in_the_api(
+    client: TestClient, db: Session, staff: User
+) -> None:
+    event = cancelled(db, staff, make_event(db, staff))
+    assert page(client.get("/events")).select(f".event-card a[href$='/events/{event.id}']") == []
     assert client.get("/api/v1/events").json() == []
+
+
+def test_an_event_cancelled_while_still_a_draft_stays_not_found(client: TestClient, db: Session, staff: User) -> None:
+    event = cancelled(db, staff, make_event(db, staff, status="draft"))
+    assert client.get(f"/events/{event.id}").status_code == 404
+
+
+def test_staff_see_the_whole_page_of_a_cancelled_event_with_the_day_it_was_cancelled(
+    app: FastAPI, db: Session, staff: User, setting: tuple
+) -> None:
+    event = cancelled(db, staff, setting[0])
+    with logged_in(app, staff) as c:
+        doc = page(c.get(f"/events/{event.id}"))
+    assert doc.select_one("header .notice.error").get_text() == (
+        f"Sự kiện này đã bị hủy ngày {today().strftime('%d/%m/%Y')}."
+    )
+    assert doc.select_one("#exhibits .exhibit") is not None
 
 
 def test_a_stale_edit_form_is_refused_without_overwriting(app: FastAPI, db: Session, staff: User) -> None:
