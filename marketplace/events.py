@@ -4,8 +4,8 @@ Who may do what: Department staff create, edit, publish and cancel events (each 
 published events, and one cancelled after it was published as cancelled (its link may be out there; drafts are
 NotFound). While an event's registration is open (published, and today, in Huế time, not after
 `registration_until`, or its last day when none is set), a member of an organization adds one of its own published
-offers or needs as an exhibit and removes it again; staff add any published listing, at any time before the event
-ends. B2B meeting requests are in `event_meetings`, the report in
+offers or needs as an exhibit and removes it again; staff add any published listing (found by a search, not picked
+from all of them), at any time before the event ends. B2B meeting requests are in `event_meetings`, the report in
 `event_report`.
 """
 
@@ -17,7 +17,7 @@ from typing import Any, cast
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from marketplace import audit, labels, validation
+from marketplace import audit, labels, search, validation
 from marketplace.collaborations import check_version, claim
 from marketplace.errors import Conflict, Forbidden, NotFound
 from marketplace.i18n import TIMEZONE, Msg
@@ -35,6 +35,7 @@ from marketplace.models import (
     User,
 )
 from marketplace.models._base import aware, utcnow
+from marketplace.search.query import MAX_QUERY_CHARS
 
 NAME_MAX, PLACE_MAX, DESCRIPTION_MAX, BOOTH_MAX = 300, 300, 5000, 40
 KINDS = tuple(k.value for k in EventKind)
@@ -43,6 +44,7 @@ CREATED, EDITED, PUBLISHED, CANCELLED = "event.create", "event.edit", "event.pub
 EXHIBIT_ADDED, EXHIBIT_REMOVED = "event.exhibit_add", "event.exhibit_remove"
 STAFF_ONLY = Msg("Only Department staff manage events.")
 ALREADY_SHOWN = Msg("This listing is already on show at this event.")
+FOUND_MAX = 20  # listings staff's add form offers for one search
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,16 @@ class Exhibit:
     exhibit: EventExhibit
     listing: Offer | Need
     organization: Organization | None
+
+
+@dataclass(frozen=True)
+class Found:
+    """Listings staff may add, as one search found them: the best `hits` (at most FOUND_MAX) of `total`, each with
+    whether it is already on show."""
+
+    text: str
+    hits: list[tuple[search.Hit, bool]]
+    total: int
 
 
 def today() -> date:
@@ -292,21 +304,38 @@ def remove_exhibit(session: Session, event: Event, exhibit_id: int, *, actor: Us
     session.commit()
 
 
-def listings_to_show(session: Session, user: User, event: Event) -> list[tuple[str, Offer | Need]]:
-    """The add form's choices: the published listings not yet on show at the event that this reader may add
-    (their organization's; for staff, every one)."""
-    if user.organization_id is None and not user.is_staff:
-        return []
+def _taken(session: Session, event: Event) -> set[tuple[str, int | None]]:
     shown = session.exec(select(EventExhibit).where(EventExhibit.event_id == event.id)).all()
-    taken = {(x.kind, x.offer_id or x.need_id) for x in shown}
+    return {(x.kind, x.offer_id or x.need_id) for x in shown}
+
+
+def listings_to_show(session: Session, user: User, event: Event) -> list[tuple[str, Offer | Need]]:
+    """A member's add form: their organization's published listings not yet on show (staff search instead,
+    `find_listings`: every published listing of the city would not fit in one list)."""
+    if user.organization_id is None or user.is_staff:
+        return []
+    taken = _taken(session, event)
     found: list[tuple[str, Offer | Need]] = []
     for kind, model in LISTING_KINDS.items():
-        query = select(model).where(model.status == ListingStatus.PUBLISHED)
-        if not user.is_staff:
-            query = query.where(model.organization_id == user.organization_id)
+        query = select(model).where(
+            model.status == ListingStatus.PUBLISHED, model.organization_id == user.organization_id
+        )
         rows = cast(list[Offer | Need], session.exec(query.order_by(col(model.title))).all())
         found += [(kind, x) for x in rows if (kind, x.id) not in taken]
     return found
+
+
+def find_listings(session: Session, user: User, event: Event, text: str) -> Found:
+    """Staff's add form: the published offers and needs the search finds for `text` (title, organization, and the
+    rest of their text; accents optional), the best FOUND_MAX first; nothing before a word is typed."""
+    _require_staff(user)
+    text = validation.nfc(text)[:MAX_QUERY_CHARS].strip()
+    if not text:
+        return Found(text, [], 0)
+    query = search.SearchQuery(text=text, filters={"kind": tuple(LISTING_KINDS)}, per_page=FOUND_MAX)
+    found = search.find(session, query, None)  # as the public searches: published listings only
+    taken = _taken(session, event)
+    return Found(text, [(hit, (hit.kind, hit.entity_id) in taken) for hit in found.hits], found.total)
 
 
 def on_show(session: Session, kind: str, listing_id: int, on: date | None = None) -> list[Event]:

@@ -12,7 +12,7 @@ from marketplace.errors import Conflict, Invalid
 from marketplace.i18n import Msg, current_locale
 from marketplace.models import Event, EventStatus, User
 from marketplace.web.deps import Csrf, CurrentUser, FormData, OptionalUser, RecordId, SessionDep, StaffUser
-from marketplace.web.templating import render
+from marketplace.web.templating import is_htmx, render
 from marketplace.web.workspace import mark_seen
 
 router = APIRouter(include_in_schema=False)
@@ -100,6 +100,7 @@ def event_page(request: Request, session: Session, user: User | None, event: Eve
         "registration_open": events.registration_open(event), "over": event_meetings.is_over(event),
         "listing_choices": [(f"{k}:{x.id}", f"{labels.label('listing_kind', k)} — {x.title}")
                          for k, x in (events.listings_to_show(session, user, event) if user else [])],
+        "found": _found(request, session, user, event, state.get("exhibit_form")),
         "my_meetings": event_meetings.mine_at(session, user, event),
         "may_request": user is not None and user.organization_id is not None and not event_meetings.is_over(event)
         and event.status == "published",
@@ -113,6 +114,15 @@ def event_page(request: Request, session: Session, user: User | None, event: Eve
     if user is not None and user.is_staff:
         context["report"] = event_report.report(session, event, exhibits)
     return render(request, "event.html", context | state, status_code=status)
+
+
+def _found(request: Request, session: Session, user: User | None, event: Event,
+           form: dict[str, Any] | None = None) -> events.Found | None:  # fmt: skip
+    """Staff's search for a listing to show: the words in the URL, or those sent back with a refused add form."""
+    if user is None or not user.is_staff:
+        return None
+    text = (form or {}).get("find") or request.query_params.get("find", "")
+    return events.find_listings(session, user, event, text)
 
 
 def _exhibit_text(x: events.Exhibit) -> str:
@@ -130,6 +140,25 @@ def detail(request: Request, session: SessionDep, user: OptionalUser, event_id: 
     return event_page(request, session, user, event, cancelled_at=cancelled_at)
 
 
+@router.get("/events/{event_id}/listing-choices", name="event_listing_choices")
+def listing_choices(request: Request, session: SessionDep, user: StaffUser, event_id: RecordId) -> Response:
+    """Staff's search for a listing to show, as the add form's list of choices (htmx; the plain form asks the
+    event's page with the same `find`)."""
+    event = events.get_visible(session, event_id, user)
+    if not is_htmx(request):
+        url = request.url_for("event_detail", event_id=event.id).include_query_params(
+            find=request.query_params.get("find", "")
+        )
+        return RedirectResponse(f"{url.path}?{url.query}#add-exhibit", status_code=303)
+    context: dict[str, Any] = {
+        "event": event,
+        "found": _found(request, session, user, event),
+        "exhibit_errors": {},
+        "exhibit_form": {},
+    }
+    return render(request, "event.html", context, block="listing_choices")
+
+
 @router.post("/events/{event_id}/exhibits", name="event_exhibit_add", dependencies=[Csrf])
 def add_exhibit(
     request: Request, session: SessionDep, user: CurrentUser, event_id: RecordId, form: FormData
@@ -137,7 +166,7 @@ def add_exhibit(
     event = events.get_visible(session, event_id, user)
     kind, _, listing_id = form.get("listing", "").strip().partition(":")
     if kind not in SHOWN or not listing_id.isdigit() or len(listing_id) > 9:
-        return event_page(request, session, user, event, status=422,
+        return event_page(request, session, user, event, status=422, exhibit_form=form,
                           exhibit_errors={"listing": Msg("Please choose one of the options offered.")})  # fmt: skip
     try:
         events.add_exhibit(

@@ -49,3 +49,23 @@ def test_staff_read_the_report_of_the_2024_techfest(page: Page) -> None:
     expect(report.get_by_role("link", name="Các cuộc gặp (CSV)")).to_be_visible()
     assert accessibility_problems(page) == []
     screenshot(page, "event-report")
+
+
+def test_staff_find_a_listing_typed_without_accents_and_show_it_at_the_matchmaking_day(page: Page) -> None:
+    log_in(page, "staff@demo.hue.vn")
+    page.goto("/events")
+    page.get_by_role("link", name=EVENT).click()
+    form = page.locator("#add-exhibit")
+    expect(form.locator("input[name=listing]")).to_have_count(0)  # nothing listed before a word is typed
+    form.get_by_label("Tìm một công nghệ chào bán hoặc nhu cầu đã công bố").press_sequentially("mau nhuom tu nhien")
+    choice = form.locator("#listing-choices label.choice", has_text="màu nhuộm tự nhiên")
+    expect(choice.first).to_be_visible()
+    assert form.locator("#listing-choices input[name=listing]").count() <= 20
+    title = choice.first.locator("span[lang]").inner_text()
+    choice.first.locator("input").check()
+    form.get_by_label("Gian hàng hoặc bàn (không bắt buộc)").fill("C04")
+    assert accessibility_problems(page) == []
+    screenshot(page, "event-add-exhibit-search")
+    form.get_by_role("button", name="Trưng bày tại sự kiện").click()
+    expect(page.locator(".notice.success")).to_be_visible()
+    expect(page.locator("#exhibits .exhibit", has_text=title).locator(".exhibit-booth")).to_have_text("Gian hàng C04")

@@ -491,15 +491,107 @@ def test_a_request_without_an_exhibit_is_refused_beside_the_field(app: FastAPI, 
     assert page(response).select_one("#f-message").text == MESSAGE
 
 
-def test_staff_choose_any_published_listing_to_show(app: FastAPI, db: Session, staff: User) -> None:
+# --- staff's search for a listing to show ----------------------------------------------------------------------
+
+
+def found_titles(db: Session, staff: User, event: Event, text: str) -> list[str]:
+    return [str(hit.title).replace("<mark>", "").replace("</mark>", "")
+            for hit, _shown in events.find_listings(db, staff, event, text).hits]  # fmt: skip
+
+
+def test_staff_find_a_listing_typed_without_accents(db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    make_offer(db, title="Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole")
+    make_offer(db, title="Chế phẩm vi sinh xử lý phụ phẩm nông nghiệp", summary="Ủ rơm rạ thành phân hữu cơ.",
+               description="Chế phẩm vi sinh ủ rơm rạ ở Phong Điền.", keywords=["vi sinh", "phân hữu cơ"])  # fmt: skip
+    assert found_titles(db, staff, event, "tinh dau tram") == [
+        "Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole"
+    ]
+
+
+def test_staff_find_a_listing_by_its_organizations_name(db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    make_need(db, make_org(db, kind="enterprise", name_vi="Hợp tác xã Dầu tràm Lộc Thủy"), title="Cần máy sấy lá")
+    assert found_titles(db, staff, event, "Loc Thuy") == ["Cần máy sấy lá"]
+
+
+def test_the_search_offers_at_most_twenty_listings_and_says_how_many_matched(db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    institute = make_org(db)
+    for n in range(events.FOUND_MAX + 2):
+        make_offer(db, institute, title=f"Giống lúa chịu mặn Hương Trà số {n + 1}")
+    found = events.find_listings(db, staff, event, "giong lua")
+    assert (len(found.hits), found.total) == (events.FOUND_MAX, events.FOUND_MAX + 2)
+
+
+def test_drafts_are_not_offered_and_a_listing_on_show_is_marked(db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    shown = make_offer(db, title="Quy trình chưng cất tinh dầu tràm đạt chuẩn 1,8-cineole")
+    exhibit(db, event, shown)
+    make_offer(db, title="Tinh dầu tràm dạng xịt, bản nháp", status="draft")
+    found = events.find_listings(db, staff, event, "tinh dau tram")
+    assert [(hit.entity_id, on_show) for hit, on_show in found.hits] == [(shown.id, True)]
+
+
+def test_a_member_may_not_search_every_listing(db: Session, staff: User, setting: tuple) -> None:
+    event, *_, buyer = setting
+    with pytest.raises(Forbidden):
+        events.find_listings(db, buyer, event, "tinh dau tram")
+
+
+def test_staff_add_form_lists_nothing_until_a_search_is_typed(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    make_need(db)
+    with logged_in(app, staff) as c:
+        doc = page(c.get(f"/events/{event.id}"))
+    assert doc.select("#add-exhibit input[name=listing], #add-exhibit option") == []
+    assert doc.select_one("#add-exhibit input[type=search][name=find]") is not None
+
+
+def test_without_javascript_staff_search_then_show_a_listing(app: FastAPI, db: Session, staff: User) -> None:
     event = make_event(db, staff, registration_until=today() - timedelta(days=1))
     need = make_need(db)
     with logged_in(app, staff) as c:
-        doc = page(c.get(f"/events/{event.id}"))
-        assert f"need:{need.id}" in [o["value"] for o in doc.select("#add-exhibit #f-listing option")]
+        doc = page(c.get(f"/events/{event.id}", params={"find": "dau tram xuat khau"}))
+        assert [r["value"] for r in doc.select("#listing-choices input[name=listing]")] == [f"need:{need.id}"]
         token = csrf_of(c, f"/events/{event.id}")
         c.post(f"/events/{event.id}/exhibits", data={"listing": f"need:{need.id}", "csrf_token": token})
     assert db.exec(select(EventExhibit)).one().need_id == need.id
+
+
+def test_with_htmx_the_search_answers_the_list_of_choices_alone(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    offer = make_offer(db)
+    with logged_in(app, staff) as c:
+        response = c.get(
+            f"/events/{event.id}/listing-choices", params={"find": "cineole"}, headers={"HX-Request": "true"}
+        )
+    doc = page(response)
+    assert response.status_code == 200 and doc.select_one("h1") is None
+    assert [r["value"] for r in doc.select("fieldset#listing-choices input[name=listing]")] == [f"offer:{offer.id}"]
+
+
+def test_a_search_matching_nothing_says_so(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    make_offer(db)
+    with logged_in(app, staff) as c:
+        doc = page(c.get(f"/events/{event.id}", params={"find": "máy bay không người lái"}))
+    assert doc.select_one("#listing-choices .muted").get_text() == (
+        "Không có công nghệ chào bán hay nhu cầu đã công bố nào khớp với “máy bay không người lái”."
+    )
+
+
+def test_showing_nothing_chosen_is_refused_keeping_the_search(app: FastAPI, db: Session, staff: User) -> None:
+    event = make_event(db, staff)
+    offer = make_offer(db)
+    with logged_in(app, staff) as c:
+        token = csrf_of(c, f"/events/{event.id}")
+        response = c.post(f"/events/{event.id}/exhibits", data={"find": "cineole", "booth": "C03", "csrf_token": token})
+    assert response.status_code == 422
+    doc = page(response)
+    assert doc.select_one("#e-listing").get_text() == "Vui lòng chọn một trong các mục có sẵn."
+    assert [r["value"] for r in doc.select("#listing-choices input[name=listing]")] == [f"offer:{offer.id}"]
+    assert doc.select_one("#f-booth")["value"] == "C03"
 
 
 def test_the_home_page_shows_the_next_published_event(seeded_client: TestClient) -> None:
