@@ -19,9 +19,11 @@ from marketplace.models import ExpertiseProfile, ListingStatus, Need, Offer, Rol
 from marketplace.search.synonyms import forget_glossaries, glossary_in_force, glossary_state
 from matching import MATCHER_VERSION, Glossary, MultiFieldMatcher, TfidfMatcher, usable_terms
 
-# The fields and weights measured on the judged set (matching.evaluate.judged; docs/benchmarks.md).
-OFFER_WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "bio": 2}
-NEED_WEIGHTS = {"title": 3, "keywords": 2}
+# The fields and weights measured on the judged set (matching.evaluate.judged; docs/benchmarks.md). An owner's
+# translation into the other language weighs as the field it translates (a need's summary translates its problem,
+# weight 1), so an English need with a Vietnamese translation meets Vietnamese offers and the other way round.
+OFFER_WEIGHTS = {"title": 3, "keywords": 2, "summary": 2, "bio": 2, "translated_title": 3, "translated_summary": 2}
+NEED_WEIGHTS = {"title": 3, "keywords": 2, "translated_title": 3}
 EXPERT_WEIGHTS = {"keywords": 3, "publications": 1, "projects": 1, "summary": 1}
 
 
@@ -48,6 +50,8 @@ def offer_record(offer: Offer) -> dict[str, Any]:
         "description": offer.description,
         "applications": offer.applications,
         "bio": [b for b in bio if b],
+        "translated_title": offer.translated_title,
+        "translated_summary": offer.translated_summary,
     }
 
 
@@ -57,6 +61,8 @@ def need_record(need: Need) -> dict[str, Any]:
         "keywords": need.keywords,
         "problem": need.problem,
         "desired_outcome": need.desired_outcome,
+        "translated_title": need.translated_title,
+        "translated_summary": need.translated_summary,
     }
 
 

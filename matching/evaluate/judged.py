@@ -11,10 +11,21 @@ from matching.fields import FieldWeights, build_document
 from matching.glossary import load_glossary
 from matching.matcher import TfidfMatcher
 
-OFFER_FIELDS = ("title", "summary", "description", "applications", "keywords", "bio")
-NEED_FIELDS = ("title", "problem", "desired_outcome", "keywords")
-OFFER_WEIGHTS: FieldWeights = {"title": 3, "keywords": 2, "summary": 2, "bio": 2}
-NEED_WEIGHTS: FieldWeights = {"title": 3, "keywords": 2}
+# An owner's translation into the other language weighs as the field it translates (a need's summary
+# translates its problem); the same fields and weights as marketplace.matchmaking.
+OFFER_FIELDS = (
+    "title", "summary", "description", "applications", "keywords", "bio", "translated_title", "translated_summary"
+)  # fmt: skip
+NEED_FIELDS = ("title", "problem", "desired_outcome", "keywords", "translated_title", "translated_summary")
+OFFER_WEIGHTS: FieldWeights = {
+    "title": 3,
+    "keywords": 2,
+    "summary": 2,
+    "bio": 2,
+    "translated_title": 3,
+    "translated_summary": 2,
+}
+NEED_WEIGHTS: FieldWeights = {"title": 3, "keywords": 2, "translated_title": 3}
 
 Record = dict[str, Any]
 

@@ -80,3 +80,13 @@ def test_matcher_parameters_can_be_overridden(tmp_path, capsys):
     main(["judged", "--seed-dir", str(tmp_path), "--set", "accent_weight=0", "--set", "tf=sublinear"])
     result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert result["params"] == {"accent_weight": 0, "tf": "sublinear"}
+
+
+def test_judged_reads_an_offers_translation_so_a_need_in_the_other_language_meets_it(tmp_path, capsys):
+    _seed(tmp_path)
+    offers = json.loads((tmp_path / "offers" / "a.json").read_text(encoding="utf-8"))
+    offers[0]["translated_title"] = "Chưng cất tinh dầu tràm gió"
+    (tmp_path / "offers" / "a.json").write_text(json.dumps(offers, ensure_ascii=False), encoding="utf-8")
+    main(["judged", "--seed-dir", str(tmp_path)])
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["without_glossary"]["P@1"] == 100.0  # 0 without the translation (the test above)
