@@ -175,3 +175,16 @@ def test_a_word_typed_with_its_marks_is_found_as_typed_whichever_tone_placement(
     make_offer(db, org, title="Vườn ươm Thụy Thụy", summary="", description="", keywords=[])
     titles = [h.title.striptags() for h in find(db, SearchQuery(text=typed), None).hits]
     assert titles == ["Nuôi thủy sản ven đầm phá", "Vườn ươm Thụy Thụy"]
+
+
+def test_listings_holding_the_typed_words_side_by_side_rank_first(db: Session) -> None:
+    """Both titles hold "vườn", "ươm" and "giống" once, in as many words; the newer one scatters them. Typed
+    with or without marks, the listing where they stand together ranks first."""
+    org = make_org(db)
+    make_offer(db, org, title="Vườn ươm giống tre cho hợp tác xã", summary="", description="", keywords=[])
+    make_offer(db, org, title="Ươm tre trong vườn nhà, giống địa phương", summary="", description="", keywords=[])
+    for n in range(6):  # other listings, so that the words searched for are rare enough to weigh
+        make_offer(db, org, title=f"Máy đóng gói tự động mẫu {n}", summary="", description="", keywords=[])
+    for typed in ("vườn ươm giống", "vuon uom giong"):
+        titles = [h.title.striptags() for h in find(db, SearchQuery(text=typed), None).hits]
+        assert titles == ["Vườn ươm giống tre cho hợp tác xã", "Ươm tre trong vườn nhà, giống địa phương"], typed
