@@ -1,5 +1,7 @@
 """Settings, read once from the environment (and an optional .env file) and validated at start-up."""
 
+import base64
+import binascii
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,9 @@ class Settings(BaseSettings):
     ENVIRONMENT: Literal["development", "test", "production"] = "development"
     DATABASE_URL: str = f"sqlite:///{ROOT / 'var' / 'exchange.db'}"
     SECRET_KEY: str = DEFAULT_SECRET_KEY
+    # Fernet keys, comma-separated: the first encrypts values kept encrypted at rest (two-step secrets), all decrypt;
+    # unset, a key derived from SECRET_KEY (`marketplace.encryption`)
+    DATA_ENCRYPTION_KEYS: str | None = None
     SESSION_MAX_AGE_DAYS: int = Field(default=14, ge=1, le=365)
     COOKIE_SECURE: bool = False
     MEILI_URL: str | None = None
@@ -52,11 +57,28 @@ class Settings(BaseSettings):
             raise ValueError("SECRET_KEY must be set to a long random value when ENVIRONMENT=production")
         if self.ENVIRONMENT == "production" and len(self.SECRET_KEY) < 32:
             raise ValueError("SECRET_KEY must be at least 32 characters when ENVIRONMENT=production")
+        fernet_keys(self.DATA_ENCRYPTION_KEYS)  # a key that is not one is refused in every environment
         return self
 
     @property
     def is_sqlite(self) -> bool:
         return self.DATABASE_URL.startswith("sqlite")
+
+
+def fernet_keys(value: str | None) -> list[bytes]:
+    """The keys of a DATA_ENCRYPTION_KEYS value, in order; ValueError naming one that is not a Fernet key."""
+    keys = [part.strip().encode() for part in (value or "").split(",") if part.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key)) == 32
+        except (binascii.Error, ValueError):
+            valid = False
+        if not valid:
+            raise ValueError(
+                f"DATA_ENCRYPTION_KEYS: key {position} is not a Fernet key (32 bytes in url-safe base64); "
+                "make one with `python -m marketplace new-encryption-key`"
+            )
+    return keys
 
 
 @lru_cache

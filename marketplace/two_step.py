@@ -1,15 +1,21 @@
 """Two-step verification (TOTP, RFC 6238): set it up, check a code at log-in, turn it off, recovery codes,
 and an administrator's reset for someone who lost their phone.
 
-The secret is kept in the `two_step` table as-is (base32), like the rest of the database it is protected
-by who may read the database and its backups. While the user sets it up, the secret waits in that table
-without `enabled_at` (never in a form field or the session cookie, which is signed, not encrypted). A code
-is accepted for the current 30-second step and one step either side (a phone's clock drifts), and only for
-a step later than the last one accepted, so a code seen over someone's shoulder cannot be used again.
+The secret is kept in the `two_step` table encrypted (`marketplace.encryption`, keys in the environment), so a
+copy of the database or a backup gives no codes. When no configured key decrypts it (a key lost, SECRET_KEY
+changed), a code cannot be checked: the person is told so and to ask an administrator, whose reset still works,
+and recovery codes (hashes, no key needed) still log in; `reencrypt-secrets` rewrites every secret under the first
+key after a rotation. While the user sets it up, the secret waits in that table without `enabled_at` (never in a
+form field or the session cookie, which is signed, not encrypted); a set-up whose secret cannot be read starts
+again. A code is accepted for the current 30-second step and one step either side (a phone's clock drifts), and
+only for a step later than the last one accepted, so a code seen over someone's shoulder cannot be used again.
 Failed codes are counted like failed log-ins (`LOGIN_MAX_FAILURES` in `LOGIN_LOCKOUT_MINUTES`).
 """
 
+import argparse
 import hmac
+import json
+import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,7 +27,8 @@ import segno
 from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
-from marketplace import accounts, audit, notifications, throttle
+from marketplace import accounts, audit, encryption, notifications, throttle
+from marketplace.cli import command
 from marketplace.config import get_settings
 from marketplace.errors import Forbidden, Invalid, NotFound, TooManyAttempts
 from marketplace.i18n import N_, Msg
@@ -34,6 +41,11 @@ RECOVERY_COUNT = 10
 FEW_LEFT = 3
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 WRONG_CODE = Msg("This code is not right or has expired. Type the newest code from your app.")
+UNREADABLE = Msg(
+    "Your two-step verification cannot be checked at the moment. Please contact an administrator of the exchange, "
+    "who can reset it. A recovery code still lets you log in."
+)
+log = logging.getLogger("marketplace.two_step")
 
 
 @dataclass(frozen=True)
@@ -59,11 +71,22 @@ def pending_setup(session: Session, user: User) -> TwoStep:
     row = session.get(TwoStep, user.id)
     if row is not None and row.enabled_at is not None:
         raise Invalid({}, Msg("Two-step verification is already on."))
-    if row is None:
-        row = TwoStep(user_id=ident(user), secret=pyotp.random_base32())
+    if row is None or not encryption.readable(row.encrypted_secret):  # none yet, or the keys changed meanwhile
+        row = row or TwoStep(user_id=ident(user), encrypted_secret="")
+        row.encrypted_secret = encryption.encrypt(pyotp.random_base32())
         session.add(row)
         session.commit()
     return row
+
+
+def pending_secret(session: Session, user: User) -> str:
+    """The base32 secret being set up (`pending_setup`), for the QR code and the key typed by hand."""
+    return secret_of(pending_setup(session, user))
+
+
+def secret_of(row: TwoStep) -> str:
+    """The account's base32 secret, decrypted; `encryption.Unreadable` when no configured key decrypts it."""
+    return encryption.decrypt(row.encrypted_secret)
 
 
 def authenticator_uri(user: User, secret: str) -> str:
@@ -166,7 +189,14 @@ def _check(session: Session, user: User, typed: str, *, recovery: bool = True) -
     if row is None:
         raise Invalid({}, Msg("Two-step verification is off."))
     _throttle(session, user)
-    if _take_totp(session, row, typed):
+    try:
+        took = _take_totp(session, row, typed)
+    except encryption.Unreadable:  # not the person's mistake: no failure counted
+        log.error(
+            "two-step secret of user %s: no configured key decrypts it (DATA_ENCRYPTION_KEYS, SECRET_KEY)", user.id
+        )
+        raise Invalid({"code": UNREADABLE}, UNREADABLE) from None
+    if took:
         _forget_failures(session, user)
         return Accepted()
     if recovery and _take_recovery_code(session, user, typed):
@@ -182,7 +212,7 @@ def _take_totp(session: Session, row: TwoStep, typed: str) -> bool:
     code = "".join(typed.split())
     if len(code) != 6 or not code.isdigit():
         return False
-    totp = pyotp.TOTP(row.secret)
+    totp = pyotp.TOTP(secret_of(row))
     now_step = totp.timecode(utcnow())
     for step in (now_step, now_step - 1, now_step + 1):
         if (row.last_step is None or step > row.last_step) and hmac.compare_digest(totp.generate_otp(step), code):
@@ -241,3 +271,45 @@ def _failed(session: Session, user: User) -> NoReturn:
 
 def _forget_failures(session: Session, user: User) -> None:
     session.execute(delete(LoginAttempt).where(col(LoginAttempt.key) == _key(user)))
+
+
+@dataclass(frozen=True)
+class Reencrypted:
+    """What `reencrypt_secrets` did: secrets rewritten under the first key, those already under it, and the accounts
+    whose secret no configured key decrypts (left as they are: an administrator resets their two-step verification)."""
+
+    rewritten: int
+    unchanged: int
+    unreadable: list[int]
+
+
+def reencrypt_secrets(session: Session) -> Reencrypted:
+    """Encrypt every two-step secret not yet under the first key of DATA_ENCRYPTION_KEYS again under it (after a
+    rotation, before the old key is taken out of the list). Each row is rewritten only if it still holds the token
+    read, so a set-up or a reset meanwhile is not undone. Commits."""
+    rewritten, unchanged, unreadable = 0, 0, []
+    stored = select(TwoStep.user_id, TwoStep.encrypted_secret).order_by(col(TwoStep.user_id))
+    for user_id, token in session.exec(stored).all():
+        if encryption.under_first_key(token):
+            unchanged += 1
+            continue
+        try:
+            fresh = encryption.reencrypt(token)
+        except encryption.Unreadable:
+            unreadable.append(user_id)
+            continue
+        same = (col(TwoStep.user_id) == user_id) & (col(TwoStep.encrypted_secret) == token)
+        rewrite = update(TwoStep).where(same).values(encrypted_secret=fresh)
+        rewritten += session.execute(rewrite).rowcount  # type: ignore[attr-defined]
+    session.commit()
+    return Reencrypted(rewritten=rewritten, unchanged=unchanged, unreadable=unreadable)
+
+
+@command("reencrypt-secrets", "encrypt every two-step secret again under the first key of DATA_ENCRYPTION_KEYS")
+def reencrypt_command(args: argparse.Namespace) -> int:
+    from marketplace.db import session_scope
+
+    with session_scope() as session:
+        report = reencrypt_secrets(session)
+    print(json.dumps({"rewritten": report.rewritten, "unchanged": report.unchanged, "unreadable": report.unreadable}))
+    return 1 if report.unreadable else 0

@@ -219,3 +219,28 @@ def test_0011_keeps_long_search_values_out_of_line_on_postgresql(
     assert after[1] > before[1]  # the existing document was written again, its long values out of line
     migrate.downgrade(empty_engine, "0010")
     assert setting_and_chunks()[0] is None
+
+
+def test_0026_encrypts_the_two_step_secrets_already_stored_and_downgrading_restores_them(empty_engine: Engine) -> None:
+    from marketplace import encryption
+    from tests.builders import make_user
+
+    migrate.upgrade(empty_engine, "0025")
+    secrets = {
+        "Nguyễn Văn Bình": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+        "Trương Thị Mai": "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU",
+    }
+    with Session(empty_engine) as session:
+        ids = {make_user(session, role="staff", full_name=name).id: secret for name, secret in secrets.items()}
+        for user_id, secret in ids.items():
+            add = "INSERT INTO two_step (user_id, secret, created_at) VALUES (:id, :secret, CURRENT_TIMESTAMP)"
+            session.execute(text(add), {"id": user_id, "secret": secret})
+        session.commit()
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        stored = dict(session.execute(text("SELECT user_id, encrypted_secret FROM two_step")).all())
+    assert all(ids[user_id] not in token for user_id, token in stored.items())
+    assert {user_id: encryption.decrypt(token) for user_id, token in stored.items()} == ids
+    migrate.downgrade(empty_engine, "0025")
+    with Session(empty_engine) as session:
+        assert dict(session.execute(text("SELECT user_id, secret FROM two_step")).all()) == ids

@@ -9,12 +9,13 @@ from marketplace.models._base import moment_field, now_field
 
 
 class TwoStep(SQLModel, table=True):
-    """An account's authenticator secret (base32, stored as-is). A row without `enabled_at` is a set-up in
-    progress: the secret shown on the set-up page, kept here rather than in the browser until a code confirms it."""
+    """An account's authenticator secret, encrypted (`marketplace.encryption`: a Fernet token of the base32 secret,
+    never the secret itself; `two_step.secret_of` reads it). A row without `enabled_at` is a set-up in progress:
+    the secret shown on the set-up page, kept here rather than in the browser until a code confirms it."""
 
     __tablename__ = "two_step"
     user_id: int = Field(foreign_key="user.id", primary_key=True)
-    secret: str = Field(max_length=64, repr=False)
+    encrypted_secret: str = Field(max_length=255, repr=False)
     created_at: datetime = now_field()
     enabled_at: datetime | None = moment_field()
     # The 30-second time step of the last code accepted: a code is never accepted twice.

@@ -99,7 +99,7 @@ def setup_page(request: Request, session: SessionDep, user: CurrentUser) -> Resp
 
 
 def _setup(request: Request, session: Session, user: User, errors: dict[str, Msg], status_code: int = 200) -> Response:
-    secret = two_step.pending_setup(session, user).secret
+    secret = two_step.pending_secret(session, user)
     context = {
         "qr": two_step.qr_svg(two_step.authenticator_uri(user, secret)),
         "secret": two_step.grouped(secret),

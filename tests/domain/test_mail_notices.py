@@ -61,7 +61,7 @@ def test_a_notice_without_a_mail_is_never_put_in_a_digest(db: Session) -> None:
 def test_an_administrators_two_step_reset_is_mailed_even_to_a_member_on_none(db: Session) -> None:
     admin = make_user(db, role="admin", full_name="Nguyễn Đức Hòa")
     user = make_user(db, role="staff", full_name="Trương Thị Mai", mail_notices="none")
-    secret = two_step.pending_setup(db, user).secret
+    secret = two_step.pending_secret(db, user)
     two_step.turn_on(db, user, {"code": pyotp.TOTP(secret).now()})
     two_step.reset(db, admin, user.id)
     (sent,) = mails_to(db, user)

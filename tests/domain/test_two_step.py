@@ -26,15 +26,15 @@ def code_at(secret: str, moment: datetime) -> str:
 
 def turned_on(db: Session, user: User) -> tuple[str, list[str]]:
     """Two-step set up for `user` with the code of the step before now; its secret and recovery codes."""
-    secret = two_step.pending_setup(db, user).secret
+    secret = two_step.pending_secret(db, user)
     codes = two_step.turn_on(db, user, {"code": code_at(secret, NOON - timedelta(seconds=30))})
     return secret, codes
 
 
 def test_the_set_up_keeps_one_secret_until_a_code_confirms_it(db: Session) -> None:
     user = make_user(db, full_name="Hồ Thị Thu Hà")
-    first = two_step.pending_setup(db, user).secret
-    assert two_step.pending_setup(db, user).secret == first
+    first = two_step.pending_secret(db, user)
+    assert two_step.pending_secret(db, user) == first
     assert two_step.enabled(db, user) is None
     uri = two_step.authenticator_uri(user, first)
     assert uri.startswith("otpauth://totp/") and "issuer=S%C3%A0n%20C%C3%B4ng%20ngh%E1%BB%87%20Hu%E1%BA%BF" in uri
@@ -43,7 +43,7 @@ def test_the_set_up_keeps_one_secret_until_a_code_confirms_it(db: Session) -> No
 
 def test_the_code_from_the_app_turns_it_on_with_ten_recovery_codes_stored_as_hashes(db: Session) -> None:
     user = make_user(db, role="staff", full_name="Nguyễn Văn Bình")
-    secret = two_step.pending_setup(db, user).secret
+    secret = two_step.pending_secret(db, user)
     codes = two_step.turn_on(db, user, {"code": code_at(secret, NOON)})
     assert two_step.enabled(db, user) is not None
     assert len(set(codes)) == 10 and all(len(code) == 11 and code[5] == "-" for code in codes)
@@ -55,12 +55,12 @@ def test_the_code_from_the_app_turns_it_on_with_ten_recovery_codes_stored_as_has
 
 def test_a_wrong_code_leaves_it_off_and_the_secret_unchanged(db: Session) -> None:
     user = make_user(db)
-    secret = two_step.pending_setup(db, user).secret
+    secret = two_step.pending_secret(db, user)
     with pytest.raises(Invalid) as refused:
         two_step.turn_on(db, user, {"code": "000000" if code_at(secret, NOON) != "000000" else "111111"})
     assert "code" in refused.value.errors
     assert two_step.enabled(db, user) is None
-    assert two_step.pending_setup(db, user).secret == secret
+    assert two_step.pending_secret(db, user) == secret
 
 
 def test_a_code_of_the_next_step_is_accepted_but_not_one_two_steps_away(db: Session) -> None:

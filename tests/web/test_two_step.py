@@ -2,7 +2,7 @@
 reset), recovery codes, turning it off, an administrator's reset, the staff requirement, CSRF, vi and en."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import SimpleNamespace
 
 import pyotp
@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
-from marketplace import two_step
+from marketplace import encryption, two_step
 from marketplace.config import get_settings
 from marketplace.models import AuditLog, OutboxMail, TwoStep, User
 from marketplace.models._base import utcnow
@@ -21,7 +21,7 @@ from tests.builders import PASSWORD, csrf_of, log_in, make_user, page
 def with_two_step(db: Session, user: User) -> tuple[pyotp.TOTP, list[str]]:
     """Two-step verification on for `user`, no code used yet: their authenticator and recovery codes."""
     secret = pyotp.random_base32()
-    db.add(TwoStep(user_id=user.id, secret=secret, enabled_at=utcnow()))
+    db.add(TwoStep(user_id=user.id, encrypted_secret=encryption.encrypt(secret), enabled_at=utcnow()))
     codes = two_step._new_recovery_codes(db, user)
     db.commit()
     return pyotp.TOTP(secret), codes
@@ -308,3 +308,45 @@ def test_the_pages_speak_english_too(client: TestClient, db: Session) -> None:
     manage = page(client.get("/account/two-step"))
     assert "10 unused recovery codes." in manage.get_text()
     assert manage.select_one("details.two-step-action summary").get_text() == "Make new recovery codes"
+
+
+@pytest.fixture
+def change_secret_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[], None]]:
+    """Restart the server with another SECRET_KEY and no DATA_ENCRYPTION_KEYS: secrets stored before are unreadable."""
+
+    def change() -> None:
+        monkeypatch.setenv("SECRET_KEY", "một-khoá-bí-mật-khác-" + "k" * 32)
+        get_settings.cache_clear()
+
+    yield change
+    get_settings.cache_clear()
+
+
+def test_a_secret_no_key_decrypts_gets_a_message_to_ask_an_administrator_not_an_error(
+    client: TestClient, db: Session, change_secret_key: Callable[[], None]
+) -> None:
+    user = make_user(db, role="staff", full_name="Nguyễn Văn Bình")
+    totp, _ = with_two_step(db, user)
+    change_secret_key()
+    log_in(client, user)
+    refused = send_code(client, totp.now())
+    assert refused.status_code == 422
+    message = page(refused).select_one("#e-code").get_text()
+    assert message.startswith("Hiện không thể kiểm tra xác minh hai bước của bạn. Vui lòng liên hệ quản trị viên")
+    assert logged_in_as(client) is None
+
+
+def test_an_administrator_resets_a_secret_no_key_decrypts_from_the_accounts_page(
+    client: TestClient, db: Session, change_secret_key: Callable[[], None]
+) -> None:
+    admin = make_user(db, role="admin", full_name="Nguyễn Đức Hòa")
+    user = make_user(db, role="staff", full_name="Trương Thị Mai")
+    with_two_step(db, user)
+    change_secret_key()
+    log_in(client, admin)
+    row = page(client.get("/users", params={"q": "Mai"})).select_one(f"#account-{user.id}")
+    form = row.select_one("form[action$='/two-step-reset']")
+    answer = client.post(form["action"], data={"csrf_token": csrf_of(client, "/users"), "next": "/users?q=Mai"})
+    assert "Đã tắt xác minh hai bước của Trương Thị Mai" in page(answer).select_one(".notice.success").get_text()
+    with TestClient(client.app) as theirs:
+        assert log_in(theirs, user).headers["location"] == "/"
