@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from cryptography.fernet import Fernet
 from pydantic import ValidationError
 
+from marketplace import encryption
 from marketplace.config import ROOT, Settings
 
 
@@ -41,14 +43,10 @@ def test_sqlite_connections_map_the_file_and_keep_a_larger_page_cache(tmp_path) 
 
 
 def test_a_data_encryption_key_that_is_not_a_fernet_key_refuses_to_start() -> None:
-    from cryptography.fernet import Fernet
-
     with pytest.raises(ValidationError, match="DATA_ENCRYPTION_KEYS: key 2 is not a Fernet key"):
         Settings(DATA_ENCRYPTION_KEYS=f"{Fernet.generate_key().decode()},khoá-bí-mật")
 
 
 def test_production_starts_without_data_encryption_keys_deriving_one_from_the_secret_key() -> None:
-    from marketplace import encryption
-
     settings = Settings(ENVIRONMENT="production", SECRET_KEY="k" * 48)
     assert encryption.keys(settings) == [encryption.derived_key("k" * 48)]

@@ -10,12 +10,12 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from marketplace import migrate
+from marketplace import encryption, migrate
 from marketplace.db import make_engine
 from marketplace.migrate import include_name
 from marketplace.search import SearchQuery, documents, find
 from marketplace.seed import load_sectors, seed
-from tests.builders import make_offer
+from tests.builders import make_offer, make_user
 from tests.conftest import SEED_DIR, _new_database
 from tests.search.test_indexing import same_as_phrases, same_as_written
 
@@ -222,9 +222,6 @@ def test_0011_keeps_long_search_values_out_of_line_on_postgresql(
 
 
 def test_0026_encrypts_the_two_step_secrets_already_stored_and_downgrading_restores_them(empty_engine: Engine) -> None:
-    from marketplace import encryption
-    from tests.builders import make_user
-
     migrate.upgrade(empty_engine, "0025")
     secrets = {
         "Nguyễn Văn Bình": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
@@ -244,3 +241,16 @@ def test_0026_encrypts_the_two_step_secrets_already_stored_and_downgrading_resto
     migrate.downgrade(empty_engine, "0025")
     with Session(empty_engine) as session:
         assert dict(session.execute(text("SELECT user_id, secret FROM two_step")).all()) == ids
+
+
+def test_0026_downgrade_stops_naming_the_accounts_no_key_decrypts(empty_engine: Engine) -> None:
+    migrate.upgrade(empty_engine)
+    with Session(empty_engine) as session:
+        user_id = make_user(session, role="staff", full_name="Lê Thị Diệu Hiền").id
+        add = "INSERT INTO two_step (user_id, encrypted_secret, created_at) VALUES (:id, :token, CURRENT_TIMESTAMP)"
+        session.execute(text(add), {"id": user_id, "token": "gAAAAAB-không-phải-của-khoá-nào"})
+        session.commit()
+    with pytest.raises(RuntimeError, match=rf"decrypts the two-step secrets of the accounts \[{user_id}\]"):
+        migrate.downgrade(empty_engine, "0025")
+    with Session(empty_engine) as session:  # nothing was changed
+        assert session.execute(text("SELECT encrypted_secret FROM two_step")).scalar_one().startswith("gAAAAAB-")
