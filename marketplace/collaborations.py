@@ -19,6 +19,7 @@ from marketplace.models import (
     CollaborationNote,
     CollaborationStory,
     CollaborationType,
+    Event,
     Need,
     Offer,
     Organization,
@@ -38,7 +39,8 @@ TASK_LEVELS = tuple(t.value for t in TaskLevel)
 CONTRACT_VALUE_MAX = 1_000_000_000_000
 VERSION_MAX = 2**31 - 1
 STAFF_ONLY = Msg("Only Department staff can move or edit a collaboration.")
-Versioned = Collaboration | CollaborationMeeting | CollaborationStory  # records edited under optimistic locking
+# Records edited under optimistic locking with `check_version` and `claim`
+Versioned = Collaboration | CollaborationMeeting | CollaborationStory | Event
 
 
 def open_collaboration(
@@ -125,8 +127,8 @@ def _require_staff(user: User) -> None:
 
 
 def check_version(errors: validation.Errors, data: Mapping[str, Any], collab: Versioned) -> int:
-    """The version the form was made from; Conflict when the record (a collaboration or one of its meetings)
-    has moved on since."""
+    """The version the form was made from; Conflict when the record (a collaboration, one of its meetings or
+    stories, an event) has moved on since."""
     sent = validation.integer(errors, data, "version", low=1, high=VERSION_MAX)
     if sent is not None and sent != collab.version:
         raise Conflict(current=collab)
@@ -134,8 +136,7 @@ def check_version(errors: validation.Errors, data: Mapping[str, Any], collab: Ve
 
 
 def claim(session: Session, collab: Versioned, version: int) -> None:
-    """Bump the version of a collaboration or one of its meetings only if nobody else did in the meantime
-    (safe across workers)."""
+    """Bump the version of a `Versioned` record only if nobody else did in the meantime (safe across workers)."""
     model = type(collab)
     statement = (
         update(model)

@@ -189,10 +189,10 @@ def edit(session: Session, event: Event, *, actor: User, data: Mapping[str, Any]
     """Change an event's details (staff); a stale form is a Conflict."""
     _require_staff(actor)
     errors: validation.Errors = {}
-    version = check_version(errors, data, event)  # type: ignore[arg-type]  # any record with an id and a version
+    version = check_version(errors, data, event)
     values = _details(errors, data)
     validation.raise_if(errors)
-    claim(session, event, version)  # type: ignore[arg-type]
+    claim(session, event, version)
     for field, value in values.items():
         setattr(event, field, value)
     event.updated_at = utcnow()
