@@ -38,13 +38,13 @@ def derived_key(secret_key: str) -> bytes:
 def keys(settings: Settings | None = None) -> list[bytes]:
     """Every key that decrypts, the one that encrypts first."""
     settings = settings or get_settings()
-    return _keys(settings.DATA_ENCRYPTION_KEYS, settings.SECRET_KEY)
+    return list(_keys(settings.DATA_ENCRYPTION_KEYS, settings.SECRET_KEY))
 
 
 @lru_cache(maxsize=8)
-def _keys(configured: str | None, secret_key: str) -> list[bytes]:
+def _keys(configured: str | None, secret_key: str) -> tuple[bytes, ...]:
     derived = derived_key(secret_key)
-    return [key for key in fernet_keys(configured) if key != derived] + [derived]
+    return (*[key for key in fernet_keys(configured) if key != derived], derived)
 
 
 def _fernet(settings: Settings | None) -> MultiFernet:

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlmodel import Session, select
 
 from marketplace import encryption, two_step
-from marketplace.config import ROOT, get_settings
+from marketplace.config import ROOT, Settings, get_settings
 from marketplace.errors import Invalid
 from marketplace.models import LoginAttempt, TwoStep, User
 from tests.builders import make_user
@@ -180,3 +180,16 @@ def test_the_command_names_the_accounts_no_key_decrypts(db: Session, database_ur
     done = reencrypt_command(database_url, NEW_KEY)
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert json.loads(done.stdout) == {"rewritten": 0, "unchanged": 0, "unreadable": [user.id]}
+
+
+def test_the_key_the_command_prints_is_accepted_as_the_setting() -> None:
+    made = subprocess.run(
+        [sys.executable, "-m", "marketplace", "new-encryption-key"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    key = made.stdout.strip()
+    assert encryption.keys(Settings(DATA_ENCRYPTION_KEYS=key))[0] == key.encode()
