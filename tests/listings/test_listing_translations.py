@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from marketplace import inquiries, listing_import, matchmaking, proposals
-from marketplace.models import Offer, Organization, SavedListing, User
+from marketplace.models import Inquiry, Offer, Organization, SavedListing, User
 from tests.builders import log_in, make_manager, make_need, make_offer, make_org, make_user, page, xlsx
 from tests.listings.conftest import new_offer_form
 from tests.listings.test_edit import edit_form
@@ -26,6 +26,18 @@ TODAY = date(2026, 12, 3)
 def translated_offer(db: Session, **overrides: object) -> Offer:
     values = {"translated_title": ENGLISH_TITLE, "translated_summary": ENGLISH_SUMMARY} | overrides
     return make_offer(db, **values)
+
+
+def inquiry_about(db: Session, offer: Offer, sender: User) -> Inquiry:
+    inquiry = inquiries.send_inquiry(
+        db,
+        sender=sender,
+        listing_kind="offer",
+        listing_id=offer.id,
+        message="Công ty chúng tôi muốn mua 200 lít tinh dầu tràm mỗi quý, xin báo giá và lịch giao hàng.",
+    )
+    db.commit()
+    return inquiry
 
 
 def test_an_offer_saved_with_its_english_translation_keeps_it(researcher_client: TestClient, db: Session) -> None:
@@ -282,15 +294,7 @@ def test_a_spreadsheet_row_with_a_translated_summary_alone_is_refused_naming_the
 def test_an_inquiry_about_a_translated_offer_reads_in_english_for_an_english_reader(
     outsider_client: TestClient, db: Session, institute: Organization, outsider: User
 ) -> None:
-    offer = translated_offer(db, organization=institute)
-    inquiry = inquiries.send_inquiry(
-        db,
-        sender=outsider,
-        listing_kind="offer",
-        listing_id=offer.id,
-        message="Công ty chúng tôi muốn mua 200 lít tinh dầu tràm mỗi quý, xin báo giá và lịch giao hàng.",
-    )
-    db.commit()
+    inquiry = inquiry_about(db, translated_offer(db, organization=institute), outsider)
     title = page(outsider_client.get(f"/inquiries/{inquiry.id}?lang=en")).select_one(".inquiry-title a")
     assert (title.get_text(), title["lang"]) == (ENGLISH_TITLE, "en")
 

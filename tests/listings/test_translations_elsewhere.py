@@ -6,12 +6,17 @@ import xml.etree.ElementTree as ET
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from marketplace import inquiries
 from marketplace.collaborations import open_collaboration
-from marketplace.models import Collaboration, Inquiry, Offer, Organization, User
+from marketplace.models import Collaboration, Offer, Organization, User
 from marketplace.models._base import utcnow
 from tests.builders import make_org, page
-from tests.listings.test_listing_translations import ENGLISH_SUMMARY, ENGLISH_TITLE, ORIGINAL_TITLE, translated_offer
+from tests.listings.test_listing_translations import (
+    ENGLISH_SUMMARY,
+    ENGLISH_TITLE,
+    ORIGINAL_TITLE,
+    inquiry_about,
+    translated_offer,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -19,18 +24,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def waiting_for_review(db: Session) -> Offer:
     return translated_offer(db, status="submitted", published_at=None, submitted_at=utcnow())
-
-
-def inquiry_about(db: Session, offer: Offer, sender: User) -> Inquiry:
-    inquiry = inquiries.send_inquiry(
-        db,
-        sender=sender,
-        listing_kind="offer",
-        listing_id=offer.id,
-        message="Công ty chúng tôi muốn mua 200 lít tinh dầu tràm mỗi quý, xin báo giá và lịch giao hàng.",
-    )
-    db.commit()
-    return inquiry
 
 
 def collaboration_on(db: Session, offer: Offer, staff: User, title: str) -> Collaboration:
