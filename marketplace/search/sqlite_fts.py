@@ -206,7 +206,9 @@ def matches(expression: ColumnElement[str]) -> ColumnElement[bool]:
 
 def score(boosts: Sequence[ColumnElement[str]]) -> ColumnElement[float]:
     """bm25 with field weights, times one more for each of the `boosts` (`boost_queries` of
-    `search_pairs`) that a document holds, in SQL (`text_match`; the search itself boosts in `boosted`)."""
+    `search_pairs`) that a document holds, all in SQL: `text_match`'s score, which `DatabaseSearch.ranked_page`
+    ranks every match by. The search itself ranks a window and boosts in numpy (`boosted`); tests compare the
+    two (tests/search/test_attributes.py)."""
     held = [
         cast(
             fts.c.rowid.in_(select(pairs_fts.c.rowid).where(PAIRS.op("MATCH")(p)).correlate(None)),
